@@ -1,0 +1,102 @@
+package io.offsetlab.lab;
+
+import io.offsetlab.lab.DemoArgs.Option;
+import io.offsetlab.lab.DemoArgs.UsageException;
+import io.offsetlab.lab.ExternalCluster.BrokerUnreachableException;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What every chapter demo does around its own story: parse the command line, print the
+ * article section, connect to the given cluster or start an embedded broker, run, stop
+ * the broker, exit. Exit codes: 0 done, 1 failed (e.g. no broker answered), 2 bad usage.
+ */
+public final class DemoRunner {
+
+    public static final int OK = 0;
+    public static final int FAILED = 1;
+    public static final int USAGE = 2;
+
+    /** How long to wait for an external cluster before giving up with a clear message. */
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    /** A chapter's demo: its story, told to {@code out} against {@code kafka}. */
+    @FunctionalInterface
+    public interface Demo {
+        void run(KafkaBackend kafka, DemoArgs args, PrintStream out) throws Exception;
+    }
+
+    /** Who the demo is: the command that starts it, its article section heading, its options. */
+    public record Spec(String command, String section, List<Option> options) {
+        public Spec(String command, String section) {
+            this(command, section, List.of());
+        }
+    }
+
+    private DemoRunner() {
+    }
+
+    /** Runs the demo and exits the JVM with its exit code (the broker's threads are gone by then). */
+    public static void main(Spec spec, String[] args, Demo demo) {
+        System.exit(run(spec, args, demo, System.out, System.err));
+    }
+
+    public static int run(Spec spec, String[] args, Demo demo, PrintStream out, PrintStream err) {
+        DemoArgs parsed;
+        try {
+            parsed = DemoArgs.parse(args, spec.options());
+        } catch (UsageException e) {
+            err.println(spec.command() + ": " + e.getMessage());
+            err.println();
+            err.print(DemoArgs.usage(spec.command(), spec.section(), spec.options()));
+            return USAGE;
+        }
+        if (parsed.help()) {
+            out.print(DemoArgs.usage(spec.command(), spec.section(), spec.options()));
+            return OK;
+        }
+        out.println(spec.section());
+        out.println();
+        try (KafkaBackend kafka = connect(parsed, out)) {
+            demo.run(kafka, parsed, out);
+            return OK;
+        } catch (BrokerUnreachableException | IllegalArgumentException e) {
+            err.println(spec.command() + ": " + e.getMessage());
+            return FAILED;
+        } catch (Exception e) {
+            err.println(spec.command() + ": the demo failed: " + describe(e));
+            if (System.getenv("OFFSETLAB_DEBUG") != null) {
+                e.printStackTrace(err);
+            } else {
+                err.println("(set OFFSETLAB_DEBUG=1 to see the stack trace)");
+            }
+            return FAILED;
+        }
+    }
+
+    private static KafkaBackend connect(DemoArgs args, PrintStream out) {
+        if (args.bootstrapServers() != null) {
+            ExternalCluster cluster = new ExternalCluster(args.bootstrapServers(), args.commandConfig());
+            cluster.checkReachable(CONNECT_TIMEOUT);
+            out.println("broker: " + cluster.description() + " (--bootstrap-server given)");
+            return cluster;
+        }
+        out.println("broker: starting an embedded Kafka " + LabBrokerConfig.KAFKA_VERSION
+                + " broker (no --bootstrap-server given) ...");
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(Map.of());
+        out.printf("broker: %s, ready in %.1f s%n", broker.description(), broker.startMillis() / 1000.0);
+        return broker;
+    }
+
+    private static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? "" : ": " + root.getMessage();
+        return root.getClass().getSimpleName() + message;
+    }
+}

@@ -1,0 +1,63 @@
+package io.offsetlab.lab;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Reads the four offsets of §1 from a live cluster: log start and end from the partition
+ * (Admin listOffsets earliest/latest), committed from the group (Admin
+ * listConsumerGroupOffsets), position from a consumer (its in-memory fetch position).
+ */
+public final class OffsetProbe {
+
+    private OffsetProbe() {
+    }
+
+    /**
+     * @param consumer a consumer of the group whose position to show, or null; its position is
+     *                 read only for partitions it has assigned
+     */
+    public static List<PartitionOffsets> snapshot(Admin admin, String groupId, Collection<TopicPartition> partitions,
+                                                  Consumer<?, ?> consumer) {
+        try {
+            Map<TopicPartition, ListOffsetsResultInfo> starts = admin.listOffsets(spec(partitions, OffsetSpec.earliest())).all().get();
+            Map<TopicPartition, ListOffsetsResultInfo> ends = admin.listOffsets(spec(partitions, OffsetSpec.latest())).all().get();
+            Map<TopicPartition, OffsetAndMetadata> committed = groupId == null ? Map.of()
+                    : admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
+            List<PartitionOffsets> result = new ArrayList<>();
+            for (TopicPartition tp : partitions) {
+                OffsetAndMetadata commit = committed.get(tp);
+                Long position = consumer != null && consumer.assignment().contains(tp) ? consumer.position(tp) : null;
+                result.add(new PartitionOffsets(tp, starts.get(tp).offset(),
+                        commit == null ? null : commit.offset(), position, ends.get(tp).offset()));
+            }
+            return result;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading offsets", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot read offsets: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /** One partition, see {@link #snapshot}. */
+    public static PartitionOffsets snapshot(Admin admin, String groupId, TopicPartition partition, Consumer<?, ?> consumer) {
+        return snapshot(admin, groupId, List.of(partition), consumer).get(0);
+    }
+
+    private static Map<TopicPartition, OffsetSpec> spec(Collection<TopicPartition> partitions, OffsetSpec spec) {
+        return partitions.stream().collect(Collectors.toMap(Function.identity(), tp -> spec));
+    }
+}

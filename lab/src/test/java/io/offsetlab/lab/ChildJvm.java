@@ -1,0 +1,100 @@
+package io.offsetlab.lab;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A main class run in its own JVM with this test's classpath, as a user would run it: to
+ * check exit codes and output, or to kill it (SIGKILL) like a crash.
+ */
+public final class ChildJvm implements AutoCloseable {
+
+    private final Process process;
+    private final Path outputFile;
+
+    private ChildJvm(Process process, Path outputFile) {
+        this.process = process;
+        this.outputFile = outputFile;
+    }
+
+    /** Starts {@code mainClass} with {@code args}; stdout and stderr are merged into {@link #output()}. */
+    public static ChildJvm start(Class<?> mainClass, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(mainClass.getName());
+        command.addAll(List.of(args));
+        try {
+            // Output goes to a file, not a pipe: when a child exits, the JDK's process reaper
+            // drains and closes the pipe under a reading thread ("Stream closed"), losing the
+            // last lines, which are the ones a test wants.
+            Path outputFile = Files.createTempFile("child-jvm-", ".out");
+            outputFile.toFile().deleteOnExit();
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(outputFile.toFile()).start();
+            return new ChildJvm(process, outputFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start a child JVM for " + mainClass.getName(), e);
+        }
+    }
+
+    /** Everything the child printed so far (stdout and stderr). */
+    public String output() {
+        try {
+            return Files.readString(outputFile, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the child's output " + outputFile, e);
+        }
+    }
+
+    /**
+     * Waits for the child to exit and returns its exit code; kills it and fails when it is
+     * still running after {@code timeout}.
+     */
+    public int waitFor(Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("child JVM still running after " + timeout.toSeconds() + " s; output:\n" + output());
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** SIGKILL: no shutdown hooks, no close(), no commit. A crash. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** SIGTERM: shutdown hooks run, like Ctrl-C. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.offsetlab.lab;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * A test class's handle on its broker: unique topic and group names, an Admin client, and
+ * clients configured for the broker. Kafka calls that are the point of a test stay in the
+ * test; this class only does plumbing.
+ */
+public final class LabKafka implements AutoCloseable {
+
+    private final KafkaBackend backend;
+    private Admin admin;
+
+    LabKafka(KafkaBackend backend) {
+        this.backend = backend;
+    }
+
+    public KafkaBackend backend() {
+        return backend;
+    }
+
+    public String bootstrapServers() {
+        return backend.bootstrapServers();
+    }
+
+    /** One Admin client per test class, closed with it. */
+    public synchronized Admin admin() {
+        if (admin == null) {
+            admin = Admin.create(ClientConfigs.admin(backend));
+        }
+        return admin;
+    }
+
+    /** prefix + a random suffix: topics and groups never collide between tests or reruns. */
+    public static String uniqueName(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    public String newGroupId(String prefix) {
+        return uniqueName(prefix);
+    }
+
+    /** Creates a topic with a unique name (replication factor 1) and returns the name. */
+    public String createTopic(String prefix, int partitions) {
+        return createTopic(prefix, partitions, Map.of());
+    }
+
+    public String createTopic(String prefix, int partitions, Map<String, String> topicConfig) {
+        String name = uniqueName(prefix);
+        get(admin().createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(topicConfig))).all());
+        return name;
+    }
+
+    public Map<String, Object> producerConfig() {
+        return ClientConfigs.producer(backend);
+    }
+
+    public Map<String, Object> consumerConfig(String groupId) {
+        return ClientConfigs.consumer(backend, groupId);
+    }
+
+    public KafkaProducer<String, String> producer() {
+        return new KafkaProducer<>(producerConfig());
+    }
+
+    /** A consumer of {@code groupId} with {@code settings} (the ones the test is about) on top. */
+    public KafkaConsumer<String, String> consumer(String groupId, Map<String, Object> settings) {
+        Map<String, Object> config = consumerConfig(groupId);
+        config.putAll(settings);
+        return new KafkaConsumer<>(config);
+    }
+
+    /** Writes {@code count} records "record-i" to one partition, synchronously, and returns their metadata. */
+    public List<RecordMetadata> produce(String topic, int partition, int count) {
+        List<RecordMetadata> written = new ArrayList<>();
+        try (KafkaProducer<String, String> producer = producer()) {
+            for (int i = 0; i < count; i++) {
+                written.add(get(producer.send(new ProducerRecord<>(topic, partition, "key-" + i, "record-" + i))));
+            }
+        }
+        return written;
+    }
+
+    /** Waits for a Kafka future, unwrapping its failure. */
+    public static <T> T get(java.util.concurrent.Future<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (admin != null) {
+            admin.close();
+        }
+    }
+}

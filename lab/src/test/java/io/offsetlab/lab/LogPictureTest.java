@@ -1,0 +1,71 @@
+package io.offsetlab.lab;
+
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The log picture every chapter draws (pure logic, no broker). */
+class LogPictureTest {
+
+    private static final TopicPartition ORDERS_0 = new TopicPartition("orders", 0);
+
+    @Test
+    void drawsTheFourOffsetsUnderTheirCells() {
+        String expected = """
+                orders-0
+                offset    0   1   2   3   4   5   6   7   8   9   10
+                        +---+---+---+---+---+---+---+---+---+---+
+                        | . | . | . | # | # | # | # | # | # | # |
+                        +---+---+---+---+---+---+---+---+---+---+
+                                      ^                                  log-start     3  first offset still in the log
+                                                  ^                      committed     6  the group resumes here after a restart
+                                                          ^              position      8  next offset this consumer's poll() returns
+                                                                  ^      end          10  next offset to be written (last offset + 1)
+                        # record in the log   . deleted (below log start)
+                """;
+        assertEquals(expected, LogPicture.render(new PartitionOffsets(ORDERS_0, 3, 6L, 8L, 10)),
+                "deleted offsets 0-2 as '.', records 3-9 as '#', each marker's caret under its offset's cell");
+    }
+
+    @Test
+    void saysWhenTheGroupNeverCommittedAndNoConsumerIsAssigned() {
+        String picture = LogPicture.render(new PartitionOffsets(ORDERS_0, 0, null, null, 4));
+        assertTrue(picture.contains("committed  none  the group never committed here: committed() returns null"), picture);
+        assertTrue(picture.contains("position   none  no consumer has this partition assigned"), picture);
+    }
+
+    @Test
+    void anEmptyPartitionHasEndZeroAndNoCells() {
+        String picture = LogPicture.render(new PartitionOffsets(ORDERS_0, 0, null, null, 0));
+        assertTrue(picture.startsWith("orders-0  (empty: nothing was ever written)\noffset    0\n"), picture);
+        assertTrue(picture.contains("end           0"), picture);
+        assertTrue(!picture.contains("+---"), "no record cells are drawn for an empty log:\n" + picture);
+    }
+
+    @Test
+    void marksACommittedOffsetBeyondTheEndAsOutOfRange() {
+        String picture = LogPicture.render(new PartitionOffsets(ORDERS_0, 0, 100L, null, 5));
+        String committedLine = picture.lines().filter(l -> l.contains("committed")).findFirst().orElseThrow();
+        assertTrue(committedLine.contains(">"), "an offset past the end is marked '>': " + committedLine);
+        assertTrue(committedLine.contains("out of range (beyond the end)"), committedLine);
+    }
+
+    @Test
+    void marksACommittedOffsetBelowTheLogStartAsOutOfRange() {
+        String picture = LogPicture.render(new PartitionOffsets(ORDERS_0, 5, 2L, null, 8));
+        assertTrue(picture.contains("out of range (below the log start)"), picture);
+    }
+
+    @Test
+    void foldsALongLogIntoItsLastCells() {
+        String picture = LogPicture.render(new PartitionOffsets(ORDERS_0, 50, 120L, 118L, 130));
+        String cells = picture.lines().filter(l -> l.trim().startsWith("|")).findFirst().orElseThrow();
+        assertEquals(LogPicture.MAX_CELLS + 1, cells.chars().filter(c -> c == '|').count() - 1,
+                "MAX_CELLS record cells plus one '...' cell: " + cells);
+        assertTrue(cells.contains("|...|"), cells);
+        assertTrue(picture.contains("... offsets 0-109"), picture);
+        assertTrue(picture.contains(" 110 "), "the first drawn offset is end - MAX_CELLS = 110:\n" + picture);
+    }
+}
