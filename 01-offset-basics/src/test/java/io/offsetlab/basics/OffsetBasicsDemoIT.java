@@ -1,0 +1,110 @@
+package io.offsetlab.basics;
+
+import io.offsetlab.lab.ChildJvm;
+import io.offsetlab.lab.DemoRunner;
+import io.offsetlab.lab.KafkaLab;
+import io.offsetlab.lab.LabKafka;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * §1 demo, run as a reader runs it ({@code ./run 01}, in its own JVM): on its own embedded
+ * broker, against an existing cluster, and with bad input (usage and exit 2; no broker:
+ * a clear message and exit 1 within 15 s; never a stack trace).
+ */
+@KafkaLab
+class OffsetBasicsDemoIT {
+
+    private static final Duration DEMO_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration BAD_INPUT_TIMEOUT = Duration.ofSeconds(30);
+
+    @Test
+    void quickStartDemoRunsOnItsOwnEmbeddedBrokerAndExitsZero() {
+        try (ChildJvm demo = ChildJvm.start(OffsetBasicsDemo.class)) {
+            assertEquals(DemoRunner.OK, demo.waitFor(DEMO_TIMEOUT), demo.output());
+            String output = demo.output();
+            assertTrue(output.startsWith("§1 Kafka Offset 机制概述"), "the first line names the article section:\n" + output);
+            assertTrue(output.contains("embedded KRaft broker"), output);
+            assertWalkthrough(output);
+        }
+    }
+
+    @Test
+    void demoRunsAgainstAnExistingClusterWithoutPrintingSecrets(LabKafka kafka, @TempDir Path dir) throws IOException {
+        Path clientProperties = Files.writeString(dir.resolve("client.properties"),
+                "client.id=offset-lab-demo\nssl.truststore.password=TopSecret42\n");
+        try (ChildJvm demo = ChildJvm.start(OffsetBasicsDemo.class,
+                "--bootstrap-server", kafka.bootstrapServers(), "--command-config", clientProperties.toString())) {
+            assertEquals(DemoRunner.OK, demo.waitFor(DEMO_TIMEOUT), demo.output());
+            String output = demo.output();
+            assertTrue(output.contains("broker: external cluster at " + kafka.bootstrapServers()), output);
+            assertTrue(output.contains("ssl.truststore.password=[hidden]"), "the config is shown, masked:\n" + output);
+            assertFalse(output.contains("TopSecret42"), "a password-type value is never printed:\n" + output);
+            assertWalkthrough(output);
+        }
+    }
+
+    @Test
+    void unknownArgumentPrintsUsageAndExits2() {
+        assertUsageError("unknown argument: --verbose", "--verbose");
+    }
+
+    @Test
+    void malformedBootstrapServerPrintsUsageAndExits2() {
+        assertUsageError("--bootstrap-server expects HOST:PORT", "--bootstrap-server", "localhost");
+    }
+
+    @Test
+    void missingCommandConfigFilePrintsUsageAndExits2() {
+        assertUsageError("--command-config: no readable file at /no/such/client.properties",
+                "--bootstrap-server", "127.0.0.1:9092", "--command-config", "/no/such/client.properties");
+    }
+
+    @Test
+    void unreachableBrokerFailsWithAClearMessageWithin15Seconds() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort(); // nothing listens there once the socket is closed
+        }
+        long start = System.nanoTime();
+        try (ChildJvm demo = ChildJvm.start(OffsetBasicsDemo.class, "--bootstrap-server", "127.0.0.1:" + closedPort)) {
+            int exit = demo.waitFor(Duration.ofSeconds(30));
+            long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
+            String output = demo.output();
+            assertEquals(DemoRunner.FAILED, exit, output);
+            assertTrue(seconds < 15, "the demo gives up within 15 s (took " + seconds + " s)");
+            assertTrue(output.contains("No Kafka cluster answered at 127.0.0.1:" + closedPort), output);
+            assertFalse(output.contains("\tat "), "a message, not a stack trace:\n" + output);
+        }
+    }
+
+    private static void assertUsageError(String message, String... args) {
+        try (ChildJvm demo = ChildJvm.start(OffsetBasicsDemo.class, args)) {
+            assertEquals(DemoRunner.USAGE, demo.waitFor(BAD_INPUT_TIMEOUT), demo.output());
+            String output = demo.output();
+            assertTrue(output.contains(message), "expected '" + message + "' in:\n" + output);
+            assertTrue(output.contains("usage: ./run 01 [options]"), output);
+            assertFalse(output.contains("\tat "), "no stack trace for bad input:\n" + output);
+        }
+    }
+
+    /** The story of the demo is on screen: the four steps with the offsets they must show. */
+    private static void assertWalkthrough(String output) {
+        assertTrue(output.contains("The broker gave the records offsets 0..9."), output);
+        assertTrue(output.contains("end          10"), "step 1 shows end = 10:\n" + output);
+        assertTrue(output.contains("committed = 6: the NEXT offset to read, one past the last processed record (5)."), output);
+        assertTrue(output.contains("log-start     3"), "step 4 shows log-start = 3:\n" + output);
+        assertTrue(output.contains("What to notice (§1):"), output);
+    }
+}
