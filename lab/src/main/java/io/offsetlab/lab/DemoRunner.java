@@ -29,10 +29,13 @@ public final class DemoRunner {
         void run(KafkaBackend kafka, DemoArgs args, PrintStream out) throws Exception;
     }
 
-    /** Who the demo is: the command that starts it, its article section heading, its options. */
-    public record Spec(String command, String section, List<Option> options) {
+    /**
+     * Who the demo is: the command that starts it, its article section heading, its options,
+     * and settings its embedded broker needs on top of {@link LabBrokerConfig#defaults()}.
+     */
+    public record Spec(String command, String section, List<Option> options, Map<String, String> brokerConfig) {
         public Spec(String command, String section) {
-            this(command, section, List.of());
+            this(command, section, List.of(), Map.of());
         }
     }
 
@@ -60,7 +63,7 @@ public final class DemoRunner {
         }
         out.println(spec.section());
         out.println();
-        try (KafkaBackend kafka = connect(parsed, out)) {
+        try (KafkaBackend kafka = connect(spec, parsed, out)) {
             demo.run(kafka, parsed, out);
             return OK;
         } catch (BrokerUnreachableException | IllegalArgumentException e) {
@@ -77,7 +80,7 @@ public final class DemoRunner {
         }
     }
 
-    private static KafkaBackend connect(DemoArgs args, PrintStream out) {
+    private static KafkaBackend connect(Spec spec, DemoArgs args, PrintStream out) {
         if (args.bootstrapServers() != null) {
             ExternalCluster cluster = new ExternalCluster(args.bootstrapServers(), args.commandConfig());
             cluster.checkReachable(CONNECT_TIMEOUT);
@@ -86,7 +89,7 @@ public final class DemoRunner {
         }
         out.println("broker: starting an embedded Kafka " + LabBrokerConfig.KAFKA_VERSION
                 + " broker (no --bootstrap-server given) ...");
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(Map.of());
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(spec.brokerConfig());
         out.printf("broker: %s, ready in %.1f s%n", broker.description(), broker.startMillis() / 1000.0);
         return broker;
     }

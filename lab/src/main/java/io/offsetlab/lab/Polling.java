@@ -2,10 +2,13 @@ package io.offsetlab.lab;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /** poll() in a loop until enough records arrived, with a deadline instead of a guess. */
 public final class Polling {
@@ -21,14 +24,31 @@ public final class Polling {
      */
     public static <K, V> List<ConsumerRecord<K, V>> pollAtLeast(Consumer<K, V> consumer, int count, Duration timeout) {
         List<ConsumerRecord<K, V>> records = new ArrayList<>();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (records.size() < count) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("expected " + count + " records within " + timeout.toSeconds()
-                        + " s, got " + records.size());
-            }
-            consumer.poll(POLL).forEach(records::add);
-        }
+        pollUntil(consumer, timeout, batch -> batch.forEach(records::add), () -> records.size() >= count,
+                () -> "expected " + count + " records, got " + records.size());
         return records;
+    }
+
+    /** Polls (ignoring records) until {@code done}, e.g. until a rebalance assigned a partition. */
+    public static void pollUntil(Consumer<?, ?> consumer, Duration timeout, BooleanSupplier done) {
+        pollUntil(consumer, timeout, records -> { }, done);
+    }
+
+    /** Polls, handing every batch to {@code onRecords}, until {@code done}. */
+    public static <K, V> void pollUntil(Consumer<K, V> consumer, Duration timeout,
+                                        java.util.function.Consumer<ConsumerRecords<K, V>> onRecords, BooleanSupplier done) {
+        pollUntil(consumer, timeout, onRecords, done, () -> "the condition did not hold");
+    }
+
+    private static <K, V> void pollUntil(Consumer<K, V> consumer, Duration timeout,
+                                         java.util.function.Consumer<ConsumerRecords<K, V>> onRecords,
+                                         BooleanSupplier done, Supplier<String> failure) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("gave up polling after " + timeout.toSeconds() + " s: " + failure.get());
+            }
+            onRecords.accept(consumer.poll(POLL));
+        }
     }
 }

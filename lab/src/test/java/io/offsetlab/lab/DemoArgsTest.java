@@ -72,7 +72,7 @@ class DemoArgsTest {
     void runnerPrintsUsageAndReturnsExitCode2OnBadArguments() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        DemoRunner.Spec spec = new DemoRunner.Spec("./run 00", "§0 test", OPTIONS);
+        DemoRunner.Spec spec = new DemoRunner.Spec("./run 00", "§0 test", OPTIONS, java.util.Map.of());
         int code = DemoRunner.run(spec, new String[] {"--nope"}, (k, a, o) -> {
             throw new AssertionError("the demo must not run on bad arguments");
         }, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));

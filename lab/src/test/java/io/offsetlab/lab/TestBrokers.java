@@ -9,12 +9,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** Chooses and starts the broker the tests run against, and says which one and why, once. */
 public final class TestBrokers {
 
     private static final Logger LOG = LoggerFactory.getLogger(TestBrokers.class);
+
+    /** How long auto waits for Testcontainers before it uses the embedded broker instead. */
+    static final Duration AUTO_TESTCONTAINERS_LIMIT = Duration.ofSeconds(60);
 
     private TestBrokers() {
     }
@@ -44,10 +51,10 @@ public final class TestBrokers {
             case "testcontainers" -> started = new Started(TestcontainersBroker.start(overrides), true);
             case "external" -> started = new Started(external(), false);
             case "auto" -> {
-                String docker = dockerEngine();
-                reason = "kafka.backend=auto and " + (docker == null ? "no Docker engine answered" : docker);
-                started = new Started(docker == null ? EmbeddedKafkaBroker.start(overrides)
-                        : TestcontainersBroker.start(overrides), true);
+                String[] why = new String[1];
+                KafkaBackend container = tryTestcontainers(overrides, why);
+                reason = "kafka.backend=auto and " + why[0];
+                started = new Started(container != null ? container : EmbeddedKafkaBroker.start(overrides), true);
             }
             default -> throw new IllegalArgumentException("kafka.backend must be auto, embedded, testcontainers or external, got '"
                     + requested + "'");
@@ -66,17 +73,52 @@ public final class TestBrokers {
         return value == null || value.isBlank() ? "auto" : value.trim().toLowerCase(Locale.ROOT);
     }
 
-    /** A description of the Docker engine that answered, or null. Cheap when there is none. */
-    private static String dockerEngine() {
+    /** Set once Testcontainers failed in this JVM: later classes go straight to the embedded broker. */
+    private static volatile String testcontainersFailure;
+
+    /**
+     * For auto: a Testcontainers broker when a Docker engine answers and Testcontainers can
+     * start one within {@link #AUTO_TESTCONTAINERS_LIMIT}; else null, with the reason in
+     * {@code why[0]}. The limit matters on machines that cannot pull images: Testcontainers
+     * would otherwise retry pulling its Ryuk image (or alpine) for minutes.
+     */
+    private static KafkaBackend tryTestcontainers(Map<String, String> overrides, String[] why) {
         boolean hint = System.getenv("DOCKER_HOST") != null || Files.exists(Path.of("/var/run/docker.sock"));
         if (!hint) {
+            why[0] = "no Docker engine answered (no DOCKER_HOST, no /var/run/docker.sock)";
             return null;
         }
+        if (testcontainersFailure != null) {
+            why[0] = testcontainersFailure;
+            return null;
+        }
+        CompletableFuture<KafkaBackend> start = CompletableFuture.supplyAsync(() -> {
+            if (!DockerClientFactory.instance().isDockerAvailable()) {
+                throw new IllegalStateException("no Docker engine answered");
+            }
+            return TestcontainersBroker.start(overrides);
+        }, runnable -> {
+            Thread thread = new Thread(runnable, "auto-testcontainers");
+            thread.setDaemon(true); // a pull that never ends must not keep the JVM alive
+            thread.start();
+        });
         try {
-            return DockerClientFactory.instance().isDockerAvailable() ? "a Docker engine answered" : null;
-        } catch (RuntimeException e) {
-            return null;
+            KafkaBackend broker = start.get(AUTO_TESTCONTAINERS_LIMIT.toSeconds(), TimeUnit.SECONDS);
+            why[0] = "a Docker engine answered";
+            return broker;
+        } catch (TimeoutException e) {
+            start.thenAccept(KafkaBackend::close); // should it start after all, do not leak the container
+            testcontainersFailure = "a Docker engine answered but Testcontainers had no broker after "
+                    + AUTO_TESTCONTAINERS_LIMIT.toSeconds() + " s (it may be pulling images this machine cannot reach: "
+                    + "see README, 'Choosing the broker for the tests')";
+        } catch (ExecutionException e) {
+            testcontainersFailure = "Testcontainers failed (" + e.getCause().getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            testcontainersFailure = "interrupted while starting Testcontainers";
         }
+        why[0] = testcontainersFailure;
+        return null;
     }
 
     private static KafkaBackend external() {
