@@ -1,0 +1,134 @@
+package io.offsetlab.reset;
+
+import io.offsetlab.lab.KafkaLab;
+import io.offsetlab.lab.LabKafka;
+import io.offsetlab.lab.Polling;
+import io.offsetlab.reset.ResetProbe.Outcome;
+import io.offsetlab.reset.ResetScenarios.Setup;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.FieldSource;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/**
+ * §2 auto.offset.reset 详解: which policy applies when, and where each one starts, on a real
+ * broker. Every scenario topic holds 2 records stamped two hours ago, then fresh ones.
+ */
+@KafkaLab
+class AutoOffsetResetIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    static final List<String> POLICIES = ResetScenarios.POLICIES;
+
+    @Test
+    void newGroupWithEarliestReadsEverything(LabKafka kafka) throws Exception {
+        Setup setup = scenarios(kafka).newGroup();
+        assertOutcome(new Outcome("earliest", 0L, 5, 0, null), probe(kafka, setup, "earliest"),
+                "earliest starts at the log start and reads all 5 records");
+    }
+
+    @Test
+    void newGroupWithLatestReadsOnlyRecordsWrittenAfterTheAssignment(LabKafka kafka) throws Exception {
+        ResetScenarios scenarios = scenarios(kafka);
+        Setup setup = scenarios.newGroup();
+        TopicPartition tp = setup.partition();
+        try (KafkaConsumer<String, String> consumer = kafka.consumer(setup.group(),
+                Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false))) {
+            consumer.assign(List.of(tp));
+            assertEquals(5L, consumer.position(tp), "latest resets the position to the end offset, 5");
+
+            scenarios.produce(tp, 3); // written after the position was set
+            List<ConsumerRecord<String, String>> read = Polling.pollAtLeast(consumer, 3, TIMEOUT);
+
+            assertEquals(List.of(5L, 6L, 7L), read.stream().map(ConsumerRecord::offset).toList(),
+                    "only the 3 records written after the reset are read; offsets 0-4 are skipped for good");
+        }
+    }
+
+    @Test
+    void newGroupWithNoneThrowsNoOffsetForPartitionException(LabKafka kafka) throws Exception {
+        Setup setup = scenarios(kafka).newGroup();
+        assertEquals("NoOffsetForPartitionException", probe(kafka, setup, "none").exception(),
+                "none: no committed offset is an error, thrown from poll()");
+    }
+
+    @Test
+    void newGroupWithByDurationStartsAtTheFirstRecordNewerThanNowMinusTheDuration(LabKafka kafka) throws Exception {
+        Setup setup = scenarios(kafka).newGroup();
+        assertOutcome(new Outcome("by_duration:PT1H", 2L, 3, 2, null), probe(kafka, setup, "by_duration:PT1H"),
+                "by_duration:PT1H skips the 2 records stamped 2 h ago and starts at the first one newer than 1 h: offset 2");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @FieldSource("POLICIES")
+    void aCommittedOffsetWinsOverEveryPolicy(String policy, LabKafka kafka) throws Exception {
+        Setup setup = scenarios(kafka).committedOffset();
+        assertOutcome(new Outcome(policy, 3L, 2, 0, null), probe(kafka, setup, policy),
+                "auto.offset.reset is used only without a usable committed offset: the group resumes at 3 whatever the policy");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(nullValues = "-", value = {
+            "earliest,         6,  4, 0, -",
+            "latest,           10, 0, 4, -",
+            "none,             -,  0, 0, OffsetOutOfRangeException",
+            "by_duration:PT1H, 6,  4, 0, -"})
+    void aCommittedOffsetBelowTheLogStartIsOutOfRange(String policy, Long startedAt, int read, long skipped,
+                                                      String exception, LabKafka kafka) throws Exception {
+        Setup setup = scenarios(kafka).committedBelowLogStart();
+        assertOutcome(new Outcome(policy, startedAt, read, skipped, exception), probe(kafka, setup, policy),
+                "committed 2, log start 6 (deleteRecords), end 10: the fetch at 2 is out of range and the policy decides");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(nullValues = "-", value = {
+            "earliest,         0, 5, 0, -",
+            "latest,           5, 0, 5, -",
+            "none,             -, 0, 0, OffsetOutOfRangeException",
+            "by_duration:PT1H, 2, 3, 2, -"})
+    void aCommittedOffsetBeyondTheEndIsOutOfRange(String policy, Long startedAt, int read, long skipped,
+                                                  String exception, LabKafka kafka) throws Exception {
+        Setup setup = scenarios(kafka).committedBeyondEnd();
+        assertOutcome(new Outcome(policy, startedAt, read, skipped, exception), probe(kafka, setup, policy),
+                "committed 100 on a 5-record partition: out of range; latest skips all 5, none throws");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(nullValues = "-", value = {
+            "earliest,         0, 5, 0, -",
+            "latest,           5, 0, 5, -",
+            "none,             -, 0, 0, NoOffsetForPartitionException",
+            "by_duration:PT1H, 2, 3, 2, -"})
+    void aDeletedAndRecreatedTopicHasNoCommittedOffsets(String policy, Long startedAt, int read, long skipped,
+                                                        String exception, LabKafka kafka) throws Exception {
+        ResetScenarios scenarios = scenarios(kafka);
+        Setup setup = scenarios.topicRecreated();
+        assertNull(scenarios.committed(setup.group(), setup.partition()),
+                "deleting the topic deleted the group's committed offset (5) with it");
+        assertOutcome(new Outcome(policy, startedAt, read, skipped, exception), probe(kafka, setup, policy),
+                "the recreated topic's 5 records: the group has no offset, so the policy applies");
+    }
+
+    private static ResetScenarios scenarios(LabKafka kafka) {
+        return new ResetScenarios(kafka.backend(), kafka.admin());
+    }
+
+    private static Outcome probe(LabKafka kafka, Setup setup, String policy) {
+        return ResetProbe.start(kafka.backend(), setup.group(), setup.partition(), policy, TIMEOUT);
+    }
+
+    private static void assertOutcome(Outcome expected, Outcome actual, String why) {
+        assertEquals(expected, actual, why);
+    }
+}
