@@ -1,0 +1,221 @@
+package io.offsetlab.reset;
+
+import io.offsetlab.lab.ClientConfigs;
+import io.offsetlab.lab.DemoArgs;
+import io.offsetlab.lab.DemoRunner;
+import io.offsetlab.lab.EmbeddedKafkaBroker;
+import io.offsetlab.lab.KafkaBackend;
+import io.offsetlab.lab.Polling;
+import io.offsetlab.lab.TextTable;
+import io.offsetlab.reset.ResetProbe.Outcome;
+import io.offsetlab.reset.ResetScenarios.Setup;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * §2 auto.offset.reset 详解: where a consumer starts when its group has no usable committed
+ * offset, for every policy, as one table.
+ * <ol>
+ *   <li>offsets expired: a group commits and leaves; its retention clock runs during 2 and 3;</li>
+ *   <li>new group, committed offset, committed below the log start / beyond the end, topic recreated;</li>
+ *   <li>a partition added to a subscribed topic (the article's "partition adjustment");</li>
+ *   <li>the expired group: wait (with progress) until the broker drops its offsets, then start it.</li>
+ * </ol>
+ */
+public final class AutoOffsetResetDemo {
+
+    static final String SKIP_EXPIRY = "--skip-expiry";
+
+    static final DemoRunner.Spec SPEC = new DemoRunner.Spec("./run 02",
+            "§2 auto.offset.reset 详解 (auto.offset.reset in detail): where a consumer starts without a usable committed offset",
+            List.of(DemoArgs.Option.flag(SKIP_EXPIRY, "skip the offset-expiry scenario (it waits about a minute)")),
+            // The minimum (default 10080 = 7 days), so that offsets expire within the demo.
+            Map.of("offsets.retention.minutes", "1"));
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration EXPIRY_LIMIT = Duration.ofSeconds(150);
+
+    private final KafkaBackend kafka;
+    private final ResetScenarios scenarios;
+    private final PrintStream out;
+
+    private AutoOffsetResetDemo(KafkaBackend kafka, Admin admin, PrintStream out) {
+        this.kafka = kafka;
+        this.scenarios = new ResetScenarios(kafka, admin);
+        this.out = out;
+    }
+
+    public static void main(String[] args) {
+        DemoRunner.main(SPEC, args, AutoOffsetResetDemo::run);
+    }
+
+    static void run(KafkaBackend kafka, DemoArgs args, PrintStream out) throws Exception {
+        try (Admin admin = Admin.create(ClientConfigs.admin(kafka))) {
+            AutoOffsetResetDemo demo = new AutoOffsetResetDemo(kafka, admin, out);
+            Expiring expiring = demo.startExpiry(args);
+            demo.scenarioTable();
+            demo.partitionAdded(admin);
+            if (expiring != null) {
+                demo.finishExpiry(expiring);
+            }
+            demo.whatToNotice();
+        }
+    }
+
+    /** The expired-offsets scenario, started: its group committed and left at {@code leftAt}. */
+    private record Expiring(Setup setup, long leftAt) {
+    }
+
+    private Expiring startExpiry(DemoArgs args) throws Exception {
+        if (args.flag(SKIP_EXPIRY)) {
+            out.println("(offset expiry skipped: " + SKIP_EXPIRY + ")\n");
+            return null;
+        }
+        if (!(kafka instanceof EmbeddedKafkaBroker)) {
+            out.println("(offset expiry skipped: it needs a broker with offsets.retention.minutes=1; the embedded one has it)\n");
+            return null;
+        }
+        step("1  offsets expired: a group consumes 5 records, commits, and leaves (clock starts now)");
+        TopicPartition tp = scenarios.topicWithRecords("expired", 5);
+        String group = scenarios.group("expired");
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(memberConfig(group))) {
+            consumer.subscribe(List.of(tp.topic()));
+            Polling.pollAtLeast(consumer, 5, TIMEOUT);
+            consumer.commitSync();
+        } // close(): the group's last member leaves, the group is Empty
+        out.println("Group " + group + " committed offset 5 and is now empty. With offsets.retention.minutes=1");
+        out.println("(default 10080 = 7 days) the broker drops its offsets about 60 s from now. Meanwhile:\n");
+        return new Expiring(new Setup("offsets expired", group, tp), System.currentTimeMillis());
+    }
+
+    private void scenarioTable() throws Exception {
+        step("2  every case without a usable committed offset, with every policy");
+        out.println("Each topic: 2 records stamped 2 h ago, then fresh ones. A new consumer of the group starts on the");
+        out.println("partition with each policy and reads to the end; it never commits, so every policy sees the same setup.\n");
+        TextTable table = table();
+        for (Setup setup : List.of(scenarios.newGroup(), scenarios.committedOffset(), scenarios.committedBelowLogStart(),
+                scenarios.committedBeyondEnd(), scenarios.topicRecreated())) {
+            addRows(table, setup);
+        }
+        out.println(table.render());
+    }
+
+    private void partitionAdded(Admin admin) throws Exception {
+        step("3  a partition added to a subscribed topic (the article's \"partition adjustment\")");
+        out.println("A member is assigned partition 0 and stops polling; partition 1 is added and gets 3 records;");
+        out.println("then the member polls again, is assigned partition 1 (no committed offset) and 2 more records follow.\n");
+        TextTable table = new TextTable("POLICY", "PROTOCOL", "STARTED AT", "READ", "LOST");
+        for (String policy : List.of("latest", "earliest", "by_duration:PT5M")) {
+            PartitionExpansion.Result result = PartitionExpansion.run(kafka, admin, policy, "classic");
+            table.row(result.policy(), result.protocol(), result.startedAt(), result.read(), result.lost());
+        }
+        out.println(table.render());
+        out.println("A rebalance that MOVES a partition keeps its committed offset (PartitionChangesIT); a partition that is");
+        out.println("ADDED has none, and latest silently skips what was written before the group noticed it.\n");
+    }
+
+    private void finishExpiry(Expiring expiring) throws Exception {
+        step("4  offsets expired: waiting for the broker to drop the empty group's offsets");
+        Progress progress = new Progress(out, expiring.leftAt());
+        long deadline = expiring.leftAt() + EXPIRY_LIMIT.toMillis();
+        while (scenarios.committed(expiring.setup().group(), expiring.setup().partition()) != null) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("the offsets did not expire within " + EXPIRY_LIMIT.toSeconds() + " s");
+            }
+            progress.tick();
+            Thread.sleep(200);
+        }
+        progress.done();
+        TextTable table = table();
+        addRows(table, expiring.setup());
+        out.println(table.render());
+    }
+
+    private void whatToNotice() {
+        out.println("What to notice (§2):");
+        out.println("  - auto.offset.reset is used only without a usable committed offset: a valid one always wins.");
+        out.println("  - earliest = log start, latest = end (what is written from now on), none = an exception,");
+        out.println("    by_duration:<ISO-8601> (Kafka 4.0+) = the first record newer than now minus the duration.");
+        out.println("  - \"no usable offset\": new group, expired offsets, deleted topic (NoOffsetForPartitionException with");
+        out.println("    none), and committed offsets out of range (OffsetOutOfRangeException with none).");
+        out.println("  - latest never looks for the nearest record: out of range, it jumps to the end and skips the rest.");
+        out.println("  - reassigning partitions keeps offsets; ADDING partitions with latest loses records.");
+        out.println("Proof: mvn -pl 02-auto-offset-reset -am verify (see 02-auto-offset-reset/README.md).");
+    }
+
+    private static TextTable table() {
+        return new TextTable("SCENARIO", "LOG-START", "END", "COMMITTED", "POLICY", "STARTED AT", "READ", "SKIPPED", "EXCEPTION");
+    }
+
+    private void addRows(TextTable table, Setup setup) {
+        TopicPartition tp = setup.partition();
+        Long committed = scenarios.committed(setup.group(), tp);
+        boolean first = true;
+        for (String policy : ResetScenarios.POLICIES) {
+            Outcome o = ResetProbe.start(kafka, setup.group(), tp, policy, TIMEOUT);
+            table.row(first ? setup.name() : "", first ? logStart(tp) : "", first ? end(tp) : "", first ? committed : "",
+                    policy, o.startedAt(), o.failed() ? null : o.read(), o.failed() ? null : o.skipped(), o.exception());
+            first = false;
+        }
+    }
+
+    private long logStart(TopicPartition tp) {
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(ClientConfigs.consumer(kafka, null))) {
+            return c.beginningOffsets(List.of(tp)).get(tp);
+        }
+    }
+
+    private long end(TopicPartition tp) {
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(ClientConfigs.consumer(kafka, null))) {
+            return c.endOffsets(List.of(tp)).get(tp);
+        }
+    }
+
+    private Map<String, Object> memberConfig(String group) {
+        Map<String, Object> config = ClientConfigs.consumer(kafka, group);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        return config;
+    }
+
+    private void step(String title) {
+        out.println(title);
+        out.println("-".repeat(title.length()));
+    }
+
+    /** Seconds since the group emptied: a live line on a terminal, a line every 10 s otherwise. */
+    private static final class Progress {
+        private final PrintStream out;
+        private final long since;
+        private final boolean terminal = System.console() != null && System.getenv("NO_COLOR") == null;
+        private long lastPrinted = -1;
+
+        Progress(PrintStream out, long since) {
+            this.out = out;
+            this.since = since;
+        }
+
+        void tick() {
+            long seconds = (System.currentTimeMillis() - since) / 1000;
+            if (terminal && seconds != lastPrinted) {
+                out.printf("\r  %3d s since the group emptied (retention 60 s, checked every second) ...", seconds);
+                lastPrinted = seconds;
+            } else if (!terminal && seconds / 10 != lastPrinted) {
+                out.printf("  %3d s since the group emptied: offsets still there%n", seconds);
+                lastPrinted = seconds / 10;
+            }
+        }
+
+        void done() {
+            long seconds = (System.currentTimeMillis() - since) / 1000;
+            out.printf("%s  offsets expired %d s after the group emptied; the policy now decides:%n%n", terminal ? "\n" : "", seconds);
+        }
+    }
+}
