@@ -17,13 +17,14 @@ import java.util.List;
  *                                                     ^ end        10  next offset to be written (last offset + 1)
  * </pre>
  *
- * The end offset points at the empty slot after the last record. A log longer than
- * {@link #MAX_CELLS} shows its last cells only, after one "..." cell standing for all older
- * offsets; an offset beyond the end (a committed offset can be) is marked with '>'.
+ * The end offset points at the slot after the last record. A log longer than
+ * {@link #MAX_CELLS} offsets is drawn to scale: each cell stands for 2, 5, 10, 20, 50, ...
+ * offsets (said under the picture), so the whole partition stays in view. An offset beyond
+ * the end (a committed offset can be) is marked with '>'.
  */
 public final class LogPicture {
 
-    /** Most record cells drawn; older offsets fold into one "..." cell. */
+    /** Most cells drawn; a longer log is drawn to scale. */
     public static final int MAX_CELLS = 20;
 
     private static final int MARGIN = 8;
@@ -39,7 +40,7 @@ public final class LogPicture {
         StringBuilder out = new StringBuilder();
         out.append(p.partition()).append(p.end() == 0 ? "  (empty: nothing was ever written)" : "").append('\n');
         out.append(headerLine(layout)).append('\n');
-        if (layout.recordCells() > 0) {
+        if (layout.cells > 0) {
             out.append(borderLine(layout)).append('\n');
             out.append(cellLine(p, layout)).append('\n');
             out.append(borderLine(layout)).append('\n');
@@ -48,7 +49,7 @@ public final class LogPicture {
             out.append(markerLine(marker, layout)).append('\n');
         }
         out.append(" ".repeat(MARGIN)).append("# record in the log   . deleted (below log start)")
-                .append(layout.folded ? "   ... offsets 0-" + (layout.first - 1) : "").append('\n');
+                .append(layout.scale > 1 ? "   (each cell = " + layout.scale + " offsets)" : "").append('\n');
         return out.toString();
     }
 
@@ -74,28 +75,32 @@ public final class LogPicture {
     }
 
     /**
-     * Cell i (0-based) has its left '|' at column MARGIN + i * (width + 1). Offsets from
-     * {@code first} to {@code end - 1} are record cells; when folded, cell 0 is "...";
-     * the end offset is the slot right after the last cell.
+     * Cell i (0-based) holds offsets [i * scale, (i + 1) * scale) and has its left '|' at
+     * column MARGIN + i * (width + 1); the slot after the last cell is where the end offset
+     * of a full log points.
      */
-    private record Layout(long first, long end, boolean folded, int width) {
+    private record Layout(long end, long scale, int cells, int width) {
+        private static final long[] STEPS = {1, 2, 5};
+
         static Layout of(PartitionOffsets p) {
-            long first = Math.max(0, p.end() - MAX_CELLS);
-            return new Layout(first, p.end(), first > 0, Math.max(3, Long.toString(p.end()).length()));
+            long scale = scaleFor(p.end());
+            int cells = (int) ((p.end() + scale - 1) / scale);
+            return new Layout(p.end(), scale, cells, Math.max(3, Long.toString(cells * scale).length()));
         }
 
-        int recordCells() {
-            return (int) (end - first) + (folded ? 1 : 0);
+        /** 1 up to MAX_CELLS offsets; else the smallest of 2, 5, 10, 20, 50, ... that fits. */
+        private static long scaleFor(long end) {
+            for (long decade = 1; ; decade *= 10) {
+                for (long step : STEPS) {
+                    if (end <= MAX_CELLS * step * decade) {
+                        return step * decade;
+                    }
+                }
+            }
         }
 
         int index(long offset) {
-            if (offset > end) {
-                return recordCells() + 1;
-            }
-            if (folded) {
-                return offset < first ? 0 : (int) (offset - first) + 1;
-            }
-            return (int) offset;
+            return offset > end ? cells + 1 : (int) (offset / scale);
         }
 
         int centre(int index) {
@@ -103,33 +108,29 @@ public final class LogPicture {
         }
 
         int labelColumn() {
-            return centre(recordCells() + 1) + 3;
+            return centre(cells + 1) + 3;
         }
     }
 
     private static String headerLine(Layout layout) {
         StringBuilder line = new StringBuilder("offset");
-        if (layout.folded) {
-            put(line, layout.centre(0) - 1, "...");
-        }
-        for (long offset = layout.first; offset <= layout.end; offset++) {
-            String label = Long.toString(offset);
-            put(line, layout.centre(layout.index(offset)) - (label.length() - 1) / 2, label);
+        for (int i = 0; i <= layout.cells; i++) {
+            String label = Long.toString(i * layout.scale);
+            put(line, layout.centre(i) - (label.length() - 1) / 2, label);
         }
         return line.toString();
     }
 
     private static String borderLine(Layout layout) {
-        return " ".repeat(MARGIN) + ("+" + "-".repeat(layout.width)).repeat(layout.recordCells()) + "+";
+        return " ".repeat(MARGIN) + ("+" + "-".repeat(layout.width)).repeat(layout.cells) + "+";
     }
 
+    /** '.' for a cell whose offsets are all below the log start, else '#'. */
     private static String cellLine(PartitionOffsets p, Layout layout) {
         StringBuilder line = new StringBuilder(" ".repeat(MARGIN));
-        if (layout.folded) {
-            line.append('|').append(centred("...", layout.width));
-        }
-        for (long offset = layout.first; offset < layout.end; offset++) {
-            line.append('|').append(centred(offset < p.logStart() ? "." : "#", layout.width));
+        for (int i = 0; i < layout.cells; i++) {
+            boolean deleted = (i + 1) * layout.scale <= p.logStart();
+            line.append('|').append(centred(deleted ? "." : "#", layout.width));
         }
         return line.append('|').toString();
     }

@@ -3,6 +3,8 @@ package io.offsetlab.lab;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -59,13 +61,24 @@ class LogPictureTest {
     }
 
     @Test
-    void foldsALongLogIntoItsLastCells() {
-        String picture = LogPicture.render(new PartitionOffsets(ORDERS_0, 50, 120L, 118L, 130));
+    void drawsALongLogToScaleSoEveryMarkerHasItsOwnPlace() {
+        String picture = LogPicture.render(new PartitionOffsets(ORDERS_0, 50, 100L, 150L, 200));
         String cells = picture.lines().filter(l -> l.trim().startsWith("|")).findFirst().orElseThrow();
-        assertEquals(LogPicture.MAX_CELLS + 1, cells.chars().filter(c -> c == '|').count() - 1,
-                "MAX_CELLS record cells plus one '...' cell: " + cells);
-        assertTrue(cells.contains("|...|"), cells);
-        assertTrue(picture.contains("... offsets 0-109"), picture);
-        assertTrue(picture.contains(" 110 "), "the first drawn offset is end - MAX_CELLS = 110:\n" + picture);
+        assertEquals(LogPicture.MAX_CELLS, cells.chars().filter(c -> c == '|').count() - 1,
+                "200 offsets at 10 per cell: 20 cells:\n" + picture);
+        assertTrue(picture.contains("(each cell = 10 offsets)"), picture);
+        assertTrue(cells.startsWith("        | . | . | . | . | . | # |"), "cells 0-4 (offsets 0-49) deleted:\n" + picture);
+        assertEquals(List.of(30, 50, 70, 90), caretColumns(picture), // cell i is centred at column 10 + 4i
+                "log start 50, committed 100, position 150, end 200 sit under cells 5, 10, 15 and 20:\n" + picture);
+    }
+
+    @Test
+    void picksTheSmallestScaleThatFits() {
+        String picture = LogPicture.render(new PartitionOffsets(ORDERS_0, 0, null, null, 41));
+        assertTrue(picture.contains("(each cell = 5 offsets)"), "41 offsets: 2 per cell needs 21 cells, 5 per cell 9:\n" + picture);
+    }
+
+    private static List<Integer> caretColumns(String picture) {
+        return picture.lines().filter(l -> l.contains("^")).map(l -> l.indexOf('^')).toList();
     }
 }

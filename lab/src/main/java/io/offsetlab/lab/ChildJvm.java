@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A main class run in its own JVM with this test's classpath, as a user would run it: to
- * check exit codes and output, or to kill it (SIGKILL) like a crash.
+ * A main class run in its own JVM with this JVM's classpath, as a user would run it: tests
+ * use it to check exit codes and output, tests and demos to kill a consumer (SIGKILL) the way
+ * a crash ends it.
  */
 public final class ChildJvm implements AutoCloseable {
 
@@ -56,14 +57,14 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     /**
-     * Waits for the child to exit and returns its exit code; kills it and fails when it is
+     * Waits for the child to exit and returns its exit code; kills it and throws when it is
      * still running after {@code timeout}.
      */
     public int waitFor(Duration timeout) {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                throw new AssertionError("child JVM still running after " + timeout.toSeconds() + " s; output:\n" + output());
+                throw new IllegalStateException("child JVM still running after " + timeout.toSeconds() + " s; output:\n" + output());
             }
             return process.exitValue();
         } catch (InterruptedException e) {
