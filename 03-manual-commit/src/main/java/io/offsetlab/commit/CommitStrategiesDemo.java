@@ -1,0 +1,189 @@
+package io.offsetlab.commit;
+
+import io.offsetlab.lab.ChildJvm;
+import io.offsetlab.lab.ClientConfigs;
+import io.offsetlab.lab.DemoArgs;
+import io.offsetlab.lab.DemoRunner;
+import io.offsetlab.lab.KafkaBackend;
+import io.offsetlab.lab.LogPicture;
+import io.offsetlab.lab.PartitionOffsets;
+import io.offsetlab.lab.TextTable;
+import io.offsetlab.lab.Wait;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * §3 enable.auto.commit=false 时，Offset 何时更新？ The restart story, once per commit strategy:
+ * <ol>
+ *   <li>a consumer in its own JVM processes a 200-record partition ({@value CrashableConsumer#WORK_MILLIS} ms per record);</li>
+ *   <li>it is killed with SIGKILL part-way (a crash: no close(), no last commit); the log picture
+ *       shows committed vs position at that moment;</li>
+ *   <li>it is restarted and runs to the end; the table counts what was processed, re-read and lost.</li>
+ * </ol>
+ */
+public final class CommitStrategiesDemo {
+
+    static final DemoRunner.Spec SPEC = new DemoRunner.Spec("./run 03",
+            "§3 enable.auto.commit=false 时，Offset 何时更新？ (when does the offset move?): what a crash re-reads or loses");
+
+    static final int RECORDS = 200;
+    /** Processed records before the crash. */
+    static final int CRASH_AFTER = 110;
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private final KafkaBackend kafka;
+    private final Admin admin;
+    private final PrintStream out;
+    private final Path workDir;
+
+    /** What one strategy did, counted from the processed log and the committed offset. */
+    record Story(CommitStrategy strategy, Long committedAtCrash, long positionAtCrash, int processedAtCrash,
+                 int processed, int reRead, int lost) {
+    }
+
+    private CommitStrategiesDemo(KafkaBackend kafka, Admin admin, PrintStream out, Path workDir) {
+        this.kafka = kafka;
+        this.admin = admin;
+        this.out = out;
+        this.workDir = workDir;
+    }
+
+    public static void main(String[] args) {
+        DemoRunner.main(SPEC, args, CommitStrategiesDemo::run);
+    }
+
+    static void run(KafkaBackend kafka, DemoArgs args, PrintStream out) throws Exception {
+        Path workDir = Files.createTempDirectory("offset-lab-03-");
+        try (Admin admin = Admin.create(ClientConfigs.admin(kafka))) {
+            CommitStrategiesDemo demo = new CommitStrategiesDemo(kafka, admin, out, workDir);
+            TextTable table = new TextTable("STRATEGY", "COMMITTED AT CRASH", "POSITION AT CRASH", "PROCESSED AT CRASH",
+                    "PROCESSED IN ALL", "RE-READ", "LOST");
+            for (CommitStrategy strategy : CommitStrategy.values()) {
+                Story s = demo.tell(strategy);
+                table.row(strategy.label(), s.committedAtCrash(), s.positionAtCrash(), s.processedAtCrash(), s.processed(),
+                        s.reRead(), s.lost());
+            }
+            out.println("Each strategy, " + RECORDS + " records, one crash after about " + CRASH_AFTER + " were processed:\n");
+            out.println(table.render());
+            demo.whatToNotice();
+        } finally {
+            try (var files = Files.walk(workDir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    Story tell(CommitStrategy strategy) throws Exception {
+        String name = strategy.name().toLowerCase().replace('_', '-') + "-" + UUID.randomUUID().toString().substring(0, 8);
+        TopicPartition tp = topicWithRecords(name);
+        String group = name + "-group";
+        Path log = workDir.resolve(name + ".log");
+        step(strategy.label());
+
+        long position;
+        Long committed;
+        int processedAtCrash;
+        try (ChildJvm consumer = start(tp, group, log, strategy)) {
+            // Auto commit strategies: crash only after the first auto commit, so there is one to see.
+            Wait.until(CRASH_AFTER + " records processed", TIMEOUT, () -> processed(log).size() >= CRASH_AFTER
+                    && (!strategy.autoCommit() || committed(group, tp) != null) || !consumer.isAlive());
+            consumer.kill();
+            position = lastPosition(consumer.output());
+        }
+        committed = committed(group, tp);
+        processedAtCrash = processed(log).size();
+        out.println("SIGKILL after " + processedAtCrash + " records were processed. At that moment:");
+        out.println();
+        out.print(LogPicture.render(new PartitionOffsets(tp, 0, committed, position, RECORDS)));
+        out.println();
+
+        try (ChildJvm consumer = start(tp, group, log, strategy, "--exit-at-end")) {
+            int exit = consumer.waitFor(TIMEOUT);
+            if (exit != 0) {
+                throw new IllegalStateException("the restarted consumer failed:\n" + consumer.output());
+            }
+        }
+        List<String> lines = processed(log);
+        int distinct = new HashSet<>(lines).size();
+        Story story = new Story(strategy, committed, position, processedAtCrash, lines.size(), lines.size() - distinct,
+                RECORDS - distinct);
+        out.printf("Restarted, it resumed at %s and ran to the end: %d records re-read, %d lost.%n%n",
+                committed == null ? "the log start (nothing committed; auto.offset.reset=earliest)" : "committed offset " + committed,
+                story.reRead(), story.lost());
+        return story;
+    }
+
+    private void whatToNotice() {
+        out.println("What to notice (§3):");
+        out.println("  - with auto commit off the committed offset moves only when you commit; a restart resumes there.");
+        out.println("  - no commit: everything processed is processed again after a restart.");
+        out.println("  - commit after processing (at-least-once): nothing lost; re-reads are the records processed since");
+        out.println("    the last commit. Commit before processing (at-most-once): no re-reads, but the crash loses the rest");
+        out.println("    of the batch.");
+        out.println("  - auto commit commits inside poll() (every auto.commit.interval.ms) and in close(): on the poll thread");
+        out.println("    it behaves like commit-after-processing; with processing handed to another thread it commits");
+        out.println("    records that are not done, and a crash loses them.");
+        out.println("Proof: mvn -pl 03-manual-commit -am verify (see 03-manual-commit/README.md).");
+    }
+
+    private ChildJvm start(TopicPartition tp, String group, Path log, CommitStrategy strategy, String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of(kafka.bootstrapServers(), tp.topic(), group, log.toString(),
+                strategy.name()));
+        args.addAll(List.of(extra));
+        return ChildJvm.start(CrashableConsumer.class, args.toArray(String[]::new));
+    }
+
+    private TopicPartition topicWithRecords(String name) throws Exception {
+        admin.createTopics(List.of(new NewTopic(name, Optional.of(1), Optional.empty()))).all().get();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(ClientConfigs.producer(kafka))) {
+            for (int i = 0; i < RECORDS; i++) {
+                producer.send(new ProducerRecord<>(name, 0, null, "record-" + i));
+            }
+            producer.flush();
+        }
+        return new TopicPartition(name, 0);
+    }
+
+    private Long committed(String group, TopicPartition tp) {
+        try {
+            OffsetAndMetadata offset = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().get(tp);
+            return offset == null ? null : offset.offset();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException("cannot read the offsets of " + group, e);
+        }
+    }
+
+    /** The position the consumer printed last, i.e. at the moment it was killed. */
+    static long lastPosition(String output) {
+        List<String> positions = output.lines().filter(l -> l.startsWith("position ")).toList();
+        return positions.isEmpty() ? 0 : Long.parseLong(positions.get(positions.size() - 1).split(" ")[2]);
+    }
+
+    private static List<String> processed(Path log) {
+        try {
+            return Files.exists(log) ? Files.readAllLines(log).stream().filter(l -> !l.isBlank()).toList() : List.of();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + log, e);
+        }
+    }
+
+    private void step(String title) {
+        out.println(title);
+        out.println("-".repeat(title.length()));
+    }
+}

@@ -1,0 +1,159 @@
+package io.offsetlab.commit;
+
+import io.offsetlab.lab.ClientConfigs;
+import io.offsetlab.lab.ExternalCluster;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * §3: a consumer meant to be killed. It runs in its own JVM, processes records by appending
+ * "partition offset" lines to a log file (a write that survives SIGKILL: it is in the OS page
+ * cache), and commits according to a {@link CommitStrategy}. Whoever started it kills it with
+ * SIGKILL, the way a crash ends a process: no close(), no last commit.
+ *
+ * <pre>CrashableConsumer BOOTSTRAP TOPIC GROUP LOG_FILE STRATEGY [--auto-commit-interval MS] [--exit-at-end]</pre>
+ *
+ * After every poll it prints "position PARTITION OFFSET" for each assigned partition. With
+ * --exit-at-end it stops once it has processed everything up to the end offsets it saw at
+ * start, commits as its strategy does (auto commit: in close()), and exits with 0.
+ */
+public final class CrashableConsumer {
+
+    /** Milliseconds of "work" per record, so that a kill lands mid-stream. */
+    static final int WORK_MILLIS = 5;
+    static final int MAX_POLL_RECORDS = 50;
+    /** Auto commit interval unless given (Kafka's default is 5000). */
+    static final int AUTO_COMMIT_INTERVAL_MS = 500;
+
+    private final KafkaConsumer<String, String> consumer;
+    private final OutputStream processed;
+    private final CommitStrategy strategy;
+    private final boolean exitAtEnd;
+    private Map<TopicPartition, Long> ends;
+
+    private CrashableConsumer(KafkaConsumer<String, String> consumer, OutputStream processed, CommitStrategy strategy,
+                              boolean exitAtEnd) {
+        this.consumer = consumer;
+        this.processed = processed;
+        this.strategy = strategy;
+        this.exitAtEnd = exitAtEnd;
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> options = Arrays.asList(args).subList(5, args.length);
+        int interval = options.contains("--auto-commit-interval")
+                ? Integer.parseInt(options.get(options.indexOf("--auto-commit-interval") + 1)) : AUTO_COMMIT_INTERVAL_MS;
+        CommitStrategy strategy = CommitStrategy.valueOf(args[4]);
+        try (OutputStream processed = new FileOutputStream(Path.of(args[3]).toFile(), true);
+             KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config(args[0], args[2], strategy, interval))) {
+            consumer.subscribe(List.of(args[1]));
+            CrashableConsumer app = new CrashableConsumer(consumer, processed, strategy, options.contains("--exit-at-end"));
+            if (strategy == CommitStrategy.AUTO_COMMIT_HANDOFF) {
+                app.runWithHandoff();
+            } else {
+                app.run();
+            }
+        } // close(): with auto commit on, it commits the position here
+    }
+
+    static Map<String, Object> config(String bootstrap, String group, CommitStrategy strategy, int autoCommitInterval) {
+        Map<String, Object> config = ClientConfigs.consumer(new ExternalCluster(bootstrap, null), group);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, strategy.autoCommit());
+        config.put(ConsumerConfig.AUTO_COMMIT_INTERVAL_MS_CONFIG, autoCommitInterval);
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
+        // A killed member holds its partitions until its session times out (default 45 s);
+        // 2 s keeps restarts quick (the lab broker allows session timeouts from 1 s).
+        config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 2000);
+        config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500);
+        return config;
+    }
+
+    private void run() throws IOException, InterruptedException {
+        do {
+            ConsumerRecords<String, String> records = poll();
+            if (records.isEmpty()) {
+                continue;
+            }
+            if (strategy == CommitStrategy.COMMIT_BEFORE_PROCESSING) {
+                consumer.commitSync(); // a crash in the loop below loses the rest of the batch
+            }
+            for (ConsumerRecord<String, String> record : records) {
+                process(record);
+            }
+            if (strategy == CommitStrategy.COMMIT_AFTER_PROCESSING) {
+                consumer.commitSync(records.nextOffsets()); // a crash before this line re-reads the batch
+            }
+        } while (!(exitAtEnd && atEnd()));
+    }
+
+    /**
+     * Hands records to a worker thread and goes on polling. Auto commit commits the position
+     * inside poll(), i.e. everything handed off, done or not.
+     */
+    private void runWithHandoff() throws InterruptedException {
+        BlockingQueue<ConsumerRecord<String, String>> work = new LinkedBlockingQueue<>();
+        AtomicInteger done = new AtomicInteger();
+        Thread worker = new Thread(() -> {
+            try {
+                while (true) {
+                    process(work.take());
+                    done.incrementAndGet();
+                }
+            } catch (InterruptedException | IOException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "worker");
+        worker.setDaemon(true);
+        worker.start();
+        int handedOff = 0;
+        do {
+            ConsumerRecords<String, String> records = poll();
+            records.forEach(work::add);
+            handedOff += records.count();
+        } while (!(exitAtEnd && atEnd() && done.get() == handedOff));
+    }
+
+    /** poll(), then print the position of every assigned partition for whoever watches. */
+    private ConsumerRecords<String, String> poll() {
+        ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(100));
+        for (TopicPartition tp : consumer.assignment()) {
+            System.out.println("position " + tp.partition() + " " + consumer.position(tp));
+        }
+        System.out.flush();
+        return records;
+    }
+
+    private boolean atEnd() {
+        if (consumer.assignment().isEmpty()) {
+            return false;
+        }
+        if (ends == null) {
+            ends = consumer.endOffsets(new ArrayList<>(consumer.assignment()));
+        }
+        return consumer.assignment().stream().allMatch(tp -> consumer.position(tp) >= ends.getOrDefault(tp, 0L));
+    }
+
+    private void process(ConsumerRecord<String, String> record) throws IOException, InterruptedException {
+        Thread.sleep(WORK_MILLIS); // the work
+        processed.write((record.partition() + " " + record.offset() + "\n").getBytes(StandardCharsets.UTF_8));
+        processed.flush();
+    }
+}

@@ -1,0 +1,52 @@
+package io.offsetlab.commit;
+
+import io.offsetlab.lab.ChildJvm;
+import io.offsetlab.lab.DemoRunner;
+import io.offsetlab.lab.KafkaLab;
+import io.offsetlab.lab.LabKafka;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * §3 demo, run as a reader runs it ({@code ./run 03}, in its own JVM) against the test's
+ * broker: every strategy's row says what the chapter claims.
+ */
+@KafkaLab
+class CommitStrategiesDemoIT {
+
+    @Test
+    void demoTellsTheRestartStoryForEveryStrategyAndExitsZero(LabKafka kafka) {
+        try (ChildJvm demo = ChildJvm.start(CommitStrategiesDemo.class, "--bootstrap-server", kafka.bootstrapServers())) {
+            assertEquals(DemoRunner.OK, demo.waitFor(Duration.ofSeconds(240)), demo.output());
+            String output = demo.output();
+            assertTrue(output.startsWith("§3 enable.auto.commit=false"), "the first line names the article section:\n" + output);
+
+            int[] noCommit = row(output, "no commit");
+            assertEquals(noCommit[2], noCommit[4], "no commit: everything processed before the crash is re-read");
+            assertEquals(0, noCommit[5], "no commit loses nothing");
+            assertEquals(0, row(output, "commit after processing")[5], "commit after processing loses nothing");
+            assertEquals(0, row(output, "commit before processing")[4], "commit before processing re-reads nothing");
+            assertTrue(row(output, "auto commit, processing handed off")[5] > 0, "hand-off + auto commit loses records:\n" + output);
+            assertTrue(output.contains("What to notice (§3):"), output);
+        }
+    }
+
+    /** The numbers of a table row: committed, position, processed at crash, processed, re-read, lost. */
+    private static int[] row(String output, String strategy) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(strategy) + " {2,}(\\S+) +(\\d+) +(\\d+) +(\\d+) +(\\d+) +(\\d+)$")
+                .matcher(output);
+        assertTrue(m.find(), "no table row for '" + strategy + "' in:\n" + output);
+        int[] numbers = new int[6];
+        numbers[0] = m.group(1).equals("-") ? -1 : Integer.parseInt(m.group(1));
+        for (int i = 1; i < 6; i++) {
+            numbers[i] = Integer.parseInt(m.group(i + 1));
+        }
+        return numbers;
+    }
+}

@@ -1,0 +1,171 @@
+package io.offsetlab.commit;
+
+import io.offsetlab.lab.ChildJvm;
+import io.offsetlab.lab.KafkaLab;
+import io.offsetlab.lab.LabKafka;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * §3, the restart story with real crashes: a {@link CrashableConsumer} in its own JVM is
+ * killed with SIGKILL (no close(), no last commit) and started again. What it processed is
+ * in a log file that survives the kill; the group's committed offsets are read with Admin.
+ */
+@KafkaLab
+class CrashRestartIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+    private static final int PARTITIONS = 3;
+    private static final int PER_PARTITION = 1000;
+    private static final int RECORDS = PARTITIONS * PER_PARTITION;
+    private static final int CRASHES = 5;
+
+    @Test
+    void crashesBetweenProcessingAndCommitLoseNothingAndReReadOnlyWhatWasNotCommitted(LabKafka kafka, @TempDir Path dir) {
+        String topic = kafka.createTopic("crash", PARTITIONS);
+        for (int p = 0; p < PARTITIONS; p++) {
+            kafka.produce(topic, p, PER_PARTITION);
+        }
+        String group = kafka.newGroupId("crash");
+        Path log = dir.resolve("processed.log");
+        long uncommittedAtCrashes = 0;
+
+        for (int crash = 1; crash <= CRASHES; crash++) {
+            int target = crash * RECORDS / (CRASHES + 1);
+            try (ChildJvm consumer = start(kafka, topic, group, log, CommitStrategy.COMMIT_AFTER_PROCESSING)) {
+                await("crash " + crash + ": " + target + " records processed").atMost(TIMEOUT)
+                        .until(() -> distinct(log).size() >= target || !consumer.isAlive());
+                assertTrue(consumer.isAlive(), "the consumer died on its own:\n" + consumer.output());
+                consumer.kill(); // SIGKILL, mid-stream
+            }
+            uncommittedAtCrashes += processedButNotCommitted(kafka, group, topic, log);
+        }
+        try (ChildJvm consumer = start(kafka, topic, group, log, CommitStrategy.COMMIT_AFTER_PROCESSING)) {
+            await("the last run processes and commits everything").atMost(TIMEOUT)
+                    .until(() -> distinct(log).size() == RECORDS && allCommitted(kafka, group, topic));
+            consumer.kill();
+        }
+
+        List<String> lines = lines(log);
+        int duplicates = lines.size() - distinct(log).size();
+        System.out.printf("§3 crash test: %d records, %d crashes (SIGKILL), %d processed, %d duplicates, "
+                + "%d processed-but-uncommitted at the crashes, %d lost%n",
+                RECORDS, CRASHES, lines.size(), duplicates, uncommittedAtCrashes, RECORDS - distinct(log).size());
+        assertEquals(RECORDS, distinct(log).size(), "zero lost: every record was processed at least once");
+        assertTrue(duplicates <= uncommittedAtCrashes, "duplicates (" + duplicates + ") are only the records processed after "
+                + "the last commit before each crash (" + uncommittedAtCrashes + ")");
+    }
+
+    @Test
+    void autoCommitCrashBeforeTheIntervalReReadsEverythingSinceTheLastAutoCommit(LabKafka kafka, @TempDir Path dir) throws Exception {
+        String topic = kafka.createTopic("auto-crash", 1);
+        kafka.produce(topic, 0, 500);
+        String group = kafka.newGroupId("auto-crash");
+        Path log = dir.resolve("processed.log");
+        String[] tenMinutes = {"--auto-commit-interval", "600000"};
+
+        try (ChildJvm consumer = start(kafka, topic, group, log, CommitStrategy.AUTO_COMMIT, tenMinutes)) {
+            await("all 500 processed").atMost(TIMEOUT).until(() -> distinct(log).size() == 500);
+            consumer.kill(); // before auto.commit.interval.ms ever passed
+        }
+        assertNull(committed(kafka, group, new TopicPartition(topic, 0)), "auto commit never ran: nothing committed");
+        try (ChildJvm consumer = start(kafka, topic, group, log, CommitStrategy.AUTO_COMMIT, tenMinutes)) {
+            await("the restart re-reads").atMost(TIMEOUT).until(() -> lines(log).size() == 1000);
+            consumer.kill();
+        }
+        assertEquals(500, lines(log).size() - distinct(log).size(), "a crash before the first auto commit re-reads all 500");
+    }
+
+    @Test
+    void autoCommitWithProcessingHandedOffLosesRecordsOnACrash(LabKafka kafka, @TempDir Path dir) throws Exception {
+        String topic = kafka.createTopic("handoff", 1);
+        kafka.produce(topic, 0, RECORDS);
+        String group = kafka.newGroupId("handoff");
+        TopicPartition tp = new TopicPartition(topic, 0);
+        Path log = dir.resolve("processed.log");
+
+        try (ChildJvm consumer = start(kafka, topic, group, log, CommitStrategy.AUTO_COMMIT_HANDOFF)) {
+            await("poll() auto-commits everything handed to the worker").atMost(TIMEOUT)
+                    .until(() -> Long.valueOf(RECORDS).equals(committed(kafka, group, tp)));
+            consumer.kill();
+        }
+        int processed = distinct(log).size();
+        int lost = RECORDS - processed;
+        System.out.printf("§3 hand-off test: %d committed by auto commit, %d processed before the crash, %d lost%n",
+                RECORDS, processed, lost);
+        assertEquals(RECORDS, committed(kafka, group, tp), "every restart resumes at " + RECORDS);
+        assertTrue(lost > 0, "records committed but never processed are lost for good (" + lost + ")");
+    }
+
+    private static ChildJvm start(LabKafka kafka, String topic, String group, Path log, CommitStrategy strategy,
+                                  String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of(kafka.bootstrapServers(), topic, group, log.toString(),
+                strategy.name()));
+        args.addAll(List.of(extra));
+        return ChildJvm.start(CrashableConsumer.class, args.toArray(String[]::new));
+    }
+
+    /** Records processed past the committed offset, summed over partitions: what a restart re-reads. */
+    private static long processedButNotCommitted(LabKafka kafka, String group, String topic, Path log) {
+        Map<Integer, Long> maxProcessed = new HashMap<>();
+        for (String line : lines(log)) {
+            String[] parts = line.split(" ");
+            maxProcessed.merge(Integer.parseInt(parts[0]), Long.parseLong(parts[1]), Math::max);
+        }
+        long total = 0;
+        for (Map.Entry<Integer, Long> e : maxProcessed.entrySet()) {
+            Long committed = committed(kafka, group, new TopicPartition(topic, e.getKey()));
+            total += Math.max(0, e.getValue() + 1 - (committed == null ? 0 : committed));
+        }
+        return total;
+    }
+
+    private static boolean allCommitted(LabKafka kafka, String group, String topic) {
+        for (int p = 0; p < PARTITIONS; p++) {
+            if (!Long.valueOf(PER_PARTITION).equals(committed(kafka, group, new TopicPartition(topic, p)))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Long committed(LabKafka kafka, String group, TopicPartition tp) {
+        try {
+            OffsetAndMetadata offset = kafka.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().get(tp);
+            return offset == null ? null : offset.offset();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<String> lines(Path log) {
+        try {
+            return Files.exists(log) ? Files.readAllLines(log).stream().filter(l -> !l.isBlank()).toList() : List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Set<String> distinct(Path log) {
+        return new HashSet<>(lines(log));
+    }
+}

@@ -1,0 +1,284 @@
+package io.offsetlab.commit;
+
+import io.offsetlab.lab.KafkaLab;
+import io.offsetlab.lab.LabKafka;
+import io.offsetlab.lab.Polling;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * §3 enable.auto.commit=false 时，Offset 何时更新？ With auto commit off the committed offset
+ * moves only when the application commits; what a restarted member re-reads follows from
+ * that. The crash cases, with a real SIGKILL, are in {@link CrashRestartIT}.
+ */
+@KafkaLab
+class ManualCommitIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @Test
+    void withoutACommitARestartedConsumerReReadsEverything(LabKafka kafka) {
+        String topic = kafka.createTopic("no-commit", 1);
+        kafka.produce(topic, 0, 50);
+        String group = kafka.newGroupId("no-commit");
+
+        int firstRun = readAll(kafka, group, topic, 50).size();
+        int secondRun = readAll(kafka, group, topic, 50).size();
+
+        assertEquals(50, firstRun);
+        assertEquals(50, secondRun, "no commit: the restarted member starts over and re-reads all 50 records (50 duplicates)");
+    }
+
+    @Test
+    void closeDoesNotCommitWhenAutoCommitIsOff(LabKafka kafka) throws Exception {
+        String topic = kafka.createTopic("close", 1);
+        kafka.produce(topic, 0, 10);
+        String group = kafka.newGroupId("close");
+
+        readAll(kafka, group, topic, 10); // polls everything, then close()
+
+        assertNull(kafka.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
+                .get(new TopicPartition(topic, 0)), "close() commits nothing when enable.auto.commit=false");
+    }
+
+    @Test
+    void commitAfterProcessingResumesExactlyAfterTheLastCommit(LabKafka kafka) {
+        String topic = kafka.createTopic("commit-after", 1);
+        kafka.produce(topic, 0, 50);
+        String group = kafka.newGroupId("commit-after");
+        List<Long> firstRun = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = kafka.consumer(group, manual(10))) {
+            consumer.subscribe(List.of(topic));
+            while (firstRun.size() < 30) {
+                ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(100));
+                records.forEach(r -> firstRun.add(r.offset())); // process ...
+                if (!records.isEmpty()) {
+                    consumer.commitSync(records.nextOffsets()); // ... then commit
+                }
+            }
+        }
+        List<Long> secondRun = readAll(kafka, group, topic, 50 - firstRun.size()).stream()
+                .map(ConsumerRecord::offset).toList();
+
+        assertEquals(firstRun.size(), secondRun.get(0), "the restarted member starts right after the last committed record");
+        List<Long> all = new ArrayList<>(firstRun);
+        all.addAll(secondRun);
+        assertEquals(rangeOf(50), all, "zero duplicates, zero lost: every offset 0..49 processed exactly once");
+    }
+
+    @Test
+    void committingRecordOffsetInsteadOfOffsetPlusOneReplaysOneRecordPerPartition(LabKafka kafka) {
+        String topic = kafka.createTopic("off-by-one", 3);
+        for (int p = 0; p < 3; p++) {
+            kafka.produce(topic, p, 10);
+        }
+        String wrong = kafka.newGroupId("wrong");
+        String right = kafka.newGroupId("right");
+        commitEverything(kafka, wrong, topic, r -> new OffsetAndMetadata(r.offset())); // the classic bug
+        commitEverything(kafka, right, topic, r -> new OffsetAndMetadata(r.offset() + 1, r.leaderEpoch(), ""));
+
+        List<ConsumerRecord<String, String>> replayed = readAll(kafka, wrong, topic, 3);
+        assertEquals(List.of(9L, 9L, 9L), replayed.stream().map(ConsumerRecord::offset).toList(),
+                "committed record.offset() = 9 means 'read 9 next': the last record of each of the 3 partitions is processed again");
+        try (KafkaConsumer<String, String> consumer = kafka.consumer(right, manual(500))) {
+            consumer.subscribe(List.of(topic));
+            Polling.pollUntil(consumer, TIMEOUT, () -> consumer.assignment().size() == 3);
+            for (TopicPartition tp : consumer.assignment()) {
+                assertEquals(10L, consumer.position(tp), "offset + 1 = 10: nothing to replay on " + tp);
+            }
+        }
+    }
+
+    @Test
+    void nextOffsetsGivesOffsetPlusOneWithTheLeaderEpoch(LabKafka kafka) {
+        String topic = kafka.createTopic("next-offsets", 1);
+        kafka.produce(topic, 0, 5);
+        TopicPartition tp = new TopicPartition(topic, 0);
+        try (KafkaConsumer<String, String> consumer = kafka.consumer(kafka.newGroupId("next"), manual(500))) {
+            consumer.subscribe(List.of(topic));
+            ConsumerRecords<String, String> records = pollNonEmpty(consumer);
+            OffsetAndMetadata next = records.nextOffsets().get(tp);
+            long last = records.records(tp).get(records.records(tp).size() - 1).offset();
+
+            assertEquals(last + 1, next.offset(), "ConsumerRecords.nextOffsets() (Kafka 4.0+) is the last offset + 1");
+            assertTrue(next.leaderEpoch().isPresent(), "and carries the leader epoch, used to detect log truncation (KIP-320)");
+            consumer.commitSync(records.nextOffsets());
+            assertEquals(next.leaderEpoch(), consumer.committed(Set.of(tp)).get(tp).leaderEpoch(), "the epoch is committed too");
+        }
+    }
+
+    @Test
+    void commitSyncOfSpecificOffsetsCommitsExactlyThose(LabKafka kafka) {
+        String topic = kafka.createTopic("specific", 2);
+        kafka.produce(topic, 0, 10);
+        kafka.produce(topic, 1, 10);
+        TopicPartition p0 = new TopicPartition(topic, 0);
+        TopicPartition p1 = new TopicPartition(topic, 1);
+        try (KafkaConsumer<String, String> consumer = kafka.consumer(kafka.newGroupId("specific"), manual(500))) {
+            consumer.subscribe(List.of(topic));
+            Polling.pollAtLeast(consumer, 20, TIMEOUT);
+
+            consumer.commitSync(Map.of(p0, new OffsetAndMetadata(4)));
+
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.of(p0, p1));
+            assertEquals(4L, committed.get(p0).offset(), "commitSync(Map) commits the given offset, not the position (10)");
+            assertNull(committed.get(p1), "and nothing for partitions it was not given");
+        }
+    }
+
+    @Test
+    void commitAsyncReportsTheOutcomeToItsCallback(LabKafka kafka) throws Exception {
+        String topic = kafka.createTopic("async", 1);
+        kafka.produce(topic, 0, 10);
+        TopicPartition tp = new TopicPartition(topic, 0);
+        try (KafkaConsumer<String, String> consumer = kafka.consumer(kafka.newGroupId("async"), manual(500))) {
+            consumer.subscribe(List.of(topic));
+            Polling.pollAtLeast(consumer, 10, TIMEOUT);
+            CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> done = new CompletableFuture<>();
+
+            consumer.commitAsync((offsets, error) -> {
+                if (error != null) {
+                    done.completeExceptionally(error);
+                } else {
+                    done.complete(offsets);
+                }
+            });
+            // The callback runs inside a later poll() (or commitSync/close) on this thread.
+            await().atMost(TIMEOUT).until(() -> {
+                consumer.poll(Duration.ofMillis(50));
+                return done.isDone();
+            });
+
+            assertEquals(10L, done.get(1, TimeUnit.SECONDS).get(tp).offset(), "the callback gets the committed offsets");
+        }
+    }
+
+    @Test
+    void anOlderCommitArrivingLaterMovesTheCommittedOffsetBackwards(LabKafka kafka) throws Exception {
+        String topic = kafka.createTopic("backwards", 1);
+        kafka.produce(topic, 0, 10);
+        TopicPartition tp = new TopicPartition(topic, 0);
+        String group = kafka.newGroupId("backwards");
+        try (KafkaConsumer<String, String> consumer = kafka.consumer(group, manual(500))) {
+            consumer.assign(List.of(tp));
+            consumer.commitSync(Map.of(tp, new OffsetAndMetadata(10)));
+            // What a retried commitAsync of an older position does when it lands after a newer commit:
+            consumer.commitSync(Map.of(tp, new OffsetAndMetadata(5)));
+
+            assertEquals(5L, consumer.committed(Set.of(tp)).get(tp).offset(), "the broker keeps the LAST commit it receives, "
+                    + "not the highest: retrying an old async commit can move the offset back and cause re-reads");
+        }
+    }
+
+    @Test
+    void autoCommitCommitsInsidePollOnceTheIntervalHasPassed(LabKafka kafka) throws Exception {
+        String topic = kafka.createTopic("auto", 1);
+        kafka.produce(topic, 0, 10);
+        TopicPartition tp = new TopicPartition(topic, 0);
+        Map<String, Object> auto = Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, true,
+                ConsumerConfig.AUTO_COMMIT_INTERVAL_MS_CONFIG, 1000, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        String group = kafka.newGroupId("auto");
+        try (KafkaConsumer<String, String> consumer = kafka.consumer(group, auto)) {
+            consumer.subscribe(List.of(topic));
+            Polling.pollAtLeast(consumer, 10, TIMEOUT);
+            assertNull(committed(kafka, group, tp), "right after poll() returned the records nothing is committed yet");
+
+            notPollingFor(Duration.ofMillis(2500));
+            assertNull(committed(kafka, group, tp), "no poll(), no auto commit: the interval alone commits nothing");
+
+            await("a poll() after the interval commits the position").atMost(TIMEOUT).until(() -> {
+                consumer.poll(Duration.ofMillis(100));
+                return committed(kafka, group, tp) != null;
+            });
+            assertEquals(10L, committed(kafka, group, tp));
+        }
+    }
+
+    @Test
+    void autoCommitCommitsOnClose(LabKafka kafka) throws Exception {
+        String topic = kafka.createTopic("auto-close", 1);
+        kafka.produce(topic, 0, 10);
+        TopicPartition tp = new TopicPartition(topic, 0);
+        String group = kafka.newGroupId("auto-close");
+        try (KafkaConsumer<String, String> consumer = kafka.consumer(group, Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, true,
+                ConsumerConfig.AUTO_COMMIT_INTERVAL_MS_CONFIG, 600_000, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"))) {
+            consumer.subscribe(List.of(topic));
+            Polling.pollAtLeast(consumer, 10, TIMEOUT);
+            assertNull(committed(kafka, group, tp), "the 10-minute interval has not passed");
+        }
+        assertEquals(10L, committed(kafka, group, tp), "close() commits the position synchronously when auto commit is on");
+    }
+
+    /** Not calling poll() IS the behaviour: auto commit is driven by poll(). */
+    private static void notPollingFor(Duration duration) throws InterruptedException {
+        Thread.sleep(duration.toMillis());
+    }
+
+    private static Long committed(LabKafka kafka, String group, TopicPartition tp) throws Exception {
+        OffsetAndMetadata offset = kafka.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().get(tp);
+        return offset == null ? null : offset.offset();
+    }
+
+    /** A member that reads {@code count} records and closes without committing. */
+    private static List<ConsumerRecord<String, String>> readAll(LabKafka kafka, String group, String topic, int count) {
+        try (KafkaConsumer<String, String> consumer = kafka.consumer(group, manual(500))) {
+            consumer.subscribe(List.of(topic));
+            return Polling.pollAtLeast(consumer, count, TIMEOUT);
+        }
+    }
+
+    private static void commitEverything(LabKafka kafka, String group, String topic,
+                                         java.util.function.Function<ConsumerRecord<String, String>, OffsetAndMetadata> offsetOf) {
+        try (KafkaConsumer<String, String> consumer = kafka.consumer(group, manual(500))) {
+            consumer.subscribe(List.of(topic));
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+            for (ConsumerRecord<String, String> r : Polling.pollAtLeast(consumer, 30, TIMEOUT)) {
+                offsets.put(new TopicPartition(r.topic(), r.partition()), offsetOf.apply(r));
+            }
+            consumer.commitSync(offsets);
+        }
+    }
+
+    private static ConsumerRecords<String, String> pollNonEmpty(KafkaConsumer<String, String> consumer) {
+        AtomicReference<ConsumerRecords<String, String>> first = new AtomicReference<>();
+        Polling.pollUntil(consumer, TIMEOUT, records -> {
+            if (!records.isEmpty()) {
+                first.compareAndSet(null, records);
+            }
+        }, () -> first.get() != null);
+        return first.get();
+    }
+
+    private static Map<String, Object> manual(int maxPollRecords) {
+        return Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
+    }
+
+    private static List<Long> rangeOf(int n) {
+        List<Long> offsets = new ArrayList<>();
+        for (long i = 0; i < n; i++) {
+            offsets.add(i);
+        }
+        return offsets;
+    }
+}
