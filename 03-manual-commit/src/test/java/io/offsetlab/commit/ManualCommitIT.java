@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -116,7 +115,7 @@ class ManualCommitIT {
         TopicPartition tp = new TopicPartition(topic, 0);
         try (KafkaConsumer<String, String> consumer = kafka.consumer(kafka.newGroupId("next"), manual(500))) {
             consumer.subscribe(List.of(topic));
-            ConsumerRecords<String, String> records = pollNonEmpty(consumer);
+            ConsumerRecords<String, String> records = Polling.pollNonEmpty(consumer, TIMEOUT);
             OffsetAndMetadata next = records.nextOffsets().get(tp);
             long last = records.records(tp).get(records.records(tp).size() - 1).offset();
 
@@ -257,16 +256,6 @@ class ManualCommitIT {
             }
             consumer.commitSync(offsets);
         }
-    }
-
-    private static ConsumerRecords<String, String> pollNonEmpty(KafkaConsumer<String, String> consumer) {
-        AtomicReference<ConsumerRecords<String, String>> first = new AtomicReference<>();
-        Polling.pollUntil(consumer, TIMEOUT, records -> {
-            if (!records.isEmpty()) {
-                first.compareAndSet(null, records);
-            }
-        }, () -> first.get() != null);
-        return first.get();
     }
 
     private static Map<String, Object> manual(int maxPollRecords) {

@@ -14,10 +14,22 @@ import java.util.Map;
  */
 public final class DemoArgs {
 
-    /** An extra option of one demo: a flag when {@code valueName} is null. */
-    public record Option(String name, String valueName, String help) {
+    /**
+     * An extra option of one demo: a flag when {@code valueName} is null; when
+     * {@code allowed} is not empty, its value must be one of them.
+     */
+    public record Option(String name, String valueName, String help, List<String> allowed) {
+        public Option(String name, String valueName, String help) {
+            this(name, valueName, help, List.of());
+        }
+
         public static Option flag(String name, String help) {
             return new Option(name, null, help);
+        }
+
+        /** An option whose value must be one of {@code allowed}. */
+        public static Option choice(String name, String help, String... allowed) {
+            return new Option(name, String.join("|", allowed), help, List.of(allowed));
         }
 
         boolean takesValue() {
@@ -53,7 +65,7 @@ public final class DemoArgs {
                 default -> {
                     Option option = options.stream().filter(o -> o.name().equals(arg)).findFirst()
                             .orElseThrow(() -> new UsageException("unknown argument: " + arg));
-                    parsed.extras.put(arg, option.takesValue() ? value(args, ++i, arg) : "true");
+                    parsed.extras.put(arg, option.takesValue() ? checked(option, value(args, ++i, arg)) : "true");
                 }
             }
         }
@@ -61,6 +73,14 @@ public final class DemoArgs {
             throw new UsageException("--command-config needs --bootstrap-server: it configures the clients of that cluster");
         }
         return parsed;
+    }
+
+    private static String checked(Option option, String value) {
+        if (!option.allowed().isEmpty() && !option.allowed().contains(value)) {
+            throw new UsageException(option.name() + " must be one of " + String.join(", ", option.allowed())
+                    + ", got '" + value + "'");
+        }
+        return value;
     }
 
     private static String value(String[] args, int i, String name) {

@@ -29,6 +29,17 @@ public final class Polling {
         return records;
     }
 
+    /** Polls until a poll() returns records, and returns that batch (as one poll() gave it). */
+    public static <K, V> ConsumerRecords<K, V> pollNonEmpty(Consumer<K, V> consumer, Duration timeout) {
+        List<ConsumerRecords<K, V>> first = new ArrayList<>();
+        pollUntil(consumer, timeout, batch -> {
+            if (first.isEmpty() && !batch.isEmpty()) {
+                first.add(batch);
+            }
+        }, () -> !first.isEmpty(), () -> "no records arrived");
+        return first.get(0);
+    }
+
     /** Polls (ignoring records) until {@code done}, e.g. until a rebalance assigned a partition. */
     public static void pollUntil(Consumer<?, ?> consumer, Duration timeout, BooleanSupplier done) {
         pollUntil(consumer, timeout, records -> { }, done);

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DemoArgsTest {
 
     private static final List<Option> OPTIONS = List.of(
-            new Option("--protocol", "classic|consumer", "group protocol"),
+            Option.choice("--protocol", "group protocol", "classic", "consumer"),
             Option.flag("--skip-expiry", "skip the slow scenario"));
 
     @Test
@@ -58,6 +58,12 @@ class DemoArgsTest {
         assertThrows(UsageException.class, () -> DemoArgs.parse(new String[] {"--protocol", "--skip-expiry"}, OPTIONS));
         assertThrows(UsageException.class, () -> DemoArgs.parse(
                 new String[] {"--bootstrap-server", "h:1", "--command-config", "/no/such/file.properties"}, OPTIONS));
+    }
+
+    @Test
+    void rejectsAValueOutsideAnOptionsChoices() {
+        UsageException e = assertThrows(UsageException.class, () -> DemoArgs.parse(new String[] {"--protocol", "eager"}, OPTIONS));
+        assertEquals("--protocol must be one of classic, consumer, got 'eager'", e.getMessage());
     }
 
     @Test

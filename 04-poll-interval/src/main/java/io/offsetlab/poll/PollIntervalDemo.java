@@ -1,0 +1,220 @@
+package io.offsetlab.poll;
+
+import io.offsetlab.lab.DemoArgs;
+import io.offsetlab.lab.DemoRunner;
+import io.offsetlab.lab.KafkaBackend;
+import io.offsetlab.lab.Polling;
+import io.offsetlab.lab.Timeline;
+import io.offsetlab.lab.Wait;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Timer;
+import java.util.TimerTask;
+import java.util.UUID;
+
+/**
+ * §4 max.poll.interval.ms 和消费者会话管理: a timeline, in seconds, of two members of a group.
+ * <ol>
+ *   <li>"slow" takes twice max.poll.interval.ms over one batch: it is evicted, "steady" takes
+ *       its partition and re-reads what slow processed but could not commit, slow's commit
+ *       fails, and its next poll() rejoins;</li>
+ *   <li>"slow" takes 1.5 x the session timeout but less than max.poll.interval.ms: nothing
+ *       happens, because heartbeats come from a background thread.</li>
+ * </ol>
+ */
+public final class PollIntervalDemo {
+
+    static final String PROTOCOL = "--protocol";
+
+    static final DemoRunner.Spec SPEC = new DemoRunner.Spec("./run 04",
+            "§4 max.poll.interval.ms 和消费者会话管理 (max.poll.interval.ms and consumer session management): who gets evicted, and when",
+            List.of(DemoArgs.Option.choice(PROTOCOL, "the group protocol (default classic, Kafka 4.4's default)",
+                    "classic", "consumer")),
+            Map.of());
+
+    static final int MAX_POLL_INTERVAL_MS = 2000;
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private final KafkaBackend kafka;
+    private final String protocol;
+    private final PrintStream out;
+
+    private PollIntervalDemo(KafkaBackend kafka, String protocol, PrintStream out) {
+        this.kafka = kafka;
+        this.protocol = protocol;
+        this.out = out;
+    }
+
+    public static void main(String[] args) {
+        DemoRunner.main(SPEC, args, PollIntervalDemo::run);
+    }
+
+    static void run(KafkaBackend kafka, DemoArgs args, PrintStream out) throws Exception {
+        String protocol = args.option(PROTOCOL, "classic");
+        PollIntervalDemo demo = new PollIntervalDemo(kafka, protocol, out);
+        demo.settings();
+        demo.slowMemberIsEvicted();
+        demo.longProcessingWithinMaxPollIntervalIsFine();
+        demo.whatToNotice();
+    }
+
+    private void settings() {
+        int session = Members.sessionTimeoutMs(protocol);
+        out.println("group.protocol=" + protocol + ". Shortened timeouts (the real defaults in brackets):");
+        out.println("  max.poll.interval.ms = " + MAX_POLL_INTERVAL_MS + " ms   [300000]   client-side, both protocols");
+        out.println("  session timeout      = " + session + " ms   [45000]    " + (protocol.equals("classic")
+                ? "client setting session.timeout.ms (heartbeat.interval.ms=500)"
+                : "broker setting group.consumer.session.timeout.ms (heartbeats every 500 ms)"));
+        out.println();
+    }
+
+    private void slowMemberIsEvicted() throws Exception {
+        step("Scene 1: one batch takes " + 2 * MAX_POLL_INTERVAL_MS + " ms, twice max.poll.interval.ms");
+        String topic = createTopic("slow");
+        String group = topic + "-group";
+        Timeline timeline = new Timeline(out);
+        Map<String, Object> slowConfig = Members.config(kafka, group, protocol, MAX_POLL_INTERVAL_MS);
+        slowConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5);
+        try (SteadyMember steady = new SteadyMember(Members.config(kafka, group, protocol, 300_000), topic,
+                partitions -> timeline.event("steady", "assigned " + partitions));
+             KafkaConsumer<String, String> slow = new KafkaConsumer<>(slowConfig)) {
+            slow.subscribe(List.of(topic));
+            Polling.pollUntil(slow, TIMEOUT, () -> slow.assignment().size() == 1 && steady.assignment().size() == 1);
+            TopicPartition mine = slow.assignment().iterator().next();
+            timeline.event("slow", "assigned " + slow.assignment());
+            produce(topic);
+
+            ConsumerRecords<String, String> first = Polling.pollNonEmpty(slow, TIMEOUT);
+            slow.commitSync(first.nextOffsets());
+            timeline.event("slow", "processed offsets " + range(first, mine) + " of " + mine + ", committed " + next(first, mine));
+            ConsumerRecords<String, String> second = Polling.pollNonEmpty(slow, TIMEOUT);
+            timeline.event("slow", "polled offsets " + range(second, mine) + "; processing takes " + 2 * MAX_POLL_INTERVAL_MS
+                    + " ms, no poll() meanwhile");
+            Timer alarm = announcePollTimeout(timeline);
+            slowProcessing(Duration.ofMillis(2L * MAX_POLL_INTERVAL_MS));
+            alarm.cancel();
+            tryCommit(slow, second, timeline);
+            reportReRead(steady, mine, second, timeline);
+            Polling.pollUntil(slow, TIMEOUT, () -> !slow.assignment().isEmpty());
+            timeline.event("slow", "poll(): rejoined the group, assigned " + slow.assignment());
+        }
+        out.println();
+    }
+
+    private void longProcessingWithinMaxPollIntervalIsFine() throws Exception {
+        int session = Members.sessionTimeoutMs(protocol);
+        step("Scene 2: one batch takes " + (session * 3 / 2) + " ms: 1.5 x the session timeout, under max.poll.interval.ms ("
+                + 4 * session + " ms here)");
+        String topic = createTopic("heartbeat");
+        Timeline timeline = new Timeline(out);
+        try (KafkaConsumer<String, String> member = new KafkaConsumer<>(
+                Members.config(kafka, topic + "-group", protocol, 4 * session))) {
+            member.subscribe(List.of(topic));
+            Polling.pollUntil(member, TIMEOUT, () -> !member.assignment().isEmpty());
+            timeline.event("member", "assigned " + member.assignment());
+            produce(topic);
+            ConsumerRecords<String, String> batch = Polling.pollNonEmpty(member, TIMEOUT);
+            timeline.event("member", "polled " + batch.count() + " records; processing takes " + session * 3 / 2 + " ms");
+            slowProcessing(Duration.ofMillis(session * 3L / 2));
+            member.commitSync(batch.nextOffsets());
+            timeline.event("member", "commitSync() succeeded; still assigned " + member.assignment());
+        }
+        out.println("The background heartbeat thread kept the session alive the whole time: session.timeout.ms");
+        out.println("detects dead processes, max.poll.interval.ms detects a stuck poll loop.\n");
+    }
+
+    private void whatToNotice() {
+        out.println("What to notice (§4):");
+        out.println("  - max.poll.interval.ms bounds the time between two poll() calls: a member that processes longer is");
+        out.println("    evicted, its partitions move, and what it processed but had not committed is read again.");
+        out.println("  - the evicted member's commit fails (CommitFailedException); its next poll() rejoins the group.");
+        out.println("  - session.timeout.ms is about heartbeats, sent by a background thread: slow processing does not");
+        out.println("    stop them. It catches crashes: a killed member keeps its partitions until it expires (see README).");
+        out.println("  - the fix for slow work is not only a bigger max.poll.interval.ms: pause() the partitions, process");
+        out.println("    elsewhere, keep calling poll(), resume() when done (PollIntervalIT).");
+        out.println("  - run it with --protocol consumer (KIP-848): same client-side rule, broker-side session timeout.");
+        out.println("Proof: mvn -pl 04-poll-interval -am verify (see 04-poll-interval/README.md).");
+    }
+
+    /** The client's own check fires max.poll.interval.ms after the last poll(); say so when it does. */
+    private static Timer announcePollTimeout(Timeline timeline) {
+        Timer timer = new Timer("poll-timeout-announcer", true);
+        timer.schedule(new TimerTask() {
+            @Override
+            public void run() {
+                timeline.event("slow", "max.poll.interval.ms (" + MAX_POLL_INTERVAL_MS + " ms) since the last poll(): "
+                        + "the client leaves the group");
+            }
+        }, MAX_POLL_INTERVAL_MS);
+        return timer;
+    }
+
+    private static void tryCommit(KafkaConsumer<String, String> slow, ConsumerRecords<String, String> batch, Timeline timeline) {
+        try {
+            slow.commitSync(batch.nextOffsets());
+            timeline.event("slow", "processing done; commitSync() succeeded");
+        } catch (KafkaException e) {
+            timeline.event("slow", "processing done; commitSync() -> " + e.getClass().getSimpleName());
+        }
+    }
+
+    private static void reportReRead(SteadyMember steady, TopicPartition tp, ConsumerRecords<String, String> batch,
+                                     Timeline timeline) {
+        List<Long> uncommitted = batch.records(tp).stream().map(ConsumerRecord::offset).toList();
+        Wait.until("the other member to re-read " + tp, TIMEOUT, () -> steady.offsetsRead(tp).containsAll(uncommitted));
+        timeline.event("steady", "read " + tp + " offsets " + uncommitted.get(0) + "-" + uncommitted.get(uncommitted.size() - 1)
+                + " again: slow processed them but never committed them (" + uncommitted.size() + " duplicates)");
+    }
+
+    private String createTopic(String name) throws Exception {
+        String topic = name + "-" + UUID.randomUUID().toString().substring(0, 8);
+        try (Admin admin = Admin.create(io.offsetlab.lab.ClientConfigs.admin(kafka))) {
+            admin.createTopics(List.of(new NewTopic(topic, Optional.of(2), Optional.empty()))).all().get();
+        }
+        return topic;
+    }
+
+    private void produce(String topic) throws Exception {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(io.offsetlab.lab.ClientConfigs.producer(kafka))) {
+            for (int p = 0; p < 2; p++) {
+                for (int i = 0; i < 10; i++) {
+                    producer.send(new ProducerRecord<>(topic, p, null, "record-" + i));
+                }
+            }
+            producer.flush();
+        }
+    }
+
+    private static String range(ConsumerRecords<String, String> records, TopicPartition tp) {
+        List<ConsumerRecord<String, String>> list = records.records(tp);
+        return list.get(0).offset() + "-" + list.get(list.size() - 1).offset();
+    }
+
+    private static long next(ConsumerRecords<String, String> records, TopicPartition tp) {
+        return records.nextOffsets().get(tp).offset();
+    }
+
+    /** Sleeping IS the behaviour: processing that takes this long, without calling poll(). */
+    private static void slowProcessing(Duration duration) throws InterruptedException {
+        Thread.sleep(duration.toMillis());
+    }
+
+    private void step(String title) {
+        out.println(title);
+        out.println("-".repeat(title.length()));
+    }
+}

@@ -1,0 +1,46 @@
+package io.offsetlab.poll;
+
+import io.offsetlab.lab.ChildJvm;
+import io.offsetlab.lab.DemoRunner;
+import io.offsetlab.lab.KafkaLab;
+import io.offsetlab.lab.LabKafka;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** §4 demo, run as a reader runs it ({@code ./run 04 --protocol ...}, in its own JVM) against the test's broker. */
+@KafkaLab
+class PollIntervalDemoIT {
+
+    @ParameterizedTest(name = "--protocol {0}")
+    @ValueSource(strings = {"classic", "consumer"})
+    void demoShowsTheEvictionTimelineAndExitsZero(String protocol, LabKafka kafka) {
+        try (ChildJvm demo = ChildJvm.start(PollIntervalDemo.class, "--bootstrap-server", kafka.bootstrapServers(),
+                "--protocol", protocol)) {
+            assertEquals(DemoRunner.OK, demo.waitFor(Duration.ofSeconds(120)), demo.output());
+            String output = demo.output();
+            assertTrue(output.startsWith("§4 max.poll.interval.ms"), "the first line names the article section:\n" + output);
+            assertTrue(output.contains("group.protocol=" + protocol), output);
+            assertTrue(output.contains("max.poll.interval.ms = 2000 ms   [300000]"), "shortened value beside the default:\n" + output);
+            assertTrue(output.contains("commitSync() -> CommitFailedException"), output);
+            assertTrue(output.matches("(?s).*steady +read \\S+ offsets \\d+-\\d+ again.*"), "the re-read is on the timeline:\n" + output);
+            assertTrue(output.contains("commitSync() succeeded; still assigned"), "scene 2: no eviction:\n" + output);
+            assertTrue(output.contains("What to notice (§4):"), output);
+        }
+    }
+
+    @Test
+    void anUnknownProtocolIsAUsageErrorBeforeAnyBrokerStarts() {
+        try (ChildJvm demo = ChildJvm.start(PollIntervalDemo.class, "--protocol", "eager")) {
+            assertEquals(DemoRunner.USAGE, demo.waitFor(Duration.ofSeconds(30)), demo.output());
+            assertTrue(demo.output().contains("--protocol must be one of classic, consumer, got 'eager'"), demo.output());
+            assertTrue(demo.output().contains("usage: ./run 04"), demo.output());
+            assertTrue(!demo.output().contains("broker:"), "no broker was started:\n" + demo.output());
+        }
+    }
+}

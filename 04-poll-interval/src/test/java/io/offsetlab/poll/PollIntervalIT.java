@@ -1,0 +1,163 @@
+package io.offsetlab.poll;
+
+import io.offsetlab.lab.KafkaLab;
+import io.offsetlab.lab.LabKafka;
+import io.offsetlab.lab.Polling;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * §4 max.poll.interval.ms 和消费者会话管理: what evicts a member and what does not, on both
+ * group protocols (classic, and consumer from KIP-848). Timeouts are shortened: max.poll.interval.ms
+ * 2 s (default 300000), session timeout 3 s classic / 6 s consumer (default 45000).
+ */
+@KafkaLab
+class PollIntervalIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final int MAX_POLL_INTERVAL_MS = 2000;
+
+    @ParameterizedTest(name = "group.protocol={0}")
+    @ValueSource(strings = {"classic", "consumer"})
+    void aMemberSlowerThanMaxPollIntervalIsEvictedAndItsUncommittedRecordsAreReRead(String protocol, LabKafka kafka) {
+        String topic = kafka.createTopic("slow", 2);
+        String group = kafka.newGroupId("slow");
+        Map<String, Object> slowConfig = Members.config(kafka.backend(), group, protocol, MAX_POLL_INTERVAL_MS);
+        slowConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5);
+        try (SteadyMember other = new SteadyMember(Members.config(kafka.backend(), group, protocol, 300_000), topic);
+             KafkaConsumer<String, String> slow = new KafkaConsumer<>(slowConfig)) {
+            slow.subscribe(List.of(topic));
+            Polling.pollUntil(slow, TIMEOUT, () -> slow.assignment().size() == 1 && other.assignment().size() == 1);
+            TopicPartition mine = slow.assignment().iterator().next();
+            kafka.produce(topic, 0, 10); // written once each member owns one partition
+            kafka.produce(topic, 1, 10);
+            slow.commitSync(Polling.pollNonEmpty(slow, TIMEOUT).nextOffsets()); // the first batch: processed and committed
+
+            ConsumerRecords<String, String> batch = Polling.pollNonEmpty(slow, TIMEOUT); // the second batch ...
+            slowProcessing(Duration.ofMillis(2 * MAX_POLL_INTERVAL_MS)); // ... takes twice max.poll.interval.ms
+
+            assertThrows(CommitFailedException.class, () -> slow.commitSync(batch.nextOffsets()),
+                    protocol + ": the evicted member's commit of the batch it processed fails");
+            List<Long> reprocessed = batch.records(mine).stream().map(ConsumerRecord::offset).toList();
+            await("the other member gets " + mine + " and re-reads the uncommitted batch").atMost(TIMEOUT)
+                    .until(() -> other.offsetsRead(mine).containsAll(reprocessed));
+            assertEquals(reprocessed.get(0), other.offsetsRead(mine).get(0),
+                    "the new owner starts at the evicted member's last commit: " + reprocessed.size() + " records processed twice");
+
+            Polling.pollUntil(slow, TIMEOUT, () -> !slow.assignment().isEmpty()); // the next poll() rejoins
+        }
+    }
+
+    @ParameterizedTest(name = "group.protocol={0}")
+    @ValueSource(strings = {"classic", "consumer"})
+    void processingLongerThanTheSessionTimeoutButShorterThanMaxPollIntervalDoesNotEvict(String protocol, LabKafka kafka) {
+        String topic = kafka.createTopic("heartbeat", 1);
+        kafka.produce(topic, 0, 5);
+        int session = Members.sessionTimeoutMs(protocol);
+        RebalanceCounter rebalances = new RebalanceCounter();
+        try (KafkaConsumer<String, String> member = new KafkaConsumer<>(
+                Members.config(kafka.backend(), kafka.newGroupId("heartbeat"), protocol, 4 * session))) {
+            member.subscribe(List.of(topic), rebalances);
+            ConsumerRecords<String, String> batch = Polling.pollNonEmpty(member, TIMEOUT);
+
+            slowProcessing(Duration.ofMillis(session + session / 2)); // 1.5 x the session timeout, no poll()
+
+            member.commitSync(batch.nextOffsets()); // succeeds: still a member
+            member.poll(Duration.ofMillis(100));
+            assertEquals(0, rebalances.revokedOrLost.get(), protocol + ": no partition was revoked or lost: heartbeats come "
+                    + "from a background thread, so only max.poll.interval.ms (not session.timeout.ms) bounds processing time");
+        }
+    }
+
+    @ParameterizedTest(name = "group.protocol={0}")
+    @ValueSource(strings = {"classic", "consumer"})
+    void pausingAndPollingOnWhileAWorkerProcessesAvoidsEvictionAndDuplicates(String protocol, LabKafka kafka) throws Exception {
+        String topic = kafka.createTopic("pause", 1);
+        kafka.produce(topic, 0, 10);
+        Map<String, Object> config = Members.config(kafka.backend(), kafka.newGroupId("pause"), protocol, MAX_POLL_INTERVAL_MS);
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5);
+        RebalanceCounter rebalances = new RebalanceCounter();
+        List<Long> processed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ExecutorService worker = Executors.newSingleThreadExecutor();
+        try (KafkaConsumer<String, String> member = new KafkaConsumer<>(config)) {
+            member.subscribe(List.of(topic), rebalances);
+            Future<?> work = null;
+            Map<TopicPartition, OffsetAndMetadata> done = null;
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (processed.size() < 10 && System.nanoTime() < deadline) {
+                ConsumerRecords<String, String> records = member.poll(Duration.ofMillis(100)); // keeps the member alive
+                if (!records.isEmpty()) {
+                    member.pause(member.assignment()); // no more records until this batch is done
+                    done = records.nextOffsets();
+                    work = worker.submit(() -> {
+                        slowProcessing(Duration.ofMillis(MAX_POLL_INTERVAL_MS + 1000)); // longer than max.poll.interval.ms
+                        records.forEach(r -> processed.add(r.offset()));
+                    });
+                }
+                if (work != null && work.isDone()) {
+                    work.get();
+                    member.commitSync(done);
+                    member.resume(member.paused());
+                    work = null;
+                }
+            }
+            // Checked before close(), which revokes the partitions itself.
+            assertEquals(0, rebalances.revokedOrLost.get(), protocol + ": the member was never evicted");
+        } finally {
+            worker.shutdownNow();
+        }
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L), processed,
+                "every record processed exactly once, although each batch took longer than max.poll.interval.ms");
+    }
+
+    /** Sleeping IS the behaviour here: processing that takes this long, without calling poll(). */
+    static void slowProcessing(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Counts partitions taken away from a member: revoked (a rebalance) or lost (eviction). */
+    static final class RebalanceCounter implements ConsumerRebalanceListener {
+        final AtomicInteger revokedOrLost = new AtomicInteger();
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            revokedOrLost.addAndGet(partitions.size());
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            revokedOrLost.addAndGet(partitions.size());
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        }
+    }
+}

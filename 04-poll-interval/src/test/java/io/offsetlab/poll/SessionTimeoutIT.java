@@ -1,0 +1,145 @@
+package io.offsetlab.poll;
+
+import io.offsetlab.lab.ChildJvm;
+import io.offsetlab.lab.KafkaLab;
+import io.offsetlab.lab.LabKafka;
+import io.offsetlab.lab.Polling;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.errors.InvalidSessionTimeoutException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * §4, session.timeout.ms: "if no heartbeat reaches Kafka within it, the consumer is considered
+ * lost and a rebalance follows, e.g. when the process crashes". True for a crash; a clean
+ * close does not wait for it. Session timeouts: 3 s classic (client), 6 s consumer protocol
+ * (the lab broker's group.consumer.session.timeout.ms); the default is 45000 ms for both.
+ */
+@KafkaLab
+class SessionTimeoutIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    @ParameterizedTest(name = "group.protocol={0}")
+    @ValueSource(strings = {"classic", "consumer"})
+    void aCrashedMemberKeepsItsPartitionsUntilTheSessionTimesOutButACleanCloseHandsThemOverAtOnce(String protocol,
+                                                                                                   LabKafka kafka) {
+        String topic = kafka.createTopic("handover", 2);
+        String group = kafka.newGroupId("handover");
+        long session = Members.sessionTimeoutMs(protocol);
+        try (SteadyMember survivor = new SteadyMember(Members.config(kafka.backend(), group, protocol, 300_000), topic)) {
+            long crashDelay;
+            try (ChildJvm crashing = ChildJvm.start(PollingMember.class, kafka.bootstrapServers(), topic, group, protocol)) {
+                awaitSplit(survivor, () -> crashing.output().matches("(?s).*assigned \\[[^,\\]]+\\]\\s*$"));
+                long killedAt = System.currentTimeMillis();
+                crashing.kill(); // SIGKILL: no LeaveGroup, no more heartbeats
+                crashDelay = awaitBoth(survivor) - killedAt;
+            }
+
+            long closeDelay;
+            try (KafkaConsumer<String, String> leaving = new KafkaConsumer<>(Members.config(kafka.backend(), group, protocol, 300_000))) {
+                leaving.subscribe(List.of(topic));
+                awaitSplit(survivor, () -> {
+                    leaving.poll(Duration.ofMillis(50));
+                    return leaving.assignment().size() == 1;
+                });
+                long closedAt = System.currentTimeMillis();
+                leaving.close(); // a clean close sends LeaveGroup
+                closeDelay = awaitBoth(survivor) - closedAt;
+            }
+
+            System.out.printf("§4 handover (%s, session timeout %d ms): after SIGKILL %d ms, after close() %d ms%n",
+                    protocol, session, crashDelay, closeDelay);
+            assertTrue(crashDelay >= session - 1000, "a crashed member keeps its partition until its session times out: "
+                    + crashDelay + " ms, expected at least " + session + " ms minus one heartbeat interval");
+            assertTrue(crashDelay <= session + 15_000, "and then hands it over: " + crashDelay + " ms");
+            assertTrue(closeDelay < session - 1000, "a clean close hands it over without waiting for the session timeout: "
+                    + closeDelay + " ms vs " + session + " ms");
+        }
+    }
+
+    @ParameterizedTest(name = "group.protocol={0}")
+    @ValueSource(strings = {"classic", "consumer"})
+    void aStaticMemberRestartedWithinTheSessionTimeoutKeepsItsPartitionsWithoutARebalance(String protocol, LabKafka kafka) {
+        String topic = kafka.createTopic("static", 2);
+        String group = kafka.newGroupId("static");
+        try (SteadyMember other = new SteadyMember(staticMember(kafka, group, protocol, "other"), topic)) {
+            TopicPartition mine;
+            try (KafkaConsumer<String, String> member = new KafkaConsumer<>(staticMember(kafka, group, protocol, "restarting"))) {
+                member.subscribe(List.of(topic));
+                awaitSplit(other, () -> {
+                    member.poll(Duration.ofMillis(50));
+                    return member.assignment().size() == 1;
+                });
+                mine = member.assignment().iterator().next();
+            } // close(): a static member stays in the group (no LeaveGroup, KIP-345)
+            int assignmentsBefore = other.assignments.size();
+            try (KafkaConsumer<String, String> restarted = new KafkaConsumer<>(staticMember(kafka, group, protocol, "restarting"))) {
+                restarted.subscribe(List.of(topic));
+                Polling.pollUntil(restarted, TIMEOUT, () -> !restarted.assignment().isEmpty());
+
+                assertEquals(Set.of(mine), restarted.assignment(), "the restarted static member gets its partition back");
+                assertEquals(assignmentsBefore, other.assignments.size(),
+                        protocol + ": the other member saw no new assignment: the restart caused no rebalance");
+            }
+        }
+    }
+
+    @Test
+    void aClassicSessionTimeoutOutsideTheBrokersBoundsIsRejected(LabKafka kafka) {
+        Map<String, Object> config = Members.config(kafka.backend(), kafka.newGroupId("bounds"), "classic", 300_000);
+        config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 500); // the lab broker's group.min.session.timeout.ms is 1000
+        config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 100);
+        String topic = kafka.createTopic("bounds", 1);
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
+            consumer.subscribe(List.of(topic));
+            assertThrows(InvalidSessionTimeoutException.class, () -> Polling.pollUntil(consumer, TIMEOUT, () -> false),
+                    "the broker refuses a session timeout below group.min.session.timeout.ms; poll() throws");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG})
+    void sessionSettingsOnTheClientAreRejectedWithTheConsumerProtocol(String setting, LabKafka kafka) {
+        Map<String, Object> config = Members.config(kafka.backend(), kafka.newGroupId("bounds"), "consumer", 300_000);
+        config.put(setting, 10_000);
+        ConfigException e = assertThrows(ConfigException.class, () -> new KafkaConsumer<String, String>(config).close(),
+                "with group.protocol=consumer the session is the broker's business (group.consumer.session.timeout.ms)");
+        assertTrue(e.getMessage().contains(setting), e.getMessage());
+    }
+
+    private static Map<String, Object> staticMember(LabKafka kafka, String group, String protocol, String instanceId) {
+        Map<String, Object> config = Members.config(kafka.backend(), group, protocol, 300_000);
+        config.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId);
+        if (protocol.equals("classic")) {
+            config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000); // room for the restart
+        }
+        return config;
+    }
+
+    private static void awaitSplit(SteadyMember survivor, java.util.concurrent.Callable<Boolean> otherHasOne) {
+        await("each member owns one partition").atMost(TIMEOUT)
+                .until(() -> otherHasOne.call() && survivor.assignment().size() == 1);
+    }
+
+    /** Waits until the survivor owns both partitions; returns when. */
+    private static long awaitBoth(SteadyMember survivor) {
+        await("the survivor owns both partitions").atMost(TIMEOUT).pollInterval(Duration.ofMillis(20))
+                .until(() -> survivor.assignment().size() == 2);
+        return survivor.assignments.get(survivor.assignments.size() - 1).atMillis();
+    }
+}
