@@ -184,8 +184,7 @@ public final class OffsetBasicsDemo {
     }
 
     private void step(String title) {
-        out.println(title);
-        out.println("-".repeat(title.length()));
+        DemoRunner.heading(out, title);
     }
 
     private static <T> T last(List<T> list) {

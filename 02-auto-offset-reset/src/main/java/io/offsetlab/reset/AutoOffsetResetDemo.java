@@ -186,8 +186,7 @@ public final class AutoOffsetResetDemo {
     }
 
     private void step(String title) {
-        out.println(title);
-        out.println("-".repeat(title.length()));
+        DemoRunner.heading(out, title);
     }
 
     /** Seconds since the group emptied: a live line on a terminal, a line every 10 s otherwise. */

@@ -2,6 +2,7 @@ package io.offsetlab.reset;
 
 import io.offsetlab.lab.ClientConfigs;
 import io.offsetlab.lab.KafkaBackend;
+import io.offsetlab.lab.OffsetProbe;
 import io.offsetlab.lab.Wait;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -97,12 +98,7 @@ public final class ResetScenarios {
 
     /** The group's committed offset for {@code tp}, or null. */
     public Long committed(String group, TopicPartition tp) {
-        try {
-            OffsetAndMetadata offset = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().get(tp);
-            return offset == null ? null : offset.offset();
-        } catch (InterruptedException | ExecutionException e) {
-            throw new IllegalStateException("cannot read the offsets of group " + group, e);
-        }
+        return OffsetProbe.committed(admin, group, tp);
     }
 
     /** Sets a group's committed offset; the group must have no active members. */

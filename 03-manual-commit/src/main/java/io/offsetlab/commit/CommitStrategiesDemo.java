@@ -6,17 +6,16 @@ import io.offsetlab.lab.DemoArgs;
 import io.offsetlab.lab.DemoRunner;
 import io.offsetlab.lab.KafkaBackend;
 import io.offsetlab.lab.LogPicture;
+import io.offsetlab.lab.OffsetProbe;
 import io.offsetlab.lab.PartitionOffsets;
 import io.offsetlab.lab.TextTable;
 import io.offsetlab.lab.Wait;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +24,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 
 /**
  * §3 enable.auto.commit=false 时，Offset 何时更新？ The restart story, once per commit strategy:
@@ -160,12 +158,7 @@ public final class CommitStrategiesDemo {
     }
 
     private Long committed(String group, TopicPartition tp) {
-        try {
-            OffsetAndMetadata offset = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().get(tp);
-            return offset == null ? null : offset.offset();
-        } catch (InterruptedException | ExecutionException e) {
-            throw new IllegalStateException("cannot read the offsets of " + group, e);
-        }
+        return OffsetProbe.committed(admin, group, tp);
     }
 
     /** The position the consumer printed last, i.e. at the moment it was killed. */
@@ -175,15 +168,10 @@ public final class CommitStrategiesDemo {
     }
 
     private static List<String> processed(Path log) {
-        try {
-            return Files.exists(log) ? Files.readAllLines(log).stream().filter(l -> !l.isBlank()).toList() : List.of();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + log, e);
-        }
+        return CrashableConsumer.readLog(log);
     }
 
     private void step(String title) {
-        out.println(title);
-        out.println("-".repeat(title.length()));
+        DemoRunner.heading(out, title);
     }
 }

@@ -11,7 +11,9 @@ import org.apache.kafka.common.TopicPartition;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -149,6 +151,15 @@ public final class CrashableConsumer {
             ends = consumer.endOffsets(new ArrayList<>(consumer.assignment()));
         }
         return consumer.assignment().stream().allMatch(tp -> consumer.position(tp) >= ends.getOrDefault(tp, 0L));
+    }
+
+    /** The "partition offset" lines a CrashableConsumer wrote to {@code log}, one per processed record. */
+    public static List<String> readLog(Path log) {
+        try {
+            return Files.exists(log) ? Files.readAllLines(log).stream().filter(l -> !l.isBlank()).toList() : List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + log, e);
+        }
     }
 
     private void process(ConsumerRecord<String, String> record) throws IOException, InterruptedException {

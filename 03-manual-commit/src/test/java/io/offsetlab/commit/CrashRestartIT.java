@@ -3,14 +3,11 @@ package io.offsetlab.commit;
 import io.offsetlab.lab.ChildJvm;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import io.offsetlab.lab.OffsetProbe;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -18,7 +15,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -149,20 +145,11 @@ class CrashRestartIT {
     }
 
     private static Long committed(LabKafka kafka, String group, TopicPartition tp) {
-        try {
-            OffsetAndMetadata offset = kafka.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().get(tp);
-            return offset == null ? null : offset.offset();
-        } catch (InterruptedException | ExecutionException e) {
-            throw new IllegalStateException(e);
-        }
+        return OffsetProbe.committed(kafka.admin(), group, tp);
     }
 
     private static List<String> lines(Path log) {
-        try {
-            return Files.exists(log) ? Files.readAllLines(log).stream().filter(l -> !l.isBlank()).toList() : List.of();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return CrashableConsumer.readLog(log);
     }
 
     private static Set<String> distinct(Path log) {

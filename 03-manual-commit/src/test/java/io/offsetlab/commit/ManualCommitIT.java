@@ -2,6 +2,7 @@ package io.offsetlab.commit;
 
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
+import io.offsetlab.lab.OffsetProbe;
 import io.offsetlab.lab.Polling;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -233,9 +234,8 @@ class ManualCommitIT {
         Thread.sleep(duration.toMillis());
     }
 
-    private static Long committed(LabKafka kafka, String group, TopicPartition tp) throws Exception {
-        OffsetAndMetadata offset = kafka.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().get(tp);
-        return offset == null ? null : offset.offset();
+    private static Long committed(LabKafka kafka, String group, TopicPartition tp) {
+        return OffsetProbe.committed(kafka.admin(), group, tp);
     }
 
     /** A member that reads {@code count} records and closes without committing. */

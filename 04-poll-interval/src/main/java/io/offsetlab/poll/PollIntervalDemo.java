@@ -214,7 +214,6 @@ public final class PollIntervalDemo {
     }
 
     private void step(String title) {
-        out.println(title);
-        out.println("-".repeat(title.length()));
+        DemoRunner.heading(out, title);
     }
 }

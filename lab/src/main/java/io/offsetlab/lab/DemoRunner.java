@@ -80,6 +80,12 @@ public final class DemoRunner {
         }
     }
 
+    /** A step heading, underlined: demos print one before each step of their story. */
+    public static void heading(PrintStream out, String title) {
+        out.println(title);
+        out.println("-".repeat(title.length()));
+    }
+
     private static KafkaBackend connect(Spec spec, DemoArgs args, PrintStream out) {
         if (args.bootstrapServers() != null) {
             ExternalCluster cluster = new ExternalCluster(args.bootstrapServers(), args.commandConfig());

@@ -52,6 +52,19 @@ public final class OffsetProbe {
         }
     }
 
+    /** The group's committed offset for {@code partition}, or null when it has none. */
+    public static Long committed(Admin admin, String groupId, TopicPartition partition) {
+        try {
+            OffsetAndMetadata offset = admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get().get(partition);
+            return offset == null ? null : offset.offset();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading offsets", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot read the offsets of group " + groupId + ": " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
     /** One partition, see {@link #snapshot}. */
     public static PartitionOffsets snapshot(Admin admin, String groupId, TopicPartition partition, Consumer<?, ?> consumer) {
         return snapshot(admin, groupId, List.of(partition), consumer).get(0);
