@@ -5,6 +5,8 @@ import io.offsetlab.lab.DemoArgs;
 import io.offsetlab.lab.DemoRunner;
 import io.offsetlab.lab.EmbeddedKafkaBroker;
 import io.offsetlab.lab.KafkaBackend;
+import io.offsetlab.lab.OffsetProbe;
+import io.offsetlab.lab.PartitionOffsets;
 import io.offsetlab.lab.Polling;
 import io.offsetlab.lab.TextTable;
 import io.offsetlab.reset.ResetProbe.Outcome;
@@ -43,11 +45,13 @@ public final class AutoOffsetResetDemo {
     private static final Duration EXPIRY_LIMIT = Duration.ofSeconds(150);
 
     private final KafkaBackend kafka;
+    private final Admin admin;
     private final ResetScenarios scenarios;
     private final PrintStream out;
 
     private AutoOffsetResetDemo(KafkaBackend kafka, Admin admin, PrintStream out) {
         this.kafka = kafka;
+        this.admin = admin;
         this.scenarios = new ResetScenarios(kafka, admin);
         this.out = out;
     }
@@ -155,26 +159,14 @@ public final class AutoOffsetResetDemo {
     }
 
     private void addRows(TextTable table, Setup setup) {
-        TopicPartition tp = setup.partition();
-        Long committed = scenarios.committed(setup.group(), tp);
+        // Before any probe: log start, end and the group's committed offset, as the group left them.
+        PartitionOffsets before = OffsetProbe.snapshot(admin, setup.group(), setup.partition(), null);
         boolean first = true;
         for (String policy : ResetScenarios.POLICIES) {
-            Outcome o = ResetProbe.start(kafka, setup.group(), tp, policy, TIMEOUT);
-            table.row(first ? setup.name() : "", first ? logStart(tp) : "", first ? end(tp) : "", first ? committed : "",
-                    policy, o.startedAt(), o.failed() ? null : o.read(), o.failed() ? null : o.skipped(), o.exception());
+            Outcome o = ResetProbe.start(kafka, setup.group(), setup.partition(), policy, TIMEOUT);
+            table.row(first ? setup.name() : "", first ? before.logStart() : "", first ? before.end() : "",
+                    first ? before.committed() : "", policy, o.startedAt(), o.failed() ? null : o.read(), o.failed() ? null : o.skipped(), o.exception());
             first = false;
-        }
-    }
-
-    private long logStart(TopicPartition tp) {
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(ClientConfigs.consumer(kafka, null))) {
-            return c.beginningOffsets(List.of(tp)).get(tp);
-        }
-    }
-
-    private long end(TopicPartition tp) {
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(ClientConfigs.consumer(kafka, null))) {
-            return c.endOffsets(List.of(tp)).get(tp);
         }
     }
 
