@@ -27,11 +27,19 @@ public final class ChildJvm implements AutoCloseable {
 
     /** Starts {@code mainClass} with {@code args}; stdout and stderr are merged into {@link #output()}. */
     public static ChildJvm start(Class<?> mainClass, String... args) {
+        return start(System.getProperty("java.class.path"), mainClass.getName(), args);
+    }
+
+    /**
+     * Starts {@code mainClass} on a classpath of its own, e.g. a Kafka tool of another release
+     * than the lab's, the way its shell script would.
+     */
+    public static ChildJvm start(String classpath, String mainClass, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(mainClass.getName());
+        command.add(classpath);
+        command.add(mainClass);
         command.addAll(List.of(args));
         try {
             // Output goes to a file, not a pipe: when a child exits, the JDK's process reaper
@@ -43,7 +51,7 @@ public final class ChildJvm implements AutoCloseable {
                     .redirectOutput(outputFile.toFile()).start();
             return new ChildJvm(process, outputFile);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start a child JVM for " + mainClass.getName(), e);
+            throw new UncheckedIOException("cannot start a child JVM for " + mainClass, e);
         }
     }
 

@@ -1,0 +1,225 @@
+package io.offsetlab.practices;
+
+import io.offsetlab.lab.DemoArgs;
+import io.offsetlab.lab.DemoArgs.Option;
+import io.offsetlab.lab.DemoRunner;
+import io.offsetlab.lab.TextTable;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.GroupType;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * §5 "monitor offsets with kafka-consumer-groups.sh --describe", built from the Admin calls
+ * that command makes, so that a reader sees where each column comes from:
+ * <ul>
+ *   <li>CURRENT-OFFSET: the group's committed offset ({@code listConsumerGroupOffsets}), not
+ *       any consumer's live position; "-" for a partition the group never committed;</li>
+ *   <li>LOG-END-OFFSET: {@code listOffsets(latest)} with READ_UNCOMMITTED, i.e. the high
+ *       watermark (neither the log end offset nor, for transactions, the LSO);</li>
+ *   <li>LAG = LOG-END-OFFSET - CURRENT-OFFSET, "-" without a committed offset;</li>
+ *   <li>CONSUMER-ID HOST CLIENT-ID: the member the partition is assigned to
+ *       ({@code describeConsumerGroups}), "-" for committed partitions nobody owns.</li>
+ * </ul>
+ * Rows come in the command's order: members with the most partitions first, each member's
+ * partitions by topic and number, then committed partitions no member owns.
+ *
+ * <p>On top of the command, an empty group is flagged: its offsets are on a clock
+ * (offsets.retention.minutes, KIP-211), and when they expire auto.offset.reset decides.
+ *
+ * <pre>./run lag-monitor --bootstrap-server HOST:PORT [--command-config FILE] --group GROUP</pre>
+ */
+public final class LagMonitor {
+
+    static final String GROUP = "--group";
+    static final String COMMAND = "./run lag-monitor";
+    static final String SUMMARY = "§5 lag monitor: kafka-consumer-groups.sh --describe, from the Admin API";
+    static final List<Option> OPTIONS = List.of(new Option(GROUP, "GROUP", "the consumer group to describe (required)"));
+
+    /** One row of the table; null prints as "-". */
+    public record Row(String group, String topic, int partition, Long currentOffset, Long logEndOffset, Long lag,
+                      String consumerId, String host, String clientId) {
+
+        /** The cells as the command prints them. */
+        public List<String> cells() {
+            return List.of(group, topic, String.valueOf(partition), text(currentOffset), text(logEndOffset), text(lag),
+                    text(consumerId), text(host), text(clientId));
+        }
+
+        private static String text(Object value) {
+            return value == null ? "-" : value.toString();
+        }
+    }
+
+    /** A described group: its state, protocol type, rows, and the broker's offsets.retention.minutes if readable. */
+    public record GroupLag(String group, GroupState state, GroupType type, List<Row> rows, Long retentionMinutes) {
+
+        /** Empty: nobody consumes, and the retention clock for its offsets is running (KIP-211). */
+        public boolean offsetsOnTheClock() {
+            return state == GroupState.EMPTY;
+        }
+    }
+
+    private static final Set<GroupState> REBALANCING = Set.of(GroupState.PREPARING_REBALANCE,
+            GroupState.COMPLETING_REBALANCE, GroupState.ASSIGNING, GroupState.RECONCILING);
+
+    private LagMonitor() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(ToolRunner.run(COMMAND, SUMMARY, OPTIONS, List.of(GROUP), args, LagMonitor::run, System.out, System.err));
+    }
+
+    static int run(Admin admin, DemoArgs args, PrintStream out, PrintStream err) throws Exception {
+        String group = args.option(GROUP, null);
+        GroupLag lag = describe(admin, group);
+        if (lag == null) {
+            err.println("Error: Consumer group '" + group + "' does not exist.");
+            return DemoRunner.FAILED;
+        }
+        print(lag, out, err);
+        return DemoRunner.OK;
+    }
+
+    /** Describes {@code group}; null when the cluster has no such group. */
+    public static GroupLag describe(Admin admin, String group) throws InterruptedException, ExecutionException {
+        ConsumerGroupDescription description;
+        try {
+            description = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                return null;
+            }
+            throw e;
+        }
+        if (description.groupState() == GroupState.DEAD) {
+            return null;
+        }
+        Map<TopicPartition, OffsetAndMetadata> committed = committedOffsets(admin, group);
+        List<Row> rows = rows(admin, description, committed);
+        return new GroupLag(group, description.groupState(), description.type(), rows,
+                retentionMinutes(admin, description));
+    }
+
+    private static List<Row> rows(Admin admin, ConsumerGroupDescription group, Map<TopicPartition, OffsetAndMetadata> committed)
+            throws InterruptedException, ExecutionException {
+        Set<TopicPartition> all = new HashSet<>(committed.keySet());
+        group.members().forEach(m -> all.addAll(m.assignment().topicPartitions()));
+        Map<TopicPartition, Long> highWatermarks = highWatermarks(admin, all);
+
+        List<Row> rows = new ArrayList<>();
+        Set<TopicPartition> owned = new HashSet<>();
+        List<MemberDescription> members = group.members().stream()
+                .filter(m -> !m.assignment().topicPartitions().isEmpty())
+                .sorted(Comparator.comparingInt((MemberDescription m) -> m.assignment().topicPartitions().size()).reversed())
+                .toList();
+        for (MemberDescription member : members) {
+            for (TopicPartition tp : sorted(member.assignment().topicPartitions())) {
+                owned.add(tp);
+                rows.add(row(group.groupId(), tp, committed.get(tp), highWatermarks.get(tp),
+                        member.consumerId(), member.host(), member.clientId()));
+            }
+        }
+        for (TopicPartition tp : sorted(committed.keySet())) {
+            if (!owned.contains(tp)) {
+                rows.add(row(group.groupId(), tp, committed.get(tp), highWatermarks.get(tp), null, null, null));
+            }
+        }
+        return rows;
+    }
+
+    private static Row row(String group, TopicPartition tp, OffsetAndMetadata committed, Long highWatermark,
+                           String consumerId, String host, String clientId) {
+        Long current = committed == null ? null : committed.offset();
+        Long lag = current == null || highWatermark == null ? null : highWatermark - current;
+        return new Row(group, tp.topic(), tp.partition(), current, highWatermark, lag, consumerId, host, clientId);
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> committedOffsets(Admin admin, String group)
+            throws InterruptedException, ExecutionException {
+        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        // A partition may be listed without an offset; like the command, treat it as never committed.
+        return offsets.entrySet().stream().filter(e -> e.getValue() != null)
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    /** OffsetSpec.latest() read_uncommitted: the high watermark, what the command calls LOG-END-OFFSET. */
+    private static Map<TopicPartition, Long> highWatermarks(Admin admin, Set<TopicPartition> partitions)
+            throws InterruptedException, ExecutionException {
+        if (partitions.isEmpty()) {
+            return Map.of();
+        }
+        Map<TopicPartition, ListOffsetsResultInfo> latest = admin.listOffsets(
+                partitions.stream().collect(Collectors.toMap(Function.identity(), tp -> OffsetSpec.latest())),
+                new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all().get();
+        return latest.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+    }
+
+    /** The coordinator's offsets.retention.minutes, or null when this client may not read broker configs. */
+    private static Long retentionMinutes(Admin admin, ConsumerGroupDescription group) {
+        try {
+            ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, group.coordinator().idString());
+            Config config = admin.describeConfigs(List.of(broker)).all().get().get(broker);
+            return Long.parseLong(config.get("offsets.retention.minutes").value());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException | RuntimeException e) {
+            return null; // e.g. no DESCRIBE_CONFIGS permission: the warning then names the default
+        }
+    }
+
+    private static List<TopicPartition> sorted(Set<TopicPartition> partitions) {
+        return partitions.stream()
+                .sorted(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition))
+                .toList();
+    }
+
+    /** The command's layout: notices on stderr, the table on stdout. */
+    public static void print(GroupLag lag, PrintStream out, PrintStream err) {
+        if (lag.state() == GroupState.EMPTY) {
+            err.println("Consumer group '" + lag.group() + "' has no active members.");
+            err.println(expiryWarning(lag));
+        } else if (REBALANCING.contains(lag.state())) {
+            err.println("Warning: Consumer group '" + lag.group() + "' is rebalancing.");
+        }
+        TextTable table = new TextTable("GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG",
+                "CONSUMER-ID", "HOST", "CLIENT-ID");
+        lag.rows().forEach(row -> table.row(row.cells().toArray()));
+        out.print(table.render());
+    }
+
+    /** What an empty group risks (KIP-211), with this cluster's retention when it could be read. */
+    static String expiryWarning(GroupLag lag) {
+        String retention = lag.retentionMinutes() == null
+                ? "offsets.retention.minutes (default 10080 = 7 days)"
+                : "offsets.retention.minutes=" + lag.retentionMinutes() + " on this cluster";
+        String clock = lag.type() == GroupType.CONSUMER
+                ? "counted from its last commit (a consumer-protocol group)"
+                : "counted from when it became empty";
+        return "Warning (offsets alive): the group is empty, so its committed offsets expire after " + retention
+                + ", " + clock + " (KIP-211). Then auto.offset.reset decides where its consumers start."
+                + " Start a member before that, or save the offsets (./run reset-offsets can restore them).";
+    }
+}

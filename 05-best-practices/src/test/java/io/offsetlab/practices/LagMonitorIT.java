@@ -1,0 +1,219 @@
+package io.offsetlab.practices;
+
+import io.offsetlab.lab.DemoRunner;
+import io.offsetlab.lab.KafkaLab;
+import io.offsetlab.lab.LabKafka;
+import io.offsetlab.practices.LagMonitor.GroupLag;
+import io.offsetlab.practices.LagMonitor.Row;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * §5 "monitor offsets with kafka-consumer-groups.sh --describe": {@link LagMonitor} against
+ * Kafka's own command, on four groups of one broker:
+ * <ul>
+ *   <li>active: a live classic member that read all of partitions 0 and 1 of a topic but
+ *       committed only partition 0, then 5 more records arrived there (lag 5; partition 1
+ *       never committed);</li>
+ *   <li>modern: the same with group.protocol=consumer (KIP-848);</li>
+ *   <li>empty: committed everything and closed (no members: offsets on the retention clock);</li>
+ *   <li>txn: committed offset 0 on a topic with an open transaction of 3 records.</li>
+ * </ul>
+ */
+@KafkaLab
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LagMonitorIT {
+
+    private String topic;
+    private String txnTopic;
+    private final String active = LabKafka.uniqueName("s5-active");
+    private final String modern = LabKafka.uniqueName("s5-modern");
+    private final String empty = LabKafka.uniqueName("s5-empty");
+    private final String txn = LabKafka.uniqueName("s5-txn");
+    private KafkaConsumer<String, String> activeMember;
+    private KafkaConsumer<String, String> modernMember;
+    private KafkaProducer<String, String> openTransaction;
+
+    @BeforeAll
+    void groups(LabKafka kafka) throws Exception {
+        topic = kafka.createTopic("s5-lag", 2);
+        kafka.produce(topic, 0, 10);
+        kafka.produce(topic, 1, 6);
+        activeMember = readAllCommitPartition0(kafka, active, "classic");
+        modernMember = readAllCommitPartition0(kafka, modern, "consumer");
+        kafka.produce(topic, 0, 5);
+        try (KafkaConsumer<String, String> consumer = kafka.consumer(empty, Map.of(
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false))) {
+            consumer.subscribe(List.of(topic));
+            await().atMost(Duration.ofSeconds(30)).until(() -> { consumer.poll(Duration.ofMillis(100)); return consumer.assignment().size() == 2
+                    && consumer.position(new TopicPartition(topic, 0)) == 15 && consumer.position(new TopicPartition(topic, 1)) == 6; });
+            consumer.commitSync();
+        } // close(): the group has no members left
+        txnTopic = openTransactionOf3Records(kafka);
+        kafka.admin().alterConsumerGroupOffsets(txn, Map.of(new TopicPartition(txnTopic, 0), new OffsetAndMetadata(0))).all().get();
+        await().atMost(Duration.ofSeconds(30)).until(() -> describe(kafka, active).state() == GroupState.STABLE
+                && owned(describe(kafka, active)) == 2 && owned(describe(kafka, modern)) == 2
+                && describe(kafka, modern).state() == GroupState.STABLE);
+    }
+
+    /** A member that polled partitions 0 and 1 to their ends and committed only partition 0. */
+    private KafkaConsumer<String, String> readAllCommitPartition0(LabKafka kafka, String group, String protocol) {
+        KafkaConsumer<String, String> consumer = kafka.consumer(group, Map.of(ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
+        consumer.subscribe(List.of(topic));
+        TopicPartition p0 = new TopicPartition(topic, 0);
+        TopicPartition p1 = new TopicPartition(topic, 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            consumer.poll(Duration.ofMillis(100));
+            return consumer.assignment().size() == 2 && consumer.position(p0) == 10 && consumer.position(p1) == 6;
+        });
+        consumer.commitSync(Map.of(p0, new OffsetAndMetadata(10)));
+        return consumer; // stays in the group: its heartbeat thread keeps it a member
+    }
+
+    private String openTransactionOf3Records(LabKafka kafka) {
+        String name = kafka.createTopic("s5-txn", 1);
+        Map<String, Object> config = kafka.producerConfig();
+        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, name);
+        openTransaction = new KafkaProducer<>(config);
+        openTransaction.initTransactions();
+        openTransaction.beginTransaction();
+        for (int i = 0; i < 3; i++) {
+            openTransaction.send(new ProducerRecord<>(name, 0, "k" + i, "v" + i));
+        }
+        openTransaction.flush(); // written, not committed: the high watermark moves, the LSO does not
+        return name;
+    }
+
+    @AfterAll
+    void closeClients() {
+        Stream.of(activeMember, modernMember).forEach(KafkaConsumer::close);
+        openTransaction.close(Duration.ZERO);
+    }
+
+    @Test
+    void describeAgreesRowForRowWithKafkaConsumerGroupsCommand(LabKafka kafka) throws Exception {
+        KafkaConsumerGroupsCommand.Output command = KafkaConsumerGroupsCommand.run("--bootstrap-server", kafka.bootstrapServers(),
+                "--describe", "--group", active, "--group", modern, "--group", empty, "--group", txn);
+
+        System.out.println("kafka-consumer-groups --describe:\n" + command.text());
+        assertEquals(0, command.exitCode(), "kafka-consumer-groups --describe must succeed:\n" + command.text());
+        for (String group : List.of(active, modern, empty, txn)) {
+            List<List<String>> ours = describe(kafka, group).rows().stream().map(Row::cells).toList();
+            assertTrue(ours.size() >= 1, "every group here has committed or owned partitions, so rows: " + group);
+            assertEquals(command.rows(group), ours,
+                    "LagMonitor's rows of group " + group + " must equal kafka-consumer-groups --describe's, in order;"
+                            + " its output was:\n" + command.text());
+        }
+        assertTrue(command.text().contains("Consumer group '" + empty + "' has no active members."),
+                "the command says the empty group has no members:\n" + command.text());
+    }
+
+    @Test
+    void currentOffsetIsTheCommittedOffsetNotThePosition(LabKafka kafka) throws Exception {
+        List<Row> rows = describe(kafka, active).rows();
+
+        Row p0 = rows.get(0);
+        Row p1 = rows.get(1);
+        assertAll(
+                () -> assertEquals(10L, p0.currentOffset(), "CURRENT-OFFSET is the commit (10), though the member's position is 10 and it is live"),
+                () -> assertEquals(15L, p0.logEndOffset(), "LOG-END-OFFSET: 15 records in partition 0"),
+                () -> assertEquals(5L, p0.lag(), "LAG = 15 - 10"),
+                () -> assertNull(p1.currentOffset(), "partition 1 was read to its end (position 6) but never committed: '-'"),
+                () -> assertNull(p1.lag(), "no committed offset, no lag: '-' (not 6)"),
+                () -> assertEquals(activeMember.groupMetadata().memberId(), p1.consumerId(), "the live member owns partition 1"));
+    }
+
+    @Test
+    void logEndOffsetIsTheHighWatermarkNotTheLastStableOffset(LabKafka kafka) throws Exception {
+        TopicPartition tp = new TopicPartition(txnTopic, 0);
+        long lso = kafka.admin().listOffsets(Map.of(tp, OffsetSpec.latest()), new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                .partitionResult(tp).get().offset();
+
+        Row row = describe(kafka, txn).rows().get(0);
+
+        assertAll(
+                () -> assertEquals(0L, lso, "the open transaction's 3 records are above the last stable offset"),
+                () -> assertEquals(3L, row.logEndOffset(), "LOG-END-OFFSET is the high watermark: it counts the 3 uncommitted records"),
+                () -> assertEquals(3L, row.lag(), "so a read_committed group shows lag 3 for records it cannot read yet"));
+    }
+
+    @Test
+    void anEmptyGroupIsFlaggedBecauseItsOffsetsAreOnTheRetentionClock(LabKafka kafka) throws Exception {
+        GroupLag lag = describe(kafka, empty);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        LagMonitor.print(lag, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        String warnings = err.toString(StandardCharsets.UTF_8);
+        assertAll(
+                () -> assertTrue(lag.offsetsOnTheClock(), "a group with no members is Empty: its offsets can expire"),
+                () -> assertTrue(warnings.contains("Consumer group '" + empty + "' has no active members."), "the command's own line, on stderr: " + warnings),
+                () -> assertTrue(warnings.contains("offsets.retention.minutes=10080 on this cluster"),
+                        "the warning names the broker's retention (the lab broker keeps the 7-day default): " + warnings),
+                () -> assertTrue(out.toString(StandardCharsets.UTF_8).contains(empty + "  " + topic), "the table still goes to stdout"),
+                () -> assertTrue(!describe(kafka, active).offsetsOnTheClock(), "a Stable group's offsets are not expiring"));
+    }
+
+    @Test
+    void badInvocationsExitWithAMessageNotAStackTrace(LabKafka kafka) {
+        Invocation noGroup = invoke("--bootstrap-server", kafka.bootstrapServers());
+        Invocation unknownGroup = invoke("--bootstrap-server", kafka.bootstrapServers(), "--group", LabKafka.uniqueName("nobody"));
+        Invocation noBroker = invoke("--group", active);
+
+        assertAll(
+                () -> assertEquals(DemoRunner.USAGE, noGroup.exit(), "--group is required: usage, exit 2"),
+                () -> assertTrue(noGroup.err().contains("--group is required"), noGroup.err()),
+                () -> assertEquals(DemoRunner.FAILED, unknownGroup.exit(), "a group that does not exist: exit 1"),
+                () -> assertTrue(unknownGroup.err().contains("does not exist"), unknownGroup.err()),
+                () -> assertEquals(DemoRunner.USAGE, noBroker.exit(), "no --bootstrap-server: usage, exit 2"),
+                () -> assertTrue(noBroker.err().contains("--bootstrap-server is required"), noBroker.err()));
+    }
+
+    private record Invocation(int exit, String out, String err) {
+    }
+
+    private static Invocation invoke(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = ToolRunner.run(LagMonitor.COMMAND, LagMonitor.SUMMARY, LagMonitor.OPTIONS, List.of(LagMonitor.GROUP), args,
+                LagMonitor::run, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Invocation(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static GroupLag describe(LabKafka kafka, String group) throws Exception {
+        return LagMonitor.describe(kafka.admin(), group);
+    }
+
+    private static long owned(GroupLag lag) {
+        return lag.rows().stream().filter(r -> r.consumerId() != null).count();
+    }
+}
