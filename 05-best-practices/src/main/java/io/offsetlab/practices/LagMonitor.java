@@ -88,7 +88,11 @@ public final class LagMonitor {
     }
 
     public static void main(String[] args) {
-        System.exit(ToolRunner.run(COMMAND, SUMMARY, OPTIONS, List.of(GROUP), args, LagMonitor::run, System.out, System.err));
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        return ToolRunner.run(COMMAND, SUMMARY, OPTIONS, List.of(GROUP), parsed -> { }, args, LagMonitor::run, out, err);
     }
 
     static int run(Admin admin, DemoArgs args, PrintStream out, PrintStream err) throws Exception {

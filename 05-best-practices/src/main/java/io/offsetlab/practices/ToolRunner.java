@@ -11,6 +11,7 @@ import org.apache.kafka.clients.admin.Admin;
 
 import java.io.PrintStream;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * What the chapter's operator tools (lag monitor, offset reset) share with Kafka's own
@@ -29,13 +30,17 @@ final class ToolRunner {
     private ToolRunner() {
     }
 
-    static int run(String command, String summary, List<Option> options, List<String> required, String[] args,
-                   Tool tool, PrintStream out, PrintStream err) {
+    /**
+     * @param validate checks the options' values before any connection (throws {@link UsageException})
+     */
+    static int run(String command, String summary, List<Option> options, List<String> required,
+                   Consumer<DemoArgs> validate, String[] args, Tool tool, PrintStream out, PrintStream err) {
         DemoArgs parsed;
         try {
             parsed = DemoArgs.parse(args, options);
             if (!parsed.help()) {
                 requireOptions(parsed, required);
+                validate.accept(parsed);
             }
         } catch (UsageException e) {
             err.println(command + ": " + e.getMessage());

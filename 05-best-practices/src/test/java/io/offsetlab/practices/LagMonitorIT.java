@@ -185,9 +185,9 @@ class LagMonitorIT {
 
     @Test
     void badInvocationsExitWithAMessageNotAStackTrace(LabKafka kafka) {
-        Invocation noGroup = invoke("--bootstrap-server", kafka.bootstrapServers());
-        Invocation unknownGroup = invoke("--bootstrap-server", kafka.bootstrapServers(), "--group", LabKafka.uniqueName("nobody"));
-        Invocation noBroker = invoke("--group", active);
+        Invocation noGroup = Invocation.of(LagMonitor::run, "--bootstrap-server", kafka.bootstrapServers());
+        Invocation unknownGroup = Invocation.of(LagMonitor::run, "--bootstrap-server", kafka.bootstrapServers(), "--group", LabKafka.uniqueName("nobody"));
+        Invocation noBroker = Invocation.of(LagMonitor::run, "--group", active);
 
         assertAll(
                 () -> assertEquals(DemoRunner.USAGE, noGroup.exit(), "--group is required: usage, exit 2"),
@@ -196,17 +196,6 @@ class LagMonitorIT {
                 () -> assertTrue(unknownGroup.err().contains("does not exist"), unknownGroup.err()),
                 () -> assertEquals(DemoRunner.USAGE, noBroker.exit(), "no --bootstrap-server: usage, exit 2"),
                 () -> assertTrue(noBroker.err().contains("--bootstrap-server is required"), noBroker.err()));
-    }
-
-    private record Invocation(int exit, String out, String err) {
-    }
-
-    private static Invocation invoke(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = ToolRunner.run(LagMonitor.COMMAND, LagMonitor.SUMMARY, LagMonitor.OPTIONS, List.of(LagMonitor.GROUP), args,
-                LagMonitor::run, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Invocation(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     private static GroupLag describe(LabKafka kafka, String group) throws Exception {

@@ -1,0 +1,254 @@
+package io.offsetlab.practices;
+
+import io.offsetlab.lab.DemoArgs;
+import io.offsetlab.lab.DemoArgs.Option;
+import io.offsetlab.lab.DemoArgs.UsageException;
+import io.offsetlab.lab.DemoRunner;
+import io.offsetlab.lab.TextTable;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+
+import java.io.PrintStream;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * §5 keeping offsets alive, the repair: the equivalent of {@code kafka-consumer-groups.sh
+ * --reset-offsets} for one topic of an inactive group, built on Admin
+ * {@code alterConsumerGroupOffsets}. Use it to put back offsets a group lost (expired after
+ * offsets.retention.minutes, or deleted with its topic), or to skip or replay records.
+ * <ul>
+ *   <li>a dry run by default: it prints the plan (GROUP TOPIC PARTITION NEW-OFFSET) and
+ *       changes nothing; {@code --execute} applies it;</li>
+ *   <li>only for a group that is Empty, Dead or unknown: a live member would overwrite the
+ *       offsets with its own next commit, so the broker refuses (UNKNOWN_MEMBER_ID) and so does
+ *       this tool, with the command's own message;</li>
+ *   <li>targets: {@code --to-earliest}, {@code --to-latest}, {@code --to-offset N} (kept within
+ *       [log start, end], with a warning, as the command does), {@code --to-datetime T} (the
+ *       first record with a timestamp at or after T; the end when there is none).</li>
+ * </ul>
+ */
+public final class OffsetReset {
+
+    static final String COMMAND = "./run reset-offsets";
+    static final String SUMMARY = "§5 reset an inactive group's offsets: kafka-consumer-groups.sh --reset-offsets, from the Admin API";
+    static final String GROUP = "--group";
+    static final String TOPIC = "--topic";
+    static final String TO_EARLIEST = "--to-earliest";
+    static final String TO_LATEST = "--to-latest";
+    static final String TO_OFFSET = "--to-offset";
+    static final String TO_DATETIME = "--to-datetime";
+    static final String EXECUTE = "--execute";
+    static final List<Option> OPTIONS = List.of(
+            new Option(GROUP, "GROUP", "the consumer group (required; must have no active members)"),
+            new Option(TOPIC, "TOPIC", "the topic whose partitions to reset (required)"),
+            Option.flag(TO_EARLIEST, "to each partition's log start offset"),
+            Option.flag(TO_LATEST, "to each partition's end (skip everything written so far)"),
+            new Option(TO_OFFSET, "N", "to offset N (kept within log start .. end)"),
+            new Option(TO_DATETIME, "T", "to the first record at or after T: 2026-11-24T09:00:00Z, or local time without a zone"),
+            Option.flag(EXECUTE, "apply the plan (without it: a dry run that changes nothing)"));
+
+    /** Where to move the offsets. */
+    public sealed interface Target {
+        record Earliest() implements Target { }
+        record Latest() implements Target { }
+        record Offset(long offset) implements Target { }
+        record Datetime(Instant time) implements Target { }
+    }
+
+    /** The group is live; the message is kafka-consumer-groups.sh's own. */
+    public static final class GroupNotInactiveException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        GroupNotInactiveException(String group, GroupState state) {
+            super("Assignments can only be reset if the group '" + group + "' is inactive, but the current state is " + state + ".");
+        }
+    }
+
+    /** The new offset per partition, and warnings about values that were moved into range. */
+    public record Plan(String group, Map<TopicPartition, Long> newOffsets, List<String> warnings) {
+    }
+
+    private OffsetReset() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        return ToolRunner.run(COMMAND, SUMMARY, OPTIONS, List.of(GROUP, TOPIC), OffsetReset::target, args,
+                OffsetReset::run, out, err);
+    }
+
+    static int run(Admin admin, DemoArgs args, PrintStream out, PrintStream err) throws Exception {
+        String group = args.option(GROUP, null);
+        Target target = target(args);
+        Plan plan;
+        try {
+            plan = plan(admin, group, args.option(TOPIC, null), target);
+        } catch (GroupNotInactiveException e) {
+            err.println("Error: " + e.getMessage());
+            return DemoRunner.FAILED;
+        }
+        plan.warnings().forEach(err::println);
+        print(plan, out);
+        if (args.flag(EXECUTE)) {
+            execute(admin, plan);
+            err.println("Applied: the group's committed offsets are now the NEW-OFFSET column.");
+        } else {
+            err.println("Dry run: nothing changed. Add " + EXECUTE + " to apply.");
+        }
+        return DemoRunner.OK;
+    }
+
+    /** Exactly one of the --to-* options, parsed; a {@link UsageException} otherwise. */
+    static Target target(DemoArgs args) {
+        List<Target> targets = new ArrayList<>();
+        if (args.flag(TO_EARLIEST)) {
+            targets.add(new Target.Earliest());
+        }
+        if (args.flag(TO_LATEST)) {
+            targets.add(new Target.Latest());
+        }
+        if (args.option(TO_OFFSET, null) != null) {
+            targets.add(new Target.Offset(parseOffset(args.option(TO_OFFSET, null))));
+        }
+        if (args.option(TO_DATETIME, null) != null) {
+            targets.add(new Target.Datetime(parseDatetime(args.option(TO_DATETIME, null))));
+        }
+        if (targets.size() != 1) {
+            throw new UsageException("give exactly one of " + TO_EARLIEST + ", " + TO_LATEST + ", "
+                    + TO_OFFSET + " N, " + TO_DATETIME + " T");
+        }
+        return targets.get(0);
+    }
+
+    private static long parseOffset(String text) {
+        try {
+            long offset = Long.parseLong(text);
+            if (offset >= 0) {
+                return offset;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException(TO_OFFSET + " must be an offset (0 or more), got '" + text + "'");
+    }
+
+    /** An ISO-8601 instant (2026-11-24T09:00:00Z, +01:00) or a local date-time in this machine's zone. */
+    static Instant parseDatetime(String text) {
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException notAnInstant) {
+            try {
+                return LocalDateTime.parse(text).atZone(ZoneId.systemDefault()).toInstant();
+            } catch (DateTimeParseException e) {
+                throw new UsageException(TO_DATETIME + " expects e.g. 2026-11-24T09:00:00Z or 2026-11-24T09:00:00"
+                        + " (local time), got '" + text + "'");
+            }
+        }
+    }
+
+    /** Works out the new offsets; refuses a group with members. Changes nothing. */
+    public static Plan plan(Admin admin, String group, String topic, Target target) throws InterruptedException, ExecutionException {
+        requireInactive(admin, group);
+        List<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                .stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+        Map<TopicPartition, Long> starts = offsets(admin, partitions, OffsetSpec.earliest());
+        Map<TopicPartition, Long> ends = offsets(admin, partitions, OffsetSpec.latest());
+        Map<TopicPartition, Long> newOffsets = new LinkedHashMap<>();
+        List<String> warnings = new ArrayList<>();
+        for (TopicPartition tp : partitions) {
+            long start = starts.get(tp);
+            long end = ends.get(tp);
+            newOffsets.put(tp, clamp(tp, wanted(admin, tp, target, start, end, warnings), start, end, warnings));
+        }
+        return new Plan(group, newOffsets, warnings);
+    }
+
+    private static long wanted(Admin admin, TopicPartition tp, Target target, long start, long end, List<String> warnings)
+            throws InterruptedException, ExecutionException {
+        if (target instanceof Target.Offset offset) {
+            return offset.offset();
+        }
+        if (target instanceof Target.Datetime datetime) {
+            return atOrAfter(admin, tp, datetime.time(), end, warnings);
+        }
+        return target instanceof Target.Earliest ? start : end;
+    }
+
+    /** Commits the plan's offsets for the group (Admin alterConsumerGroupOffsets). */
+    public static void execute(Admin admin, Plan plan) throws InterruptedException, ExecutionException {
+        Map<TopicPartition, OffsetAndMetadata> offsets = plan.newOffsets().entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> new OffsetAndMetadata(e.getValue())));
+        admin.alterConsumerGroupOffsets(plan.group(), offsets).all().get();
+    }
+
+    private static void requireInactive(Admin admin, String group) throws InterruptedException, ExecutionException {
+        try {
+            ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get();
+            GroupState state = description.groupState();
+            if (state != GroupState.EMPTY && state != GroupState.DEAD) {
+                throw new GroupNotInactiveException(group, state);
+            }
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+                throw e;
+            } // no such group (e.g. its offsets expired and it is gone): resetting creates its offsets
+        }
+    }
+
+    /** Admin listOffsets forTimestamp: the first offset whose timestamp is >= time; -1 when none. */
+    private static long atOrAfter(Admin admin, TopicPartition tp, Instant time, long end, List<String> warnings)
+            throws InterruptedException, ExecutionException {
+        long offset = offsets(admin, List.of(tp), OffsetSpec.forTimestamp(time.toEpochMilli())).get(tp);
+        if (offset < 0) {
+            warnings.add("Warn: Partition " + tp.partition() + " from topic " + tp.topic()
+                    + " has no record at or after " + time + ". Falling back to latest known offset.");
+            return end;
+        }
+        return offset;
+    }
+
+    private static long clamp(TopicPartition tp, long wanted, long start, long end, List<String> warnings) {
+        if (wanted > end) {
+            warnings.add("New offset (" + wanted + ") is higher than latest offset for topic partition " + tp
+                    + ". Value will be set to " + end);
+            return end;
+        }
+        if (wanted < start) {
+            warnings.add("New offset (" + wanted + ") is lower than earliest offset for topic partition " + tp
+                    + ". Value will be set to " + start);
+            return start;
+        }
+        return wanted;
+    }
+
+    private static Map<TopicPartition, Long> offsets(Admin admin, List<TopicPartition> partitions, OffsetSpec spec)
+            throws InterruptedException, ExecutionException {
+        return admin.listOffsets(partitions.stream().collect(Collectors.toMap(Function.identity(), tp -> spec)))
+                .all().get().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+    }
+
+    /** The command's plan table. */
+    public static void print(Plan plan, PrintStream out) {
+        TextTable table = new TextTable("GROUP", "TOPIC", "PARTITION", "NEW-OFFSET");
+        plan.newOffsets().forEach((tp, offset) -> table.row(plan.group(), tp.topic(), tp.partition(), offset));
+        out.print(table.render());
+    }
+}

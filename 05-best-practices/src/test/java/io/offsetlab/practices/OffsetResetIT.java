@@ -1,0 +1,214 @@
+package io.offsetlab.practices;
+
+import io.offsetlab.lab.DemoRunner;
+import io.offsetlab.lab.KafkaLab;
+import io.offsetlab.lab.LabKafka;
+import io.offsetlab.lab.OffsetProbe;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * §5 keeping offsets alive, the repair: {@link OffsetReset}, the --reset-offsets equivalent.
+ * One topic, 2 partitions of 10 records each; record i of each partition has the timestamp
+ * {@code BASE + i s}.
+ */
+@KafkaLab
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OffsetResetIT {
+
+    /** An hour ago: older timestamps would fall to the 7-day retention (the lab broker checks it every second). */
+    private static final Instant BASE = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
+    private String topic;
+    private TopicPartition p0;
+    private TopicPartition p1;
+
+    @BeforeAll
+    void topicWithTimestamps(LabKafka kafka) {
+        topic = kafka.createTopic("s5-reset", 2);
+        p0 = new TopicPartition(topic, 0);
+        p1 = new TopicPartition(topic, 1);
+        try (KafkaProducer<String, String> producer = kafka.producer()) {
+            for (int partition = 0; partition < 2; partition++) {
+                for (int i = 0; i < 10; i++) {
+                    long timestamp = BASE.plusSeconds(i).toEpochMilli();
+                    producer.send(new ProducerRecord<>(topic, partition, timestamp, "key-" + i, "record-" + i));
+                }
+            }
+        }
+    }
+
+    /** A group that read both partitions to the end (10, 10), committed, and closed: Empty. */
+    private String emptyGroupAtTheEnd(LabKafka kafka) {
+        String group = kafka.newGroupId("s5-reset");
+        try (KafkaConsumer<String, String> consumer = member(kafka, group)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(100));
+                return consumer.assignment().size() == 2 && consumer.position(p0) == 10 && consumer.position(p1) == 10;
+            });
+            consumer.commitSync();
+        }
+        return group;
+    }
+
+    private KafkaConsumer<String, String> member(LabKafka kafka, String group) {
+        KafkaConsumer<String, String> consumer = kafka.consumer(group, Map.of(
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
+        consumer.subscribe(List.of(topic));
+        return consumer;
+    }
+
+    private Invocation reset(LabKafka kafka, String group, String... target) {
+        String[] common = {"--bootstrap-server", kafka.bootstrapServers(), "--group", group, "--topic", topic};
+        String[] args = Arrays.copyOf(common, common.length + target.length);
+        System.arraycopy(target, 0, args, common.length, target.length);
+        return Invocation.of(OffsetReset::run, args);
+    }
+
+    /** The plan table's rows, split into cells. */
+    private static List<List<String>> planRows(Invocation invocation, String group) {
+        return invocation.out().lines().filter(l -> l.startsWith(group + " "))
+                .map(l -> Arrays.asList(l.trim().split("\\s+"))).toList();
+    }
+
+    private List<Long> committed(LabKafka kafka, String group) {
+        return Arrays.asList(OffsetProbe.committed(kafka.admin(), group, p0), OffsetProbe.committed(kafka.admin(), group, p1));
+    }
+
+    @Test
+    void aDryRunIsTheDefaultAndChangesNothing(LabKafka kafka) {
+        String group = emptyGroupAtTheEnd(kafka);
+
+        Invocation dryRun = reset(kafka, group, "--to-earliest");
+
+        assertAll(
+                () -> assertEquals(DemoRunner.OK, dryRun.exit(), dryRun.err()),
+                () -> assertEquals(List.of(List.of(group, topic, "0", "0"), List.of(group, topic, "1", "0")), planRows(dryRun, group),
+                        "the plan shows NEW-OFFSET 0 for both partitions:\n" + dryRun.out()),
+                () -> assertTrue(dryRun.err().contains("Dry run: nothing changed"), dryRun.err()),
+                () -> assertEquals(List.of(10L, 10L), committed(kafka, group), "without --execute the committed offsets stay at 10"));
+    }
+
+    @Test
+    void executeMovesTheCommittedOffsetsToEachTarget(LabKafka kafka) {
+        String group = emptyGroupAtTheEnd(kafka);
+
+        reset(kafka, group, "--to-earliest", "--execute");
+        List<Long> earliest = committed(kafka, group);
+        reset(kafka, group, "--to-datetime", BASE.plusSeconds(4).toString(), "--execute");
+        List<Long> datetime = committed(kafka, group);
+        reset(kafka, group, "--to-offset", "7", "--execute");
+        List<Long> offset = committed(kafka, group);
+        reset(kafka, group, "--to-latest", "--execute");
+        List<Long> latest = committed(kafka, group);
+
+        assertAll(
+                () -> assertEquals(List.of(0L, 0L), earliest, "--to-earliest: the log start offsets"),
+                () -> assertEquals(List.of(4L, 4L), datetime, "--to-datetime BASE+4s: the first record with a timestamp at or after it"),
+                () -> assertEquals(List.of(7L, 7L), offset, "--to-offset 7"),
+                () -> assertEquals(List.of(10L, 10L), latest, "--to-latest: the end offsets"));
+    }
+
+    @Test
+    void offsetsOutsideTheLogAreMovedIntoRangeWithAWarning(LabKafka kafka) {
+        String group = emptyGroupAtTheEnd(kafka);
+
+        Invocation tooHigh = reset(kafka, group, "--to-offset", "99", "--execute");
+        Invocation afterTheLastRecord = reset(kafka, group, "--to-datetime", BASE.plusSeconds(60).toString());
+
+        assertAll(
+                () -> assertTrue(tooHigh.err().contains("New offset (99) is higher than latest offset for topic partition " + p0
+                        + ". Value will be set to 10"), tooHigh.err()),
+                () -> assertEquals(List.of(10L, 10L), committed(kafka, group), "offset 99 became the end offset, 10"),
+                () -> assertTrue(afterTheLastRecord.err().contains("Falling back to latest known offset"),
+                        "no record at or after BASE+60s: the end offset, with the command's warning:\n" + afterTheLastRecord.err()));
+    }
+
+    @Test
+    void aGroupWithAnActiveMemberIsRefused(LabKafka kafka) {
+        String group = emptyGroupAtTheEnd(kafka);
+        try (KafkaConsumer<String, String> live = member(kafka, group)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                live.poll(Duration.ofMillis(100));
+                return live.assignment().size() == 2;
+            });
+
+            Invocation refused = reset(kafka, group, "--to-earliest", "--execute");
+
+            assertAll(
+                    () -> assertEquals(DemoRunner.FAILED, refused.exit(), "a live group is refused with exit 1"),
+                    () -> assertTrue(refused.err().contains("Assignments can only be reset if the group '" + group
+                            + "' is inactive, but the current state is Stable."), "kafka-consumer-groups' own message:\n" + refused.err()),
+                    () -> assertEquals(List.of(10L, 10L), committed(kafka, group), "nothing was changed"));
+        }
+    }
+
+    /** What expiry leaves behind is a group with no offsets at all; here deleteConsumerGroups does it at once (chapter 02 waits for the real expiry). */
+    @Test
+    void offsetsOfAGroupThatIsGoneCanBeRestoredAndItsConsumersResumeThere(LabKafka kafka) throws Exception {
+        String group = emptyGroupAtTheEnd(kafka);
+        kafka.admin().deleteConsumerGroups(List.of(group)).all().get();
+
+        Invocation restored = reset(kafka, group, "--to-offset", "6", "--execute");
+
+        try (KafkaConsumer<String, String> consumer = member(kafka, group)) {
+            ConsumerRecords<String, String> first = io.offsetlab.lab.Polling.pollNonEmpty(consumer, Duration.ofSeconds(30));
+            assertAll(
+                    () -> assertEquals(DemoRunner.OK, restored.exit(), restored.err()),
+                    () -> assertEquals(List.of(6L, 6L), committed(kafka, group), "the restored commits"),
+                    () -> assertEquals(6L, first.iterator().next().offset(),
+                            "a new member starts at the restored offset, not where auto.offset.reset=earliest would put it"));
+        }
+    }
+
+    @Test
+    void thePlanAgreesWithKafkaConsumerGroupsCommandDryRun(LabKafka kafka) {
+        String group = emptyGroupAtTheEnd(kafka);
+        String datetime = BASE.plusSeconds(3).toString().replace("Z", ".000Z");
+
+        KafkaConsumerGroupsCommand.Output command = KafkaConsumerGroupsCommand.run("--bootstrap-server", kafka.bootstrapServers(),
+                "--reset-offsets", "--group", group, "--topic", topic, "--to-datetime", datetime, "--dry-run");
+        Invocation ours = reset(kafka, group, "--to-datetime", datetime);
+
+        List<List<String>> ourRows = planRows(ours, group);
+        assertAll(
+                () -> assertEquals(0, command.exitCode(), command.text()),
+                () -> assertEquals(List.of(List.of(group, topic, "0", "3"), List.of(group, topic, "1", "3")), ourRows, ours.out()),
+                () -> assertEquals(command.rows(group), ourRows, "the same plan as kafka-consumer-groups --reset-offsets --dry-run:\n"
+                        + command.text()));
+    }
+
+    @Test
+    void badTargetsAreUsageErrors(LabKafka kafka) {
+        Invocation two = reset(kafka, "any", "--to-earliest", "--to-latest");
+        Invocation none = reset(kafka, "any");
+        Invocation notAnOffset = reset(kafka, "any", "--to-offset", "ten");
+        Invocation notADate = reset(kafka, "any", "--to-datetime", "yesterday");
+
+        for (Invocation bad : List.of(two, none, notAnOffset, notADate)) {
+            assertEquals(DemoRunner.USAGE, bad.exit(), "bad targets: usage and exit 2; got:\n" + bad.err());
+        }
+        assertAll(
+                () -> assertTrue(two.err().contains("give exactly one of"), two.err()),
+                () -> assertTrue(notAnOffset.err().contains("--to-offset must be an offset"), notAnOffset.err()),
+                () -> assertTrue(notADate.err().contains("--to-datetime expects"), notADate.err()));
+    }
+}
