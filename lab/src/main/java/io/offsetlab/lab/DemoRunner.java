@@ -66,6 +66,11 @@ public final class DemoRunner {
         try (KafkaBackend kafka = connect(spec, parsed, out)) {
             demo.run(kafka, parsed, out);
             return OK;
+        } catch (UsageException e) { // an option's value the demo checks itself
+            err.println(spec.command() + ": " + e.getMessage());
+            err.println();
+            err.print(DemoArgs.usage(spec.command(), spec.section(), spec.options()));
+            return USAGE;
         } catch (BrokerUnreachableException | IllegalArgumentException e) {
             err.println(spec.command() + ": " + e.getMessage());
             return FAILED;
