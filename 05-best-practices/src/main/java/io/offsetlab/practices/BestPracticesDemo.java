@@ -7,6 +7,7 @@ import io.offsetlab.lab.KafkaBackend;
 import io.offsetlab.lab.Polling;
 import io.offsetlab.lab.TextTable;
 import io.offsetlab.lab.Timeline;
+import io.offsetlab.lab.Topics;
 import io.offsetlab.practices.RebalanceScenario.Result;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -90,7 +91,7 @@ public final class BestPracticesDemo {
         DemoRunner.heading(out, "§5.3 monitor: kafka-consumer-groups --describe, from the Admin API (./run lag-monitor)");
         String topic = "s5-demo-" + UUID.randomUUID().toString().substring(0, 8);
         String group = topic + "-group";
-        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+        Topics.create(admin, new NewTopic(topic, 1, (short) 1));
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(ClientConfigs.producer(kafka))) {
             for (int i = 0; i < 300; i++) {
                 producer.send(new ProducerRecord<>(topic, 0, "key-" + i, "record-" + i));

@@ -7,6 +7,7 @@ import io.offsetlab.lab.DemoArgs.UsageException;
 import io.offsetlab.lab.DemoRunner;
 import io.offsetlab.lab.KafkaBackend;
 import io.offsetlab.lab.TextTable;
+import io.offsetlab.lab.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -127,7 +128,7 @@ public final class CommitBenchmark {
     private static void produce(KafkaBackend kafka, String topic, int records) throws Exception {
         try (Admin admin = Admin.create(ClientConfigs.admin(kafka));
              KafkaProducer<String, String> producer = new KafkaProducer<>(ClientConfigs.producer(kafka))) {
-            admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get();
+            Topics.create(admin, new NewTopic(topic, PARTITIONS, (short) 1));
             String value = "x".repeat(100);
             for (int i = 0; i < records; i++) {
                 producer.send(new ProducerRecord<>(topic, i % PARTITIONS, null, value));

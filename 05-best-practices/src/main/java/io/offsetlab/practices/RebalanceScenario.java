@@ -3,6 +3,7 @@ package io.offsetlab.practices;
 import io.offsetlab.lab.ClientConfigs;
 import io.offsetlab.lab.KafkaBackend;
 import io.offsetlab.lab.Timeline;
+import io.offsetlab.lab.Topics;
 import io.offsetlab.lab.Wait;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -90,7 +91,7 @@ public final class RebalanceScenario {
     public Result run(String protocol, boolean commitOnRevocation) throws Exception {
         String topic = "s5-rebalance-" + UUID.randomUUID().toString().substring(0, 8);
         String group = topic + (commitOnRevocation ? "-with-listener" : "-without-listener");
-        admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get();
+        Topics.create(admin, new NewTopic(topic, PARTITIONS, (short) 1));
         Queue<Processed> processed = new ConcurrentLinkedQueue<>();
 
         Member a = Member.start("A", consumer(group, protocol), topic, commitOnRevocation, processed, memberFailure);

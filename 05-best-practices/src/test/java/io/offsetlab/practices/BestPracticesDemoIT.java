@@ -44,9 +44,9 @@ class BestPracticesDemoIT {
         Run run = run(CommitBenchmark.SPEC, CommitBenchmark::run, "--bootstrap-server", kafka.bootstrapServers(),
                 "--records", "600", "--per-record-limit", "60", "--reps", "2", "--csv", csv.toString(), "--chart", chart.toString());
 
+        assertEquals(DemoRunner.OK, run.exit(), "the benchmark must finish; it said:\n" + run.out() + run.err());
         List<String> lines = Files.readAllLines(csv);
         assertAll(
-                () -> assertEquals(DemoRunner.OK, run.exit(), run.err()),
                 () -> assertEquals(1 + 2 * CommitBenchmark.Strategy.values().length, lines.size(),
                         "a header and one line per strategy and repetition:\n" + String.join("\n", lines)),
                 () -> assertTrue(lines.stream().anyMatch(l -> l.startsWith("SYNC_PER_RECORD,1,60,")), "per record reads the first 60"),

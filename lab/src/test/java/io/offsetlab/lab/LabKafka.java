@@ -59,7 +59,7 @@ public final class LabKafka implements AutoCloseable {
 
     public String createTopic(String prefix, int partitions, Map<String, String> topicConfig) {
         String name = uniqueName(prefix);
-        get(admin().createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(topicConfig))).all());
+        Topics.create(admin(), new NewTopic(name, partitions, (short) 1).configs(topicConfig));
         return name;
     }
 
