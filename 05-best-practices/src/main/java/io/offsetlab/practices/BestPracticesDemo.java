@@ -43,6 +43,9 @@ public final class BestPracticesDemo {
     private final KafkaBackend kafka;
     private final Admin admin;
     private final PrintStream out;
+    /** What the demo created, deleted at the end so that a real cluster is left as it was. */
+    private final List<String> topics = new java.util.ArrayList<>();
+    private final List<String> groups = new java.util.ArrayList<>();
 
     private BestPracticesDemo(KafkaBackend kafka, Admin admin, PrintStream out) {
         this.kafka = kafka;
@@ -62,6 +65,7 @@ public final class BestPracticesDemo {
             demo.resetTheEmptyGroup(groupAndTopic[0], groupAndTopic[1]);
             demo.checkTheArticlesTimeouts();
             demo.whatToNotice();
+            demo.deleteWhatItCreated();
         }
     }
 
@@ -76,6 +80,10 @@ public final class BestPracticesDemo {
         Result with = scenario.run("classic", true);
         out.println("without it:");
         Result without = scenario.run("classic", false);
+        for (Result r : List.of(with, without)) {
+            topics.add(r.topic());
+            groups.add(r.group());
+        }
         TextTable table = new TextTable("LOOP", "PRODUCED", "PROCESSED", "DUPLICATES", "LOST", "COMMITS OF A");
         for (Result r : List.of(with, without)) {
             table.row(r.commitOnRevocation() ? "every 100 + revocation + shutdown" : "every 100 + shutdown",
@@ -91,6 +99,8 @@ public final class BestPracticesDemo {
         DemoRunner.heading(out, "§5.3 monitor: kafka-consumer-groups --describe, from the Admin API (./run lag-monitor)");
         String topic = "s5-demo-" + UUID.randomUUID().toString().substring(0, 8);
         String group = topic + "-group";
+        topics.add(topic);
+        groups.add(group);
         Topics.create(admin, new NewTopic(topic, 1, (short) 1));
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(ClientConfigs.producer(kafka))) {
             for (int i = 0; i < 300; i++) {
@@ -138,6 +148,13 @@ public final class BestPracticesDemo {
             }
         }
         out.println();
+    }
+
+    private void deleteWhatItCreated() throws Exception {
+        admin.deleteConsumerGroups(groups).all().get(); // all empty by now
+        admin.deleteTopics(topics).all().get();
+        out.println();
+        out.println("(deleted the demo's " + topics.size() + " topics and " + groups.size() + " groups)");
     }
 
     private void whatToNotice() {

@@ -58,7 +58,7 @@ public final class RebalanceScenario {
      * @param committedAtEnd    the group's committed offsets after both shut down, per partition
      * @param endOffsets        the partitions' end offsets
      */
-    public record Result(String protocol, boolean commitOnRevocation, int produced, List<Processed> processed,
+    public record Result(String topic, String group, String protocol, boolean commitOnRevocation, int produced, List<Processed> processed,
                          int uncommittedAtJoin, Map<TopicPartition, Long> committedAtEnd,
                          Map<TopicPartition, Long> endOffsets, String commitsA, String commitsB) {
 
@@ -118,7 +118,7 @@ public final class RebalanceScenario {
         a.stop();
         timeline.event("A", "shut down (commit, close)");
 
-        return new Result(protocol, commitOnRevocation, produced, List.copyOf(processed), uncommittedAtJoin,
+        return new Result(topic, group, protocol, commitOnRevocation, produced, List.copyOf(processed), uncommittedAtJoin,
                 committed(group), endOffsets(topic), a.commitCounts(), b.commitCounts());
     }
 

@@ -33,7 +33,8 @@ class BestPracticesDemoIT {
                 () -> assertTrue(run.out().contains("has no active members."), "the monitor flags the empty group"),
                 () -> assertTrue(run.out().contains("NEW-OFFSET"), "the reset plan is shown"),
                 () -> assertTrue(run.out().contains("max.poll.interval.ms=600000: AT_RISK"), "the article's example, checked"),
-                () -> assertTrue(run.out().contains("What to notice"), "ends with what to notice"));
+                () -> assertTrue(run.out().contains("What to notice"), "ends with what to notice"),
+                () -> assertTrue(run.out().contains("(deleted the demo's 3 topics and 3 groups)"), "leaves the cluster as it found it"));
     }
 
     @Test

@@ -24,6 +24,7 @@ class CommittingLoopIT {
     @ValueSource(strings = {"classic", "consumer"})
     void commitOnRevocationGivesNoDuplicatesAndNoLossAcrossARebalance(String protocol, LabKafka kafka) throws Exception {
         Result result = scenario(kafka).run(protocol, true);
+        System.out.println("with the revocation commit, " + protocol + ": " + summary(result));
 
         assertAll(
                 () -> assertEquals(0, result.lost(), "every record written must be processed; " + summary(result)),
@@ -37,6 +38,7 @@ class CommittingLoopIT {
     @ValueSource(strings = {"classic", "consumer"})
     void withoutTheRevocationCommitTheNextOwnerReReadsUncommittedRecords(String protocol, LabKafka kafka) throws Exception {
         Result result = scenario(kafka).run(protocol, false);
+        System.out.println("without the revocation commit, " + protocol + ": " + summary(result));
 
         assertAll(
                 () -> assertEquals(0, result.lost(), "at-least-once still holds: nothing is lost; " + summary(result)),
