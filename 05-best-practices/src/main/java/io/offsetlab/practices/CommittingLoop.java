@@ -98,10 +98,21 @@ public final class CommittingLoop implements Runnable {
             }
         } finally {
             try {
-                commit(CommitReason.SHUTDOWN); // the records processed since the last commit
+                commitOnShutdown();
             } finally {
                 consumer.close(); // leaves the group: its partitions move at once, not after session.timeout.ms
             }
+        }
+    }
+
+    /** Commits the records processed since the last commit, whatever woke the loop up. */
+    private void commitOnShutdown() {
+        try {
+            commit(CommitReason.SHUTDOWN);
+        } catch (WakeupException pending) {
+            // shutdown() came while a batch was being processed: the loop ended without another
+            // poll(), so the wakeup was still pending and fired here instead. It fires only once.
+            commit(CommitReason.SHUTDOWN);
         }
     }
 

@@ -4,8 +4,18 @@ import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.Timeline;
 import io.offsetlab.practices.RebalanceScenario.Result;
+import io.offsetlab.lab.OffsetProbe;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -47,6 +57,33 @@ class CommittingLoopIT {
                                 + " (10 on each partition) must be read again by their next owner; " + summary(result)),
                 () -> assertEquals(result.endOffsets(), result.committedAtEnd(),
                         "the shutdown commit still leaves the committed offsets at the end offsets"));
+    }
+
+    @Test
+    void aShutdownInTheMiddleOfABatchStillCommitsWhatWasProcessed(LabKafka kafka) throws Exception {
+        String topic = kafka.createTopic("s5-shutdown", 1);
+        kafka.produce(topic, 0, 10);
+        String group = kafka.newGroupId("s5-shutdown");
+        KafkaConsumer<String, String> consumer = kafka.consumer(group, Map.of(
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"));
+        List<Long> processed = new CopyOnWriteArrayList<>();
+        AtomicReference<CommittingLoop> loop = new AtomicReference<>();
+        // The handler asks for shutdown while processing offset 4: wakeup() then finds no poll()
+        // to interrupt and stays pending until the loop's next blocking call, its shutdown commit.
+        loop.set(new CommittingLoop(consumer, List.of(topic), 100, true, record -> {
+            processed.add(record.offset());
+            if (record.offset() == 4) {
+                loop.get().shutdown();
+            }
+        }));
+
+        loop.get().run(); // returns after the shutdown commit and close()
+
+        assertAll(
+                () -> assertEquals(10, processed.size(), "the rest of the batch (5..9) is still processed"),
+                () -> assertEquals(10L, OffsetProbe.committed(kafka.admin(), group, new TopicPartition(topic, 0)),
+                        "the shutdown commit survives the pending wakeup: committed = last processed + 1"),
+                () -> assertEquals(1, loop.get().commits(CommittingLoop.CommitReason.SHUTDOWN), "one shutdown commit"));
     }
 
     private static RebalanceScenario scenario(LabKafka kafka) {
