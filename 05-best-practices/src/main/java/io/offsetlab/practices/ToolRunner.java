@@ -27,6 +27,8 @@ final class ToolRunner {
         int run(Admin admin, DemoArgs args, PrintStream out, PrintStream err) throws Exception;
     }
 
+    private static final String BOOTSTRAP_HELP = "the Kafka cluster to work on (required)";
+
     private ToolRunner() {
     }
 
@@ -45,11 +47,11 @@ final class ToolRunner {
         } catch (UsageException e) {
             err.println(command + ": " + e.getMessage());
             err.println();
-            err.print(DemoArgs.usage(command, summary, options));
+            err.print(DemoArgs.usage(command, summary, options, BOOTSTRAP_HELP));
             return DemoRunner.USAGE;
         }
         if (parsed.help()) {
-            out.print(DemoArgs.usage(command, summary, options));
+            out.print(DemoArgs.usage(command, summary, options, BOOTSTRAP_HELP));
             return DemoRunner.OK;
         }
         ExternalCluster cluster = new ExternalCluster(parsed.bootstrapServers(), parsed.commandConfig());

@@ -146,8 +146,13 @@ public final class DemoArgs {
 
     /** The usage text: the common options, then the demo's own. */
     public static String usage(String command, String summary, List<Option> options) {
+        return usage(command, summary, options, "use this Kafka cluster instead of starting an embedded broker");
+    }
+
+    /** The usage text, with {@code bootstrapHelp} saying what --bootstrap-server means to this command. */
+    public static String usage(String command, String summary, List<Option> options, String bootstrapHelp) {
         List<String[]> lines = new ArrayList<>();
-        lines.add(new String[] {"--bootstrap-server HOST:PORT", "use this Kafka cluster instead of starting an embedded broker"});
+        lines.add(new String[] {"--bootstrap-server HOST:PORT", bootstrapHelp});
         lines.add(new String[] {"--command-config FILE", "client properties for that cluster (SASL/SSL), as for Kafka's tools"});
         for (Option o : options) {
             lines.add(new String[] {o.name() + (o.takesValue() ? " " + o.valueName() : ""), o.help()});

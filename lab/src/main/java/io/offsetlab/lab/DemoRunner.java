@@ -71,7 +71,10 @@ public final class DemoRunner {
             err.println();
             err.print(DemoArgs.usage(spec.command(), spec.section(), spec.options()));
             return USAGE;
-        } catch (BrokerUnreachableException | IllegalArgumentException e) {
+        } catch (BrokerUnreachableException e) {
+            err.println(spec.command() + ": " + e.getMessage() + " Without --bootstrap-server the demo starts its own embedded broker.");
+            return FAILED;
+        } catch (IllegalArgumentException e) {
             err.println(spec.command() + ": " + e.getMessage());
             return FAILED;
         } catch (Exception e) {

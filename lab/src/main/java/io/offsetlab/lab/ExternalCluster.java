@@ -69,7 +69,7 @@ public final class ExternalCluster implements KafkaBackend {
                 + root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage())
                 + "). Check that the cluster is running and that the address is the one its clients use "
                 + "(its advertised listener); a secured cluster also needs its client settings in a file passed "
-                + "with --command-config FILE. Without --bootstrap-server the lab starts its own embedded broker.";
+                + "with --command-config FILE.";
     }
 
     @Override
