@@ -39,9 +39,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * §5 "monitor offsets with kafka-consumer-groups.sh --describe": {@link LagMonitor} against
  * Kafka's own command, on four groups of one broker:
  * <ul>
- *   <li>active: a live classic member that read all of partitions 0 and 1 of a topic but
- *       committed only partition 0, then 5 more records arrived there (lag 5; partition 1
- *       never committed);</li>
+ *   <li>active: a live classic member that read partitions 0 and 1 of a topic to their ends
+ *       (positions 10 and 6) but committed only offset 8 of partition 0; then 5 more records
+ *       arrived there (lag 15 - 8 = 7; partition 1 never committed);</li>
  *   <li>modern: the same with group.protocol=consumer (KIP-848);</li>
  *   <li>empty: committed everything and closed (no members: offsets on the retention clock);</li>
  *   <li>txn: committed offset 0 on a topic with an open transaction of 3 records.</li>
@@ -83,7 +83,7 @@ class LagMonitorIT {
                 && describe(kafka, modern).state() == GroupState.STABLE);
     }
 
-    /** A member that polled partitions 0 and 1 to their ends and committed only partition 0. */
+    /** A member that polled partitions 0 and 1 to their ends (10, 6) and committed only offset 8 of partition 0. */
     private KafkaConsumer<String, String> readAllCommitPartition0(LabKafka kafka, String group, String protocol) {
         KafkaConsumer<String, String> consumer = kafka.consumer(group, Map.of(ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
@@ -94,7 +94,7 @@ class LagMonitorIT {
             consumer.poll(Duration.ofMillis(100));
             return consumer.assignment().size() == 2 && consumer.position(p0) == 10 && consumer.position(p1) == 6;
         });
-        consumer.commitSync(Map.of(p0, new OffsetAndMetadata(10)));
+        consumer.commitSync(Map.of(p0, new OffsetAndMetadata(8))); // behind its position (10) on purpose
         return consumer; // stays in the group: its heartbeat thread keeps it a member
     }
 
@@ -143,9 +143,10 @@ class LagMonitorIT {
         Row p0 = rows.get(0);
         Row p1 = rows.get(1);
         assertAll(
-                () -> assertEquals(10L, p0.currentOffset(), "CURRENT-OFFSET is the commit (10), though the member's position is 10 and it is live"),
+                () -> assertEquals(10L, activeMember.position(new TopicPartition(topic, 0)), "the live member's position"),
+                () -> assertEquals(8L, p0.currentOffset(), "CURRENT-OFFSET is the commit (8), not the live member's position (10)"),
                 () -> assertEquals(15L, p0.logEndOffset(), "LOG-END-OFFSET: 15 records in partition 0"),
-                () -> assertEquals(5L, p0.lag(), "LAG = 15 - 10"),
+                () -> assertEquals(7L, p0.lag(), "LAG = 15 - 8: measured from the commit, so it counts 2 records the member has already read"),
                 () -> assertNull(p1.currentOffset(), "partition 1 was read to its end (position 6) but never committed: '-'"),
                 () -> assertNull(p1.lag(), "no committed offset, no lag: '-' (not 6)"),
                 () -> assertEquals(activeMember.groupMetadata().memberId(), p1.consumerId(), "the live member owns partition 1"));
