@@ -61,8 +61,7 @@ public final class BestPracticesDemo {
         try (Admin admin = Admin.create(ClientConfigs.admin(kafka))) {
             BestPracticesDemo demo = new BestPracticesDemo(kafka, admin, out);
             demo.commitLoopAcrossARebalance();
-            String[] groupAndTopic = demo.monitorALiveThenEmptyGroup();
-            demo.resetTheEmptyGroup(groupAndTopic[0], groupAndTopic[1]);
+            demo.resetTheEmptyGroup(demo.monitorALiveThenEmptyGroup());
             demo.checkTheArticlesTimeouts();
             demo.whatToNotice();
             demo.deleteWhatItCreated();
@@ -94,8 +93,12 @@ public final class BestPracticesDemo {
         out.println();
     }
 
-    /** Returns the group and topic it left behind, empty, for the reset step. */
-    private String[] monitorALiveThenEmptyGroup() throws Exception {
+    /** A group and the topic it consumed. */
+    private record GroupOnTopic(String group, String topic) {
+    }
+
+    /** Returns the group it left behind, empty, for the reset step. */
+    private GroupOnTopic monitorALiveThenEmptyGroup() throws Exception {
         DemoRunner.heading(out, "§5.3 monitor: kafka-consumer-groups --describe, from the Admin API (./run lag-monitor)");
         String topic = "s5-demo-" + UUID.randomUUID().toString().substring(0, 8);
         String group = topic + "-group";
@@ -121,12 +124,13 @@ public final class BestPracticesDemo {
         out.println("The member closed. Same group, now empty:");
         LagMonitor.print(LagMonitor.describe(admin, group), out, out);
         out.println();
-        return new String[] {group, topic};
+        return new GroupOnTopic(group, topic);
     }
 
-    private void resetTheEmptyGroup(String group, String topic) throws Exception {
+    private void resetTheEmptyGroup(GroupOnTopic empty) throws Exception {
+        String group = empty.group();
         DemoRunner.heading(out, "§5.2 offsets alive: reset an empty group's offsets (./run reset-offsets)");
-        OffsetReset.Plan plan = OffsetReset.plan(admin, group, topic, new OffsetReset.Target.Earliest());
+        OffsetReset.Plan plan = OffsetReset.plan(admin, group, empty.topic(), new OffsetReset.Target.Earliest());
         out.println("--to-earliest, a dry run (the default): the plan, nothing changed");
         OffsetReset.print(plan, out);
         OffsetReset.execute(admin, plan);

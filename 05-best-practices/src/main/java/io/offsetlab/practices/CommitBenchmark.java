@@ -3,7 +3,6 @@ package io.offsetlab.practices;
 import io.offsetlab.lab.ClientConfigs;
 import io.offsetlab.lab.DemoArgs;
 import io.offsetlab.lab.DemoArgs.Option;
-import io.offsetlab.lab.DemoArgs.UsageException;
 import io.offsetlab.lab.DemoRunner;
 import io.offsetlab.lab.KafkaBackend;
 import io.offsetlab.lab.TextTable;
@@ -86,9 +85,9 @@ public final class CommitBenchmark {
     }
 
     static void run(KafkaBackend kafka, DemoArgs args, PrintStream out) throws Exception {
-        int records = positive(args, "--records", 200_000);
-        int perRecordLimit = Math.min(records, positive(args, "--per-record-limit", 10_000));
-        int reps = positive(args, "--reps", 5);
+        int records = args.positiveInt("--records", 200_000);
+        int perRecordLimit = Math.min(records, args.positiveInt("--per-record-limit", 10_000));
+        int reps = args.positiveInt("--reps", 5);
         Path csv = Path.of(args.option("--csv", "commit-benchmark.csv"));
         String topic = "s5-benchmark-" + UUID.randomUUID().toString().substring(0, 8);
         out.printf("one consumer, %d records of 100 bytes on %d partitions (commitSync per record: the first %d),"
@@ -150,6 +149,7 @@ public final class CommitBenchmark {
             consumer.subscribe(List.of(topic));
             long start = 0;
             int handled = 0;
+            Map<TopicPartition, OffsetAndMetadata> handledOffsets = new HashMap<>(); // what "every 100" commits
             long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
             while (handled < records) {
                 if (System.nanoTime() > deadline) {
@@ -164,8 +164,12 @@ public final class CommitBenchmark {
                     if (strategy == Strategy.SYNC_PER_RECORD) {
                         consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()),
                                 new OffsetAndMetadata(record.offset() + 1, record.leaderEpoch(), "")));
-                    } else if (strategy == Strategy.SYNC_EVERY_100 && handled % 100 == 0) {
-                        consumer.commitSync(committable(batch, record));
+                    } else if (strategy == Strategy.SYNC_EVERY_100) {
+                        handledOffsets.put(new TopicPartition(record.topic(), record.partition()),
+                                new OffsetAndMetadata(record.offset() + 1, record.leaderEpoch(), ""));
+                        if (handled % 100 == 0) {
+                            consumer.commitSync(handledOffsets);
+                        }
                     }
                 }
                 if (!batch.isEmpty() && strategy == Strategy.SYNC_PER_BATCH) {
@@ -176,20 +180,6 @@ public final class CommitBenchmark {
             }
             return (System.nanoTime() - start) / 1e9;
         }
-    }
-
-    /** Offsets after {@code upTo} and every record before it in the batch: what has been handled so far. */
-    private static Map<TopicPartition, OffsetAndMetadata> committable(ConsumerRecords<String, String> batch,
-                                                                      ConsumerRecord<String, String> upTo) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (ConsumerRecord<String, String> record : batch) {
-            offsets.put(new TopicPartition(record.topic(), record.partition()),
-                    new OffsetAndMetadata(record.offset() + 1, record.leaderEpoch(), ""));
-            if (record == upTo) {
-                break;
-            }
-        }
-        return offsets;
     }
 
     static List<Summary> summarize(List<Measurement> measurements) {
@@ -237,18 +227,5 @@ public final class CommitBenchmark {
             Files.createDirectories(parent);
         }
         Files.write(csv, lines);
-    }
-
-    private static int positive(DemoArgs args, String name, int defaultValue) {
-        String text = args.option(name, String.valueOf(defaultValue));
-        try {
-            int value = Integer.parseInt(text);
-            if (value > 0) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new UsageException(name + " must be a whole number above 0, got '" + text + "'");
     }
 }

@@ -72,7 +72,7 @@ public final class LagMonitor {
         }
     }
 
-    /** A described group: its state, protocol type, rows, and the broker's offsets.retention.minutes if readable. */
+    /** A described group: its state, protocol type, rows, and, for an empty group, the broker's offsets.retention.minutes if readable. */
     public record GroupLag(String group, GroupState state, GroupType type, List<Row> rows, Long retentionMinutes) {
 
         /** Empty: nobody consumes, and the retention clock for its offsets is running (KIP-211). */
@@ -122,8 +122,9 @@ public final class LagMonitor {
         }
         Map<TopicPartition, OffsetAndMetadata> committed = committedOffsets(admin, group);
         List<Row> rows = rows(admin, description, committed);
-        return new GroupLag(group, description.groupState(), description.type(), rows,
-                retentionMinutes(admin, description));
+        // The retention only matters to an empty group's warning: no config request for the others.
+        Long retention = description.groupState() == GroupState.EMPTY ? retentionMinutes(admin, description) : null;
+        return new GroupLag(group, description.groupState(), description.type(), rows, retention);
     }
 
     private static List<Row> rows(Admin admin, ConsumerGroupDescription group, Map<TopicPartition, OffsetAndMetadata> committed)

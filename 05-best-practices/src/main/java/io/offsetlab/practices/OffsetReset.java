@@ -4,6 +4,7 @@ import io.offsetlab.lab.DemoArgs;
 import io.offsetlab.lab.DemoArgs.Option;
 import io.offsetlab.lab.DemoArgs.UsageException;
 import io.offsetlab.lab.DemoRunner;
+import io.offsetlab.lab.OffsetProbe;
 import io.offsetlab.lab.TextTable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -23,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -169,8 +169,8 @@ public final class OffsetReset {
         requireInactive(admin, group);
         List<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
                 .stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-        Map<TopicPartition, Long> starts = offsets(admin, partitions, OffsetSpec.earliest());
-        Map<TopicPartition, Long> ends = offsets(admin, partitions, OffsetSpec.latest());
+        Map<TopicPartition, Long> starts = OffsetProbe.offsets(admin, partitions, OffsetSpec.earliest());
+        Map<TopicPartition, Long> ends = OffsetProbe.offsets(admin, partitions, OffsetSpec.latest());
         Map<TopicPartition, Long> newOffsets = new LinkedHashMap<>();
         List<String> warnings = new ArrayList<>();
         for (TopicPartition tp : partitions) {
@@ -216,7 +216,7 @@ public final class OffsetReset {
     /** Admin listOffsets forTimestamp: the first offset whose timestamp is >= time; -1 when none. */
     private static long atOrAfter(Admin admin, TopicPartition tp, Instant time, long end, List<String> warnings)
             throws InterruptedException, ExecutionException {
-        long offset = offsets(admin, List.of(tp), OffsetSpec.forTimestamp(time.toEpochMilli())).get(tp);
+        long offset = OffsetProbe.offsets(admin, List.of(tp), OffsetSpec.forTimestamp(time.toEpochMilli())).get(tp);
         if (offset < 0) {
             warnings.add("Warn: Partition " + tp.partition() + " from topic " + tp.topic()
                     + " has no record at or after " + time + ". Falling back to latest known offset.");
@@ -237,12 +237,6 @@ public final class OffsetReset {
             return start;
         }
         return wanted;
-    }
-
-    private static Map<TopicPartition, Long> offsets(Admin admin, List<TopicPartition> partitions, OffsetSpec spec)
-            throws InterruptedException, ExecutionException {
-        return admin.listOffsets(partitions.stream().collect(Collectors.toMap(Function.identity(), tp -> spec)))
-                .all().get().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
     }
 
     /** The command's plan table. */

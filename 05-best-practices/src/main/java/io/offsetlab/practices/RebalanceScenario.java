@@ -2,6 +2,7 @@ package io.offsetlab.practices;
 
 import io.offsetlab.lab.ClientConfigs;
 import io.offsetlab.lab.KafkaBackend;
+import io.offsetlab.lab.OffsetProbe;
 import io.offsetlab.lab.Timeline;
 import io.offsetlab.lab.Topics;
 import io.offsetlab.lab.Wait;
@@ -16,6 +17,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -23,7 +25,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -63,7 +64,7 @@ public final class RebalanceScenario {
                          Map<TopicPartition, Long> endOffsets, String commitsA, String commitsB) {
 
         public long distinct() {
-            return processed.stream().map(p -> p.partition() + "@" + p.offset()).distinct().count();
+            return RebalanceScenario.distinct(processed);
         }
 
         public long duplicates() {
@@ -151,13 +152,12 @@ public final class RebalanceScenario {
     }
 
     private Map<TopicPartition, Long> endOffsets(String topic) throws ExecutionException, InterruptedException {
-        Map<TopicPartition, OffsetSpec> latest = IntStream.range(0, PARTITIONS).mapToObj(p -> new TopicPartition(topic, p))
-                .collect(Collectors.toMap(Function.identity(), tp -> OffsetSpec.latest()));
-        return admin.listOffsets(latest).all().get().entrySet().stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+        List<TopicPartition> partitions = IntStream.range(0, PARTITIONS).mapToObj(p -> new TopicPartition(topic, p)).toList();
+        return OffsetProbe.offsets(admin, partitions, OffsetSpec.latest());
     }
 
-    private static long distinct(Queue<Processed> processed) {
+    /** How many different records (partition, offset) were processed, however often each. */
+    private static long distinct(Collection<Processed> processed) {
         return processed.stream().map(p -> p.partition() + "@" + p.offset()).distinct().count();
     }
 

@@ -169,31 +169,15 @@ public final class TimeoutCheck {
         if (args.bootstrapServers() != null) {
             throw new UsageException("no broker needed: the check is arithmetic on the settings");
         }
-        return new Settings(positiveInt(args, "--max-poll-records", DEFAULT_MAX_POLL_RECORDS),
+        return new Settings(args.positiveInt("--max-poll-records", DEFAULT_MAX_POLL_RECORDS),
                 positiveNumber(args.option("--time-per-record-ms", null)),
-                positiveInt(args, "--max-poll-interval-ms", DEFAULT_MAX_POLL_INTERVAL_MS),
+                args.positiveInt("--max-poll-interval-ms", DEFAULT_MAX_POLL_INTERVAL_MS),
                 optionalInt(args, "--session-timeout-ms"), optionalInt(args, "--heartbeat-interval-ms"),
                 args.option("--protocol", "classic"));
     }
 
     private static Integer optionalInt(DemoArgs args, String name) {
-        return args.option(name, null) == null ? null : positiveInt(args, name, 0);
-    }
-
-    private static int positiveInt(DemoArgs args, String name, int defaultValue) {
-        String text = args.option(name, null);
-        if (text == null) {
-            return defaultValue;
-        }
-        try {
-            int value = Integer.parseInt(text);
-            if (value > 0) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new UsageException(name + " must be a whole number above 0, got '" + text + "'");
+        return args.option(name, null) == null ? null : args.positiveInt(name, 0);
     }
 
     private static double positiveNumber(String text) {

@@ -64,12 +64,7 @@ final class ToolRunner {
             err.println(command + ": " + e.getMessage());
             return DemoRunner.FAILED;
         } catch (Exception e) {
-            Throwable root = e;
-            while (root.getCause() != null && root.getCause() != root) {
-                root = root.getCause();
-            }
-            err.println(command + ": failed: " + root.getClass().getSimpleName()
-                    + (root.getMessage() == null ? "" : ": " + root.getMessage()));
+            err.println(command + ": failed: " + DemoRunner.describe(e));
             return DemoRunner.FAILED;
         }
     }

@@ -6,9 +6,6 @@ import io.offsetlab.lab.LabKafka;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,7 +20,7 @@ class BestPracticesDemoIT {
 
     @Test
     void theDemoShowsNoDuplicatesWithTheRevocationCommitTheMonitorAndTheReset(LabKafka kafka) {
-        Run run = run(BestPracticesDemo.SPEC, BestPracticesDemo::run, "--bootstrap-server", kafka.bootstrapServers());
+        Invocation run = run(BestPracticesDemo.SPEC, BestPracticesDemo::run, "--bootstrap-server", kafka.bootstrapServers());
 
         assertAll(
                 () -> assertEquals(DemoRunner.OK, run.exit(), run.err()),
@@ -42,7 +39,7 @@ class BestPracticesDemoIT {
         Path csv = dir.resolve("bench.csv");
         Path chart = dir.resolve("bench.png");
 
-        Run run = run(CommitBenchmark.SPEC, CommitBenchmark::run, "--bootstrap-server", kafka.bootstrapServers(),
+        Invocation run = run(CommitBenchmark.SPEC, CommitBenchmark::run, "--bootstrap-server", kafka.bootstrapServers(),
                 "--records", "600", "--per-record-limit", "60", "--reps", "2", "--csv", csv.toString(), "--chart", chart.toString());
 
         assertEquals(DemoRunner.OK, run.exit(), "the benchmark must finish; it said:\n" + run.out() + run.err());
@@ -57,21 +54,14 @@ class BestPracticesDemoIT {
 
     @Test
     void aBadBenchmarkOptionIsAUsageError(LabKafka kafka) {
-        Run run = run(CommitBenchmark.SPEC, CommitBenchmark::run, "--bootstrap-server", kafka.bootstrapServers(), "--reps", "0");
+        Invocation run = run(CommitBenchmark.SPEC, CommitBenchmark::run, "--bootstrap-server", kafka.bootstrapServers(), "--reps", "0");
 
         assertAll(
                 () -> assertEquals(DemoRunner.USAGE, run.exit(), "exit 2 for a bad value"),
                 () -> assertTrue(run.err().contains("--reps must be a whole number above 0, got '0'"), run.err()));
     }
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(DemoRunner.Spec spec, DemoRunner.Demo demo, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = DemoRunner.run(spec, args, demo, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static Invocation run(DemoRunner.Spec spec, DemoRunner.Demo demo, String... args) {
+        return Invocation.of((arguments, out, err) -> DemoRunner.run(spec, arguments, demo, out, err), args);
     }
 }

@@ -32,11 +32,19 @@ final class KafkaConsumerGroupsCommand {
 
     record Output(int exitCode, String text) {
 
-        /** The table rows of {@code group}: the lines whose first column is the group, split into cells. */
+        /** The table rows of {@code group}. */
         List<List<String>> rows(String group) {
-            return text.lines().map(String::trim).filter(l -> l.startsWith(group + " "))
-                    .map(l -> Arrays.asList(l.split("\\s+"))).toList();
+            return tableRows(text, group);
         }
+    }
+
+    /**
+     * The rows of {@code group} in a table printed by the command or by this chapter's tools:
+     * the lines whose first column is the group, split into cells at the spaces.
+     */
+    static List<List<String>> tableRows(String text, String group) {
+        return text.lines().map(String::trim).filter(l -> l.startsWith(group + " "))
+                .map(l -> Arrays.asList(l.split("\\s+"))).toList();
     }
 
     /** The classpath the pom wrote, minus the jars of the Maven plugin that wrote it. */

@@ -90,8 +90,7 @@ class OffsetResetIT {
 
     /** The plan table's rows, split into cells. */
     private static List<List<String>> planRows(Invocation invocation, String group) {
-        return invocation.out().lines().filter(l -> l.startsWith(group + " "))
-                .map(l -> Arrays.asList(l.trim().split("\\s+"))).toList();
+        return KafkaConsumerGroupsCommand.tableRows(invocation.out(), group);
     }
 
     private List<Long> committed(LabKafka kafka, String group) {

@@ -144,6 +144,26 @@ public final class DemoArgs {
         return extras.getOrDefault(name, defaultValue);
     }
 
+    /**
+     * The value of option {@code name} as a whole number above 0, {@code defaultValue} when it
+     * was not given; a {@link UsageException} naming the option otherwise.
+     */
+    public int positiveInt(String name, int defaultValue) {
+        String text = extras.get(name);
+        if (text == null) {
+            return defaultValue;
+        }
+        try {
+            int value = Integer.parseInt(text);
+            if (value > 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException(name + " must be a whole number above 0, got '" + text + "'");
+    }
+
     /** The usage text: the common options, then the demo's own. */
     public static String usage(String command, String summary, List<Option> options) {
         return usage(command, summary, options, "use this Kafka cluster instead of starting an embedded broker");

@@ -108,7 +108,8 @@ public final class DemoRunner {
         return broker;
     }
 
-    private static String describe(Throwable e) {
+    /** The root cause of {@code e}, as "Type: message", for a one-line failure report. */
+    public static String describe(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

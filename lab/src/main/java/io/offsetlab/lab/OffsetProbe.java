@@ -1,7 +1,6 @@
 package io.offsetlab.lab;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -32,16 +31,16 @@ public final class OffsetProbe {
     public static List<PartitionOffsets> snapshot(Admin admin, String groupId, Collection<TopicPartition> partitions,
                                                   Consumer<?, ?> consumer) {
         try {
-            Map<TopicPartition, ListOffsetsResultInfo> starts = admin.listOffsets(spec(partitions, OffsetSpec.earliest())).all().get();
-            Map<TopicPartition, ListOffsetsResultInfo> ends = admin.listOffsets(spec(partitions, OffsetSpec.latest())).all().get();
+            Map<TopicPartition, Long> starts = offsets(admin, partitions, OffsetSpec.earliest());
+            Map<TopicPartition, Long> ends = offsets(admin, partitions, OffsetSpec.latest());
             Map<TopicPartition, OffsetAndMetadata> committed = groupId == null ? Map.of()
                     : admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
             List<PartitionOffsets> result = new ArrayList<>();
             for (TopicPartition tp : partitions) {
                 OffsetAndMetadata commit = committed.get(tp);
                 Long position = consumer != null && consumer.assignment().contains(tp) ? consumer.position(tp) : null;
-                result.add(new PartitionOffsets(tp, starts.get(tp).offset(),
-                        commit == null ? null : commit.offset(), position, ends.get(tp).offset()));
+                result.add(new PartitionOffsets(tp, starts.get(tp),
+                        commit == null ? null : commit.offset(), position, ends.get(tp)));
             }
             return result;
         } catch (InterruptedException e) {
@@ -70,7 +69,14 @@ public final class OffsetProbe {
         return snapshot(admin, groupId, List.of(partition), consumer).get(0);
     }
 
-    private static Map<TopicPartition, OffsetSpec> spec(Collection<TopicPartition> partitions, OffsetSpec spec) {
-        return partitions.stream().collect(Collectors.toMap(Function.identity(), tp -> spec));
+    /**
+     * Admin listOffsets with one {@code spec} (earliest, latest, forTimestamp ...) for every
+     * partition: the offset per partition, -1 where forTimestamp finds no record.
+     */
+    public static Map<TopicPartition, Long> offsets(Admin admin, Collection<TopicPartition> partitions, OffsetSpec spec)
+            throws InterruptedException, ExecutionException {
+        Map<TopicPartition, OffsetSpec> request = partitions.stream().collect(Collectors.toMap(Function.identity(), tp -> spec));
+        return admin.listOffsets(request).all().get().entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
     }
 }

@@ -99,4 +99,17 @@ class DemoArgsTest {
         assertEquals(DemoRunner.OK, code);
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("--bootstrap-server HOST:PORT"));
     }
+
+    @Test
+    void positiveIntGivesTheDefaultTheValueOrAUsageErrorNamingTheOption() {
+        List<Option> options = List.of(new Option("--reps", "R", "repetitions"));
+
+        assertEquals(5, DemoArgs.parse(new String[] {}, options).positiveInt("--reps", 5), "not given: the default");
+        assertEquals(3, DemoArgs.parse(new String[] {"--reps", "3"}, options).positiveInt("--reps", 5));
+        for (String bad : List.of("0", "-2", "three")) {
+            UsageException e = assertThrows(UsageException.class,
+                    () -> DemoArgs.parse(new String[] {"--reps", bad}, options).positiveInt("--reps", 5));
+            assertEquals("--reps must be a whole number above 0, got '" + bad + "'", e.getMessage());
+        }
+    }
 }
