@@ -31,6 +31,17 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     /**
+     * Starts {@code mainClass} against {@code kafka}: its arguments begin with
+     * {@link KafkaBackend#commandLine()} (the address, and the client properties as a file:
+     * a secured cluster's settings reach the child, its passwords never reach a command line).
+     */
+    public static ChildJvm start(KafkaBackend kafka, Class<?> mainClass, String... args) {
+        List<String> all = new ArrayList<>(kafka.commandLine());
+        all.addAll(List.of(args));
+        return start(mainClass, all.toArray(String[]::new));
+    }
+
+    /**
      * Starts {@code mainClass} on a classpath of its own, e.g. a Kafka tool of another release
      * than the lab's, the way its shell script would.
      */

@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * The command line every demo accepts: {@code --bootstrap-server HOST:PORT[,HOST:PORT]},
- * {@code --command-config FILE}, {@code --help}, plus options a demo declares itself.
+ * {@code --command-config FILE}, {@code --verbose}, {@code --help}, plus options a demo declares itself.
  * Anything else is a {@link UsageException}.
  */
 public final class DemoArgs {
@@ -60,6 +60,7 @@ public final class DemoArgs {
             String arg = args[i];
             switch (arg) {
                 case "--help", "-h" -> parsed.help = true;
+                case Logging.VERBOSE -> { } // acted on before parsing: Logging.quietUnlessVerbose
                 case "--bootstrap-server" -> parsed.bootstrapServers = validateBootstrap(value(args, ++i, arg));
                 case "--command-config" -> parsed.commandConfig = validateFile(value(args, ++i, arg));
                 default -> {
@@ -177,6 +178,7 @@ public final class DemoArgs {
         for (Option o : options) {
             lines.add(new String[] {o.name() + (o.takesValue() ? " " + o.valueName() : ""), o.help()});
         }
+        lines.add(new String[] {Logging.VERBOSE, "also show Kafka's own log lines (its clients at INFO)"});
         lines.add(new String[] {"--help", "show this help and exit"});
         int width = lines.stream().mapToInt(l -> l[0].length()).max().orElse(0);
         StringBuilder out = new StringBuilder("usage: " + command + " [options]\n" + summary + "\n\noptions:\n");

@@ -2,7 +2,6 @@ package io.offsetlab.lab;
 
 import io.offsetlab.lab.DemoArgs.Option;
 import io.offsetlab.lab.DemoArgs.UsageException;
-import io.offsetlab.lab.ExternalCluster.BrokerUnreachableException;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -31,11 +30,14 @@ public final class DemoRunner {
 
     /**
      * Who the demo is: the command that starts it, its article section heading, its options,
-     * and settings its embedded broker needs on top of {@link LabBrokerConfig#defaults()}.
+     * settings its embedded broker needs on top of {@link LabBrokerConfig#defaults()}, and the
+     * broker settings its story depends on (read from the cluster and shown before it starts;
+     * see {@link BrokerSettings}).
      */
-    public record Spec(String command, String section, List<Option> options, Map<String, String> brokerConfig) {
+    public record Spec(String command, String section, List<Option> options, Map<String, String> brokerConfig,
+                       List<String> brokerSettings) {
         public Spec(String command, String section) {
-            this(command, section, List.of(), Map.of());
+            this(command, section, List.of(), Map.of(), List.of());
         }
     }
 
@@ -44,6 +46,7 @@ public final class DemoRunner {
 
     /** Runs the demo and exits the JVM with its exit code (the broker's threads are gone by then). */
     public static void main(Spec spec, String[] args, Demo demo) {
+        Logging.quietUnlessVerbose(args);
         System.exit(run(spec, args, demo, System.out, System.err));
     }
 
@@ -52,10 +55,7 @@ public final class DemoRunner {
         try {
             parsed = DemoArgs.parse(args, spec.options());
         } catch (UsageException e) {
-            err.println(spec.command() + ": " + e.getMessage());
-            err.println();
-            err.print(DemoArgs.usage(spec.command(), spec.section(), spec.options()));
-            return USAGE;
+            return usageError(spec, e, err);
         }
         if (parsed.help()) {
             out.print(DemoArgs.usage(spec.command(), spec.section(), spec.options()));
@@ -63,22 +63,21 @@ public final class DemoRunner {
         }
         out.println(spec.section());
         out.println();
-        try (KafkaBackend kafka = connect(spec, parsed, out)) {
+        KafkaBackend kafka;
+        try {
+            kafka = connect(spec, parsed, out);
+        } catch (RuntimeException e) { // no answer, a failed login, an unreadable --command-config file ...
+            err.println(spec.command() + ": " + e.getMessage());
+            return FAILED;
+        }
+        try (kafka) {
+            showSettings(spec, kafka, out);
             demo.run(kafka, parsed, out);
             return OK;
         } catch (UsageException e) { // an option's value the demo checks itself
-            err.println(spec.command() + ": " + e.getMessage());
-            err.println();
-            err.print(DemoArgs.usage(spec.command(), spec.section(), spec.options()));
-            return USAGE;
-        } catch (BrokerUnreachableException e) {
-            err.println(spec.command() + ": " + e.getMessage() + " Without --bootstrap-server the demo starts its own embedded broker.");
-            return FAILED;
-        } catch (IllegalArgumentException e) {
-            err.println(spec.command() + ": " + e.getMessage());
-            return FAILED;
+            return usageError(spec, e, err);
         } catch (Exception e) {
-            err.println(spec.command() + ": the demo failed: " + describe(e));
+            err.println(spec.command() + ": the demo failed: " + KafkaFailures.explain(e, kafka));
             if (System.getenv("OFFSETLAB_DEBUG") != null) {
                 e.printStackTrace(err);
             } else {
@@ -86,6 +85,26 @@ public final class DemoRunner {
             }
             return FAILED;
         }
+    }
+
+    private static int usageError(Spec spec, UsageException e, PrintStream err) {
+        err.println(spec.command() + ": " + e.getMessage());
+        err.println();
+        err.print(DemoArgs.usage(spec.command(), spec.section(), spec.options()));
+        return USAGE;
+    }
+
+    /** The broker settings the story depends on, one per line, and where they were read. */
+    private static void showSettings(Spec spec, KafkaBackend kafka, PrintStream out) {
+        if (spec.brokerSettings().isEmpty()) {
+            return;
+        }
+        BrokerSettings settings = BrokerSettings.of(kafka);
+        out.println("broker settings this demo depends on (" + settings.source() + "):");
+        for (String key : spec.brokerSettings()) {
+            out.printf("  %-40s %s%n", key, settings.value(key));
+        }
+        out.println();
     }
 
     /** A step heading, underlined: demos print one before each step of their story. */
@@ -106,15 +125,5 @@ public final class DemoRunner {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(spec.brokerConfig());
         out.printf("broker: %s, ready in %.1f s%n", broker.description(), broker.startMillis() / 1000.0);
         return broker;
-    }
-
-    /** The root cause of {@code e}, as "Type: message", for a one-line failure report. */
-    public static String describe(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getMessage() == null ? "" : ": " + root.getMessage();
-        return root.getClass().getSimpleName() + message;
     }
 }

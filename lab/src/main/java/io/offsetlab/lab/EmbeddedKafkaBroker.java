@@ -2,26 +2,18 @@ package io.offsetlab.lab;
 
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
-import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -34,44 +26,61 @@ import java.util.stream.Stream;
  */
 public final class EmbeddedKafkaBroker implements KafkaBackend {
 
+    /**
+     * How to start a broker.
+     *
+     * @param port     client port on 127.0.0.1, or 0 for a free one
+     * @param dataDir  where the log and metadata live; kept on close. null: a temporary
+     *                 directory, deleted on close. A directory formatted by an earlier run is
+     *                 reused as is, so topics and committed offsets survive a restart.
+     * @param settings the broker settings: {@link LabBrokerConfig#defaults()} with overrides,
+     *                 or {@link LabBrokerConfig#kafkaDefaults} for a broker like a reader's
+     * @param sasl     null: PLAINTEXT; else SASL_PLAINTEXT with ACLs, and client properties files
+     *                 for both users in the data dir
+     */
+    public record Options(int port, Path dataDir, Map<String, String> settings, SaslUsers sasl) {
+        /** The lab's settings plus {@code overrides}, a free port, a temporary directory, PLAINTEXT. */
+        public static Options lab(Map<String, String> overrides) {
+            return new Options(0, null, LabBrokerConfig.withOverrides(overrides), null);
+        }
+    }
+
     private final KafkaRaftServer server;
-    private final int port;
+    private final NodeConfig node;
     private final Path dataDir;
     private final boolean deleteDataOnClose;
     private long startMillis;
     private boolean closed;
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, int port, Path dataDir, boolean deleteDataOnClose) {
+    private EmbeddedKafkaBroker(KafkaRaftServer server, NodeConfig node, Path dataDir, boolean deleteDataOnClose) {
         this.server = server;
-        this.port = port;
+        this.node = node;
         this.dataDir = dataDir;
         this.deleteDataOnClose = deleteDataOnClose;
     }
 
-    /** Starts a broker on a free port in a temporary directory that is deleted on close. */
+    /** Starts a broker with the lab's settings plus {@code overrides} on a free port in a temporary directory. */
     public static EmbeddedKafkaBroker start(Map<String, String> overrides) {
-        return start(0, null, overrides);
+        return start(Options.lab(overrides));
     }
 
-    /**
-     * Starts a broker and returns once it answers clients.
-     *
-     * @param port    PLAINTEXT port on 127.0.0.1, or 0 for a free one
-     * @param dataDir where the log and metadata live; kept on close. null: a temporary
-     *                directory, deleted on close. A directory formatted by an earlier run is
-     *                reused as is, so topics and committed offsets survive a restart.
-     */
-    public static EmbeddedKafkaBroker start(int port, Path dataDir, Map<String, String> overrides) {
+    /** Starts a broker and returns once it answers clients. */
+    public static EmbeddedKafkaBroker start(Options options) {
         long t0 = System.nanoTime();
-        boolean temporary = dataDir == null;
-        Path dir = temporary ? createTempDir() : createDirectories(dataDir.toAbsolutePath());
-        int brokerPort = port == 0 ? freePort() : port;
+        boolean temporary = options.dataDir() == null;
+        Path dir = temporary ? createTempDir() : createDirectories(options.dataDir().toAbsolutePath());
+        int brokerPort = options.port() == 0 ? freePort() : options.port();
         int controllerPort = freePort();
-        Properties props = serverProperties(brokerPort, controllerPort, dir, overrides);
+        NodeConfig node = new NodeConfig(1, brokerPort, controllerPort, "1@127.0.0.1:" + controllerPort,
+                dir.resolve("kraft-logs"), null, options.settings(), options.sasl());
         try {
-            format(props, dir);
-            KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
-            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, brokerPort, dir, temporary);
+            String clusterId = node.existingClusterId();
+            node.writeAndFormat(dir.resolve("server.properties"), clusterId != null ? clusterId : Uuid.randomUuid().toString());
+            if (options.sasl() != null) {
+                options.sasl().writeClientFiles(dir);
+            }
+            KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(node.serverProperties(), false), Time.SYSTEM);
+            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, node, dir, temporary);
             try {
                 server.startup();
                 broker.awaitReady();
@@ -89,51 +98,8 @@ public final class EmbeddedKafkaBroker implements KafkaBackend {
         }
     }
 
-    private static Properties serverProperties(int brokerPort, int controllerPort, Path dir,
-                                               Map<String, String> overrides) {
-        Properties props = new Properties();
-        props.put("process.roles", "broker,controller");
-        props.put("node.id", "1");
-        props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        // Both listeners on loopback only: nothing listens beyond 127.0.0.1.
-        props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
-        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        props.put("controller.listener.names", "CONTROLLER");
-        props.put("inter.broker.listener.name", "PLAINTEXT");
-        props.put("log.dirs", dir.resolve("kraft-logs").toString());
-        props.putAll(LabBrokerConfig.withOverrides(overrides));
-        return props;
-    }
-
-    /**
-     * Formats the log dir like `kafka-storage.sh format` (never StorageTool's main: it exits
-     * the JVM). A dir formatted by an earlier run is left as it is: formatting again, even
-     * with --ignore-formatted, would clash with the cluster id stored there.
-     */
-    private static void format(Properties props, Path dir) {
-        if (Files.exists(dir.resolve("kraft-logs").resolve("meta.properties"))) {
-            return;
-        }
-        Path configFile = dir.resolve("server.properties");
-        try (OutputStream out = Files.newOutputStream(configFile)) {
-            props.store(out, "written by Kafka Offset Lab for kafka-storage format");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + configFile, e);
-        }
-        ByteArrayOutputStream output = new ByteArrayOutputStream();
-        int rc = StorageTool.execute(new String[] {"format", "--cluster-id", Uuid.randomUuid().toString(),
-                "--config", configFile.toString()},
-                new PrintStream(output, true, StandardCharsets.UTF_8));
-        if (rc != 0) {
-            throw new IllegalStateException("kafka-storage format failed: " + output.toString(StandardCharsets.UTF_8));
-        }
-    }
-
     private void awaitReady() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        try (Admin admin = Admin.create(config)) {
+        try (Admin admin = Admin.create(ClientConfigs.admin(this))) {
             admin.describeCluster().nodes().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("embedded broker did not answer within 30 s", e);
@@ -142,18 +108,30 @@ public final class EmbeddedKafkaBroker implements KafkaBackend {
 
     @Override
     public String bootstrapServers() {
-        return "127.0.0.1:" + port;
+        return "127.0.0.1:" + node.clientPort();
+    }
+
+    /** The super user's client properties on a secured broker; none on a PLAINTEXT one. */
+    @Override
+    public Map<String, String> clientProperties() {
+        return node.sasl() == null ? Map.of() : node.sasl().clientProperties(SaslUsers.ADMIN);
     }
 
     @Override
-    public Map<String, String> clientProperties() {
-        return Map.of();
+    public Path clientPropertiesFile() {
+        return node.sasl() == null ? null : SaslUsers.clientFile(dataDir, SaslUsers.ADMIN);
+    }
+
+    /** The SASL users of a secured broker; null on a PLAINTEXT one. */
+    public SaslUsers saslUsers() {
+        return node.sasl();
     }
 
     @Override
     public String description() {
+        String security = node.sasl() == null ? "" : ", " + node.clientListener() + " with ACLs, as user " + SaslUsers.ADMIN;
         return "embedded KRaft broker (Apache Kafka " + LabBrokerConfig.KAFKA_VERSION + ", in this JVM) at "
-                + bootstrapServers();
+                + bootstrapServers() + security;
     }
 
     /** Time from {@link #start} to the broker answering a describeCluster request. */
@@ -178,7 +156,7 @@ public final class EmbeddedKafkaBroker implements KafkaBackend {
         }
     }
 
-    private static Path createTempDir() {
+    static Path createTempDir() {
         try {
             return Files.createTempDirectory("offset-lab-broker-");
         } catch (IOException e) {
@@ -194,7 +172,8 @@ public final class EmbeddedKafkaBroker implements KafkaBackend {
         }
     }
 
-    private static int freePort() {
+    /** A port nothing listens on right now, on 127.0.0.1. */
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {

@@ -3,6 +3,8 @@ package io.offsetlab.lab;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.errors.AuthenticationException;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -10,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -44,8 +47,26 @@ public final class ExternalCluster implements KafkaBackend {
     }
 
     /**
-     * Fails with a one-paragraph {@link BrokerUnreachableException} unless the cluster
-     * answers a describeCluster request within {@code timeout}.
+     * The cluster named at the front of a command line, as {@link KafkaBackend#commandLine()}
+     * writes it: {@code --bootstrap-server HOST:PORT [--command-config FILE] REST...}. Child JVMs
+     * of the lab start with this, so that they reach the cluster exactly as their parent does.
+     */
+    public record CommandLine(ExternalCluster cluster, List<String> rest) {
+        public static CommandLine parse(String[] args) {
+            List<String> list = List.of(args);
+            if (list.size() < 2 || !list.get(0).equals("--bootstrap-server")) {
+                throw new IllegalArgumentException("expected --bootstrap-server HOST:PORT [--command-config FILE] first, got " + list);
+            }
+            boolean withFile = list.size() >= 4 && list.get(2).equals("--command-config");
+            ExternalCluster cluster = new ExternalCluster(list.get(1), withFile ? Path.of(list.get(3)) : null);
+            return new CommandLine(cluster, list.subList(withFile ? 4 : 2, list.size()));
+        }
+    }
+
+    /**
+     * Fails with a one-paragraph {@link BrokerUnreachableException} unless the cluster answers a
+     * describeCluster request within {@code timeout}. It says what went wrong: no answer, an
+     * unknown host (at once, not after the timeout), or a failed login (naming the file to check).
      */
     public void checkReachable(Duration timeout) {
         Map<String, Object> config = ClientConfigs.admin(this);
@@ -61,15 +82,14 @@ public final class ExternalCluster implements KafkaBackend {
     }
 
     private String unreachableMessage(Duration timeout, Exception cause) {
-        Throwable root = cause;
-        while (root.getCause() != null) {
-            root = root.getCause();
+        Throwable root = KafkaFailures.rootCause(cause);
+        if (root instanceof AuthenticationException || root instanceof ConfigException) {
+            return KafkaFailures.explain(root, this);
         }
         return "No Kafka cluster answered at " + bootstrapServers + " within " + timeout.toSeconds() + " s ("
-                + root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage())
-                + "). Check that the cluster is running and that the address is the one its clients use "
-                + "(its advertised listener); a secured cluster also needs its client settings in a file passed "
-                + "with --command-config FILE.";
+                + KafkaFailures.describe(root) + "). Check that the cluster is running and that the address is the one "
+                + "its clients use (its advertised listener); a secured cluster also needs its client settings in a "
+                + "file passed with --command-config FILE.";
     }
 
     @Override
@@ -80,6 +100,11 @@ public final class ExternalCluster implements KafkaBackend {
     @Override
     public Map<String, String> clientProperties() {
         return clientProperties;
+    }
+
+    @Override
+    public Path clientPropertiesFile() {
+        return commandConfig;
     }
 
     @Override

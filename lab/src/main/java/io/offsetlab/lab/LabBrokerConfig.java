@@ -4,8 +4,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Broker settings every lab broker (embedded or Testcontainers) gets, so that a single node
- * behaves and runs fast. Each is validated on Kafka 4.4.0; see DESIGN.md "Broker overrides".
+ * The broker settings of the lab's own brokers (embedded or Testcontainers): shortened
+ * timeouts and intervals so that every claim shows within seconds, each one accepted by
+ * Kafka 4.4.0 (the broker validates them at start). {@link #kafkaDefaults} is the opposite:
+ * Kafka's defaults, as on a reader's cluster ({@code ./run broker --defaults}).
  */
 public final class LabBrokerConfig {
 
@@ -15,13 +17,14 @@ public final class LabBrokerConfig {
     private LabBrokerConfig() {
     }
 
-    /** The defaults; a test class or a demo may override any of them. */
+    /** The lab's settings for its single broker; a test class or a demo may override any of them. */
     public static Map<String, String> defaults() {
-        Map<String, String> config = new LinkedHashMap<>();
-        // A single broker cannot hold 3 replicas of the internal topics (default RF 3).
-        config.put("offsets.topic.replication.factor", "1");
-        config.put("transaction.state.log.replication.factor", "1");
-        config.put("transaction.state.log.min.isr", "1");
+        return forNodes(1);
+    }
+
+    /** The lab's settings for a cluster of {@code nodes} nodes. */
+    public static Map<String, String> forNodes(int nodes) {
+        Map<String, String> config = internalTopicsFor(nodes);
         // One __consumer_offsets partition instead of 50: the coordinator is ready sooner.
         config.put("offsets.topic.num.partitions", "1");
         // Classic groups otherwise wait 3 s before the first rebalance of a new group.
@@ -38,6 +41,28 @@ public final class LabBrokerConfig {
         config.put("group.consumer.session.timeout.ms", "6000");
         config.put("group.consumer.min.heartbeat.interval.ms", "100");
         config.put("group.consumer.heartbeat.interval.ms", "500");
+        return config;
+    }
+
+    /**
+     * Kafka's own defaults, as a real cluster has them (offsets kept 7 days, sessions from 6 s
+     * classic and 45 s consumer, a 3 s initial rebalance delay, ...). The one exception is a
+     * cluster of fewer than 3 nodes, which cannot hold the 3 replicas Kafka gives its internal
+     * topics by default: there the lab sets what Kafka's own config/server.properties sets for
+     * a single node.
+     */
+    public static Map<String, String> kafkaDefaults(int nodes) {
+        return internalTopicsFor(nodes);
+    }
+
+    /** Replication of __consumer_offsets and __transaction_state: Kafka's 3 (min ISR 2), or all the nodes there are. */
+    private static Map<String, String> internalTopicsFor(int nodes) {
+        Map<String, String> config = new LinkedHashMap<>();
+        if (nodes < 3) {
+            config.put("offsets.topic.replication.factor", Integer.toString(nodes));
+            config.put("transaction.state.log.replication.factor", Integer.toString(nodes));
+            config.put("transaction.state.log.min.isr", "1");
+        }
         return config;
     }
 

@@ -1,9 +1,13 @@
 package io.offsetlab.lab;
 
+import io.offsetlab.lab.KafkaFailures.MissingAclException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.resource.ResourceType;
 
 import java.time.Duration;
 import java.util.List;
@@ -33,6 +37,9 @@ public final class Topics {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating " + topic.name(), e);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof AuthorizationException) {
+                throw new MissingAclException(AclOperation.CREATE, ResourceType.TOPIC, topic.name(), "create the topic");
+            }
             throw new IllegalStateException("cannot create topic " + topic.name() + ": " + e.getCause().getMessage(), e.getCause());
         }
         Map<TopicPartition, OffsetSpec> latest = IntStream.range(0, topic.numPartitions())

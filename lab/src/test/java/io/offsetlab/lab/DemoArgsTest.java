@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -78,7 +79,7 @@ class DemoArgsTest {
     void runnerPrintsUsageAndReturnsExitCode2OnBadArguments() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        DemoRunner.Spec spec = new DemoRunner.Spec("./run 00", "§0 test", OPTIONS, java.util.Map.of());
+        DemoRunner.Spec spec = new DemoRunner.Spec("./run 00", "§0 test", OPTIONS, Map.of(), List.of());
         int code = DemoRunner.run(spec, new String[] {"--nope"}, (k, a, o) -> {
             throw new AssertionError("the demo must not run on bad arguments");
         }, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));

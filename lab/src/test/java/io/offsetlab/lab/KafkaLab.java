@@ -20,6 +20,18 @@ import java.lang.annotation.Target;
 @ExtendWith(KafkaLabExtension.class)
 public @interface KafkaLab {
 
-    /** Broker settings on top of {@link LabBrokerConfig#defaults()}, each "key=value". */
+    /**
+     * Broker settings on top of {@link LabBrokerConfig#defaults()}, each "key=value". An
+     * external cluster cannot be given them: there the class runs only when the cluster already
+     * has them (read with describeConfigs), and is skipped, naming the values, otherwise.
+     */
     String[] brokerConfig() default {};
+
+    /**
+     * A secured broker: SASL_PLAINTEXT with PLAIN and ACLs (Kafka's StandardAuthorizer), a super
+     * user (the clients of {@link LabKafka}) and an ordinary user ({@link LabKafka#ordinaryUser()}).
+     * Embedded on the embedded and Testcontainers backends; on an external cluster, that cluster
+     * when it is given an ordinary user's client properties with -Dkafka.user.command.config=FILE.
+     */
+    boolean secured() default false;
 }

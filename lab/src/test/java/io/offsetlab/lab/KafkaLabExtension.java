@@ -1,6 +1,8 @@
 package io.offsetlab.lab;
 
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -14,25 +16,49 @@ import java.util.TreeMap;
  * the root store, which closes it when the run ends: the embedded broker's non-daemon threads
  * would otherwise keep the JVM alive), and one {@link LabKafka} per test class.
  */
-public final class KafkaLabExtension implements BeforeAllCallback, ParameterResolver {
+public final class KafkaLabExtension implements ExecutionCondition, BeforeAllCallback, ParameterResolver {
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KafkaLabExtension.class);
 
+    /**
+     * Disables a test class, with the reason, when its broker cannot be what it asks for (an
+     * external cluster without the settings it needs): JUnit then reports every test of the
+     * class as skipped with that reason, where an assumption failing in beforeAll would leave
+     * them out of the reports altogether.
+     */
     @Override
-    public void beforeAll(ExtensionContext context) {
-        Map<String, String> overrides = brokerConfig(context);
-        String key = "broker " + overrides;
-        TestBrokers.Started broker = context.getRoot().getStore(NAMESPACE)
-                .computeIfAbsent(key, k -> TestBrokers.start(overrides), TestBrokers.Started.class);
-        broker.assumeCanApply(overrides);
-        context.getStore(NAMESPACE).put(LabKafka.class, new LabKafka(broker.backend()));
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        if (context.getTestMethod().isPresent()) {
+            return ConditionEvaluationResult.enabled("decided for the class");
+        }
+        TestBrokers.Wanted wanted = wanted(context);
+        return broker(context, wanted).whyNot(wanted).map(ConditionEvaluationResult::disabled)
+                .orElse(ConditionEvaluationResult.enabled("the broker has what the class needs"));
     }
 
-    private static Map<String, String> brokerConfig(ExtensionContext context) {
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        TestBrokers.Started broker = broker(context, wanted(context));
+        context.getStore(NAMESPACE).put(LabKafka.class, new LabKafka(broker.backend(), broker.ordinaryUser()));
+    }
+
+    private static TestBrokers.Wanted wanted(ExtensionContext context) {
+        KafkaLab annotation = annotation(context);
+        return new TestBrokers.Wanted(brokerConfig(annotation), annotation.secured());
+    }
+
+    private static TestBrokers.Started broker(ExtensionContext context, TestBrokers.Wanted wanted) {
+        return context.getRoot().getStore(NAMESPACE).computeIfAbsent(wanted, TestBrokers::start, TestBrokers.Started.class);
+    }
+
+    private static KafkaLab annotation(ExtensionContext context) {
         Class<?> testClass = context.getRequiredTestClass();
         // @Nested classes share their enclosing class's broker.
-        KafkaLab annotation = AnnotationSupport.findAnnotation(testClass, KafkaLab.class, context.getEnclosingTestClasses())
+        return AnnotationSupport.findAnnotation(testClass, KafkaLab.class, context.getEnclosingTestClasses())
                 .orElseThrow(() -> new IllegalStateException(testClass + " is not annotated with @KafkaLab"));
+    }
+
+    private static Map<String, String> brokerConfig(KafkaLab annotation) {
         Map<String, String> config = new TreeMap<>();
         for (String entry : annotation.brokerConfig()) {
             int eq = entry.indexOf('=');

@@ -1,5 +1,6 @@
 package io.offsetlab.lab;
 
+import io.offsetlab.lab.BrokerSettings;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -21,10 +22,12 @@ import java.util.concurrent.ExecutionException;
 public final class LabKafka implements AutoCloseable {
 
     private final KafkaBackend backend;
+    private final KafkaBackend ordinaryUser;
     private Admin admin;
 
-    LabKafka(KafkaBackend backend) {
+    LabKafka(KafkaBackend backend, KafkaBackend ordinaryUser) {
         this.backend = backend;
+        this.ordinaryUser = ordinaryUser;
     }
 
     public KafkaBackend backend() {
@@ -33,6 +36,29 @@ public final class LabKafka implements AutoCloseable {
 
     public String bootstrapServers() {
         return backend.bootstrapServers();
+    }
+
+    /**
+     * A demo's or tool's arguments for this broker: {@code --bootstrap-server HOST:PORT
+     * [--command-config FILE]} (see {@link KafkaBackend#commandLine()}), then {@code args}.
+     */
+    public String[] commandLine(String... args) {
+        List<String> all = new ArrayList<>(backend.commandLine());
+        all.addAll(List.of(args));
+        return all.toArray(String[]::new);
+    }
+
+    /** The settings of this broker the tests depend on, read from it once. */
+    public BrokerSettings settings() {
+        return BrokerSettings.of(backend);
+    }
+
+    /**
+     * A secured broker as its ordinary user sees it (@KafkaLab(secured = true)): no super user
+     * rights, only what ACLs grant. Null on a broker without security.
+     */
+    public KafkaBackend ordinaryUser() {
+        return ordinaryUser;
     }
 
     /** One Admin client per test class, closed with it. */

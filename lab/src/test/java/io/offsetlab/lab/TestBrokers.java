@@ -1,15 +1,16 @@
 package io.offsetlab.lab;
 
-import org.junit.jupiter.api.Assumptions;
+import io.offsetlab.lab.BrokerSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
-import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -26,13 +27,31 @@ public final class TestBrokers {
     private TestBrokers() {
     }
 
-    /** A started broker; closing it stops it (the root JUnit store does that at the end of the run). */
-    public record Started(KafkaBackend backend, boolean configurable) implements AutoCloseable {
-        /** Skips the class, saying why, when it needs broker settings this backend cannot be given. */
-        void assumeCanApply(Map<String, String> overrides) {
-            Assumptions.assumeTrue(configurable || overrides.isEmpty(),
-                    "this test class needs broker settings " + overrides + ", which cannot be applied to an "
-                            + "external cluster; run it with -Dkafka.backend=embedded or testcontainers");
+    /** What a test class asks for: broker settings on top of the lab's, and whether the broker is secured. */
+    public record Wanted(Map<String, String> overrides, boolean secured) {
+    }
+
+    /**
+     * A started broker, and for a secured one the ordinary user's view of it; closing it stops
+     * the broker (the root JUnit store does that at the end of the run).
+     */
+    public record Started(KafkaBackend backend, boolean configurable, KafkaBackend ordinaryUser) implements AutoCloseable {
+        /** Why this backend cannot be what a test class asks for; empty when it can. */
+        Optional<String> whyNot(Wanted wanted) {
+            if (wanted.secured() && ordinaryUser == null) {
+                return Optional.of("this test class needs a secured cluster and an ordinary user on it: pass that user's "
+                        + "client properties with -Dkafka.user.command.config=FILE");
+            }
+            if (configurable || wanted.overrides().isEmpty()) {
+                return Optional.empty();
+            }
+            BrokerSettings settings = BrokerSettings.of(backend);
+            boolean hasThem = wanted.overrides().entrySet().stream().allMatch(e -> BrokerSettings.KEYS.contains(e.getKey())
+                    && String.valueOf(settings.value(e.getKey())).equals(e.getValue()));
+            return hasThem ? Optional.empty() : Optional.of("this test class needs the broker settings " + wanted.overrides()
+                    + ", which a test cannot give an external cluster, and this one has "
+                    + settings.describe(wanted.overrides().keySet().stream().filter(BrokerSettings.KEYS::contains).toList())
+                    + "; run it with -Dkafka.backend=embedded or testcontainers");
         }
 
         @Override
@@ -41,28 +60,43 @@ public final class TestBrokers {
         }
     }
 
-    public static Started start(Map<String, String> overrides) {
+    public static Started start(Wanted wanted) {
         String requested = requestedBackend();
         long t0 = System.nanoTime();
         String reason = "kafka.backend=" + requested;
+        Map<String, String> overrides = wanted.overrides();
         Started started;
-        switch (requested) {
-            case "embedded" -> started = new Started(EmbeddedKafkaBroker.start(overrides), true);
-            case "testcontainers" -> started = new Started(TestcontainersBroker.start(overrides), true);
-            case "external" -> started = new Started(external(), false);
-            case "auto" -> {
-                String[] why = new String[1];
-                KafkaBackend container = tryTestcontainers(overrides, why);
-                reason = "kafka.backend=auto and " + why[0];
-                started = new Started(container != null ? container : EmbeddedKafkaBroker.start(overrides), true);
+        if (wanted.secured() && !requested.equals("external")) {
+            // Testcontainers' KafkaContainer has no SASL listener: secured brokers are embedded.
+            reason = "kafka.backend=" + requested + " and the test class needs a secured broker, which the lab embeds";
+            started = secured(overrides);
+        } else {
+            switch (requested) {
+                case "embedded" -> started = new Started(EmbeddedKafkaBroker.start(overrides), true, null);
+                case "testcontainers" -> started = new Started(TestcontainersBroker.start(overrides), true, null);
+                case "external" -> started = external(wanted.secured());
+                case "auto" -> {
+                    String[] why = new String[1];
+                    KafkaBackend container = tryTestcontainers(overrides, why);
+                    reason = "kafka.backend=auto and " + why[0];
+                    started = new Started(container != null ? container : EmbeddedKafkaBroker.start(overrides), true, null);
+                }
+                default -> throw new IllegalArgumentException("kafka.backend must be auto, embedded, testcontainers or external, got '"
+                        + requested + "'");
             }
-            default -> throw new IllegalArgumentException("kafka.backend must be auto, embedded, testcontainers or external, got '"
-                    + requested + "'");
         }
         LOG.info("Kafka for these tests: {} (because {}); ready in {} ms{}", started.backend().description(), reason,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
                 overrides.isEmpty() ? "" : "; broker overrides " + overrides);
         return started;
+    }
+
+    /** An embedded broker with SASL users and ACLs; its ordinary user reads its client properties from the data dir. */
+    private static Started secured(Map<String, String> overrides) {
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(new EmbeddedKafkaBroker.Options(0, null,
+                LabBrokerConfig.withOverrides(overrides), SaslUsers.random()));
+        ExternalCluster user = new ExternalCluster(broker.bootstrapServers(), SaslUsers.clientFile(broker.dataDir(), SaslUsers.USER));
+        return new Started(broker, true, user);
     }
 
     private static String requestedBackend() {
@@ -121,15 +155,25 @@ public final class TestBrokers {
         return null;
     }
 
-    private static KafkaBackend external() {
+    /**
+     * The cluster of -Dkafka.bootstrap.servers, as the user of -Dkafka.command.config; for a
+     * secured class also as the ordinary user of -Dkafka.user.command.config, when given.
+     */
+    private static Started external(boolean secured) {
         String bootstrap = System.getProperty("kafka.bootstrap.servers");
         if (bootstrap == null || bootstrap.isBlank()) {
             throw new IllegalArgumentException("kafka.backend=external needs -Dkafka.bootstrap.servers=HOST:PORT "
                     + "(and optionally -Dkafka.command.config=FILE)");
         }
-        String commandConfig = System.getProperty("kafka.command.config");
-        ExternalCluster cluster = new ExternalCluster(bootstrap, commandConfig == null ? null : Path.of(commandConfig));
+        ExternalCluster cluster = new ExternalCluster(bootstrap, file("kafka.command.config"));
         cluster.checkReachable(DemoRunner.CONNECT_TIMEOUT);
-        return cluster;
+        Path userFile = file("kafka.user.command.config");
+        KafkaBackend user = secured && userFile != null ? new ExternalCluster(bootstrap, userFile) : null;
+        return new Started(cluster, false, user);
+    }
+
+    private static Path file(String property) {
+        String value = System.getProperty(property);
+        return value == null || value.isBlank() ? null : Path.of(value);
     }
 }
