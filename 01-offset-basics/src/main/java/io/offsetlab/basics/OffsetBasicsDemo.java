@@ -8,6 +8,7 @@ import io.offsetlab.lab.LogPicture;
 import io.offsetlab.lab.OffsetProbe;
 import io.offsetlab.lab.OffsetTable;
 import io.offsetlab.lab.Polling;
+import io.offsetlab.lab.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.RecordsToDelete;
@@ -21,6 +22,7 @@ import org.apache.kafka.common.TopicPartition;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -155,7 +157,7 @@ public final class OffsetBasicsDemo {
     }
 
     private List<RecordMetadata> produce(String topic, int partition, int count) throws Exception {
-        List<RecordMetadata> written = new java.util.ArrayList<>();
+        List<RecordMetadata> written = new ArrayList<>();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(ClientConfigs.producer(kafka))) {
             for (int i = 0; i < count; i++) {
                 written.add(producer.send(new ProducerRecord<>(topic, partition, null, "record-" + i)).get());
@@ -173,7 +175,7 @@ public final class OffsetBasicsDemo {
     private String createTopic(String prefix, int partitions) throws Exception {
         String topic = prefix + "-" + runId;
         // Replication factor: the cluster's default, so the demo also runs on a real cluster.
-        admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty()))).all().get();
+        Topics.create(admin, new NewTopic(topic, Optional.of(partitions), Optional.empty()));
         return topic;
     }
 

@@ -1,6 +1,7 @@
 package io.offsetlab.basics;
 
 import io.offsetlab.lab.ChildJvm;
+import io.offsetlab.lab.ClientConfigs;
 import io.offsetlab.lab.DemoRunner;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
@@ -13,6 +14,8 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -42,22 +45,30 @@ class OffsetBasicsDemoIT {
 
     @Test
     void demoRunsAgainstAnExistingClusterWithoutPrintingSecrets(LabKafka kafka, @TempDir Path dir) throws IOException {
-        Path clientProperties = Files.writeString(dir.resolve("client.properties"),
-                "client.id=offset-lab-demo\nssl.truststore.password=TopSecret42\n");
+        // The cluster's own client settings (SASL on a secured cluster), plus a password the demo must not print.
+        Map<String, String> settings = new LinkedHashMap<>(kafka.backend().clientProperties());
+        settings.put("client.id", "offset-lab-demo");
+        settings.put("ssl.truststore.password", "TopSecret42");
+        Path clientProperties = dir.resolve("client.properties");
+        Files.write(clientProperties, settings.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
         try (ChildJvm demo = ChildJvm.start(OffsetBasicsDemo.class,
                 "--bootstrap-server", kafka.bootstrapServers(), "--command-config", clientProperties.toString())) {
             assertEquals(DemoRunner.OK, demo.waitFor(DEMO_TIMEOUT), demo.output());
             String output = demo.output();
             assertTrue(output.contains("broker: external cluster at " + kafka.bootstrapServers()), output);
             assertTrue(output.contains("ssl.truststore.password=[hidden]"), "the config is shown, masked:\n" + output);
-            assertFalse(output.contains("TopSecret42"), "a password-type value is never printed:\n" + output);
+            settings.forEach((key, value) -> {
+                if (ClientConfigs.isSecret(key)) {
+                    assertFalse(output.contains(value), "the value of " + key + " is never printed:\n" + output);
+                }
+            });
             assertWalkthrough(output);
         }
     }
 
     @Test
     void unknownArgumentPrintsUsageAndExits2() {
-        assertUsageError("unknown argument: --verbose", "--verbose");
+        assertUsageError("unknown argument: --frobnicate", "--frobnicate");
     }
 
     @Test
@@ -85,6 +96,21 @@ class OffsetBasicsDemoIT {
             assertEquals(DemoRunner.FAILED, exit, output);
             assertTrue(seconds < 15, "the demo gives up within 15 s (took " + seconds + " s)");
             assertTrue(output.contains("No Kafka cluster answered at 127.0.0.1:" + closedPort), output);
+            assertFalse(output.contains("\tat "), "a message, not a stack trace:\n" + output);
+        }
+    }
+
+    @Test
+    void anUnknownHostIsReportedAtOnceAsAnUnknownHost() {
+        long start = System.nanoTime();
+        try (ChildJvm demo = ChildJvm.start(OffsetBasicsDemo.class, "--bootstrap-server", "no-such-host.invalid:9092")) {
+            int exit = demo.waitFor(Duration.ofSeconds(30));
+            long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
+            String output = demo.output();
+            assertEquals(DemoRunner.FAILED, exit, output);
+            assertTrue(output.contains("cannot resolve any host in no-such-host.invalid:9092"), output);
+            assertFalse(output.contains("within 10 s"), "it waited for nothing, so it does not say it did:\n" + output);
+            assertTrue(seconds < 10, "said at once (" + seconds + " s, a JVM start included)");
             assertFalse(output.contains("\tat "), "a message, not a stack trace:\n" + output);
         }
     }

@@ -1,9 +1,9 @@
 package io.offsetlab.reset;
 
+import io.offsetlab.lab.BrokerSettings;
 import io.offsetlab.lab.ClientConfigs;
 import io.offsetlab.lab.DemoArgs;
 import io.offsetlab.lab.DemoRunner;
-import io.offsetlab.lab.EmbeddedKafkaBroker;
 import io.offsetlab.lab.KafkaBackend;
 import io.offsetlab.lab.OffsetProbe;
 import io.offsetlab.lab.PartitionOffsets;
@@ -39,7 +39,11 @@ public final class AutoOffsetResetDemo {
             "§2 auto.offset.reset 详解 (auto.offset.reset in detail): where a consumer starts without a usable committed offset",
             List.of(DemoArgs.Option.flag(SKIP_EXPIRY, "skip the offset-expiry scenario (it waits about a minute)")),
             // The minimum (default 10080 = 7 days), so that offsets expire within the demo.
-            Map.of("offsets.retention.minutes", "1"));
+            Map.of(BrokerSettings.OFFSETS_RETENTION_MINUTES, "1"),
+            List.of(BrokerSettings.OFFSETS_RETENTION_MINUTES, BrokerSettings.OFFSETS_RETENTION_CHECK));
+
+    /** The longest wait for expiry the demo takes on: retention plus one check, about a minute. */
+    private static final Duration EXPIRY_SHOWN_WITHIN = Duration.ofSeconds(75);
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final Duration EXPIRY_LIMIT = Duration.ofSeconds(150);
@@ -82,8 +86,13 @@ public final class AutoOffsetResetDemo {
             out.println("(offset expiry skipped: " + SKIP_EXPIRY + ")\n");
             return null;
         }
-        if (!(kafka instanceof EmbeddedKafkaBroker)) {
-            out.println("(offset expiry skipped: it needs a broker with offsets.retention.minutes=1; the embedded one has it)\n");
+        BrokerSettings settings = BrokerSettings.of(kafka);
+        long expiresWithin = settings.offsetsRetentionMs() + settings.value(BrokerSettings.OFFSETS_RETENTION_CHECK);
+        if (expiresWithin > EXPIRY_SHOWN_WITHIN.toMillis()) {
+            out.println("(offset expiry skipped: this cluster keeps an empty group's offsets "
+                    + BrokerSettings.human(settings.offsetsRetentionMs()) + ", checking every "
+                    + BrokerSettings.human(settings.value(BrokerSettings.OFFSETS_RETENTION_CHECK)) + ";");
+            out.println(" too long to wait for here. The demo's own broker, without --bootstrap-server, keeps them 1 min.)\n");
             return null;
         }
         step("1  offsets expired: a group consumes 5 records, commits, and leaves (clock starts now)");
@@ -94,8 +103,10 @@ public final class AutoOffsetResetDemo {
             Polling.pollAtLeast(consumer, 5, TIMEOUT);
             consumer.commitSync();
         } // close(): the group's last member leaves, the group is Empty
-        out.println("Group " + group + " committed offset 5 and is now empty. With offsets.retention.minutes=1");
-        out.println("(default 10080 = 7 days) the broker drops its offsets about 60 s from now. Meanwhile:\n");
+        out.println("Group " + group + " committed offset 5 and is now empty. With offsets.retention.minutes="
+                + BrokerSettings.of(kafka).value(BrokerSettings.OFFSETS_RETENTION_MINUTES));
+        out.println("(default 10080 = 7 days) the broker drops its offsets about "
+                + BrokerSettings.of(kafka).offsetsRetentionMs() / 1000 + " s from now. Meanwhile:\n");
         return new Expiring(new Setup("offsets expired", group, tp), System.currentTimeMillis());
     }
 
@@ -127,7 +138,7 @@ public final class AutoOffsetResetDemo {
 
     private void finishExpiry(Expiring expiring) throws Exception {
         step("4  offsets expired: waiting for the broker to drop the empty group's offsets");
-        Progress progress = new Progress(out, expiring.leftAt());
+        Progress progress = new Progress(out, expiring.leftAt(), BrokerSettings.of(kafka));
         long deadline = expiring.leftAt() + EXPIRY_LIMIT.toMillis();
         while (scenarios.committed(expiring.setup().group(), expiring.setup().partition()) != null) {
             if (System.currentTimeMillis() > deadline) {
@@ -185,18 +196,21 @@ public final class AutoOffsetResetDemo {
     private static final class Progress {
         private final PrintStream out;
         private final long since;
+        private final BrokerSettings settings;
         private final boolean terminal = System.console() != null && System.getenv("NO_COLOR") == null;
         private long lastPrinted = -1;
 
-        Progress(PrintStream out, long since) {
+        Progress(PrintStream out, long since, BrokerSettings settings) {
             this.out = out;
             this.since = since;
+            this.settings = settings;
         }
 
         void tick() {
             long seconds = (System.currentTimeMillis() - since) / 1000;
             if (terminal && seconds != lastPrinted) {
-                out.printf("\r  %3d s since the group emptied (retention 60 s, checked every second) ...", seconds);
+                out.printf("\r  %3d s since the group emptied (retention %d s, checked every %d ms) ...", seconds,
+                        settings.offsetsRetentionMs() / 1000, settings.value(BrokerSettings.OFFSETS_RETENTION_CHECK));
                 lastPrinted = seconds;
             } else if (!terminal && seconds / 10 != lastPrinted) {
                 out.printf("  %3d s since the group emptied: offsets still there%n", seconds);

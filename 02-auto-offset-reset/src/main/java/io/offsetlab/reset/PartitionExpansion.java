@@ -3,6 +3,7 @@ package io.offsetlab.reset;
 import io.offsetlab.lab.ClientConfigs;
 import io.offsetlab.lab.KafkaBackend;
 import io.offsetlab.lab.Polling;
+import io.offsetlab.lab.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -46,7 +47,7 @@ public final class PartitionExpansion {
 
     public static Result run(KafkaBackend kafka, Admin admin, String policy, String protocol) throws Exception {
         String topic = "expanding-" + UUID.randomUUID().toString().substring(0, 8);
-        admin.createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty()))).all().get();
+        Topics.create(admin, new NewTopic(topic, Optional.of(1), Optional.empty()));
         TopicPartition added = new TopicPartition(topic, 1);
         try (KafkaConsumer<String, String> member = new KafkaConsumer<>(memberConfig(kafka, policy, protocol, topic))) {
             member.subscribe(List.of(topic));

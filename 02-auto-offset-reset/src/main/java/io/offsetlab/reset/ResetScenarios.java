@@ -3,6 +3,7 @@ package io.offsetlab.reset;
 import io.offsetlab.lab.ClientConfigs;
 import io.offsetlab.lab.KafkaBackend;
 import io.offsetlab.lab.OffsetProbe;
+import io.offsetlab.lab.Topics;
 import io.offsetlab.lab.Wait;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 
 /**
  * The cases of §2 in which a group has no usable committed offset, each set up on its own
@@ -109,7 +109,7 @@ public final class ResetScenarios {
     /** A new topic (cluster-default replication) holding {@code count} records, the first two old. */
     public TopicPartition topicWithRecords(String name, int count) throws Exception {
         TopicPartition tp = new TopicPartition(name + "-" + runId, 0);
-        admin.createTopics(List.of(new NewTopic(tp.topic(), Optional.of(1), Optional.empty()))).all().get();
+        Topics.create(admin, new NewTopic(tp.topic(), Optional.of(1), Optional.empty()));
         produce(tp, count);
         return tp;
     }
@@ -131,16 +131,13 @@ public final class ResetScenarios {
 
     private boolean tryCreate(String topic, int partitions) {
         try {
-            admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty()))).all().get();
+            Topics.create(admin, new NewTopic(topic, Optional.of(partitions), Optional.empty()));
             return true;
-        } catch (ExecutionException e) {
+        } catch (IllegalStateException e) {
             if (e.getCause() instanceof TopicExistsException) {
                 return false; // the deletion is still in progress
             }
-            throw new IllegalStateException("cannot recreate " + topic, e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+            throw e;
         }
     }
 }

@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * tests then check each one. They run in order, because "kept past the retention" can only be
  * checked while the retention has not yet run out for those groups.
  */
-@KafkaLab(brokerConfig = "offsets.retention.minutes=1")
+@KafkaLab(brokerConfig = {"offsets.retention.minutes=1", "offsets.retention.check.interval.ms=1000"})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(OrderAnnotation.class)
 class OffsetExpiryIT {

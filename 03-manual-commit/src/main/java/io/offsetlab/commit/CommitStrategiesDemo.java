@@ -1,5 +1,6 @@
 package io.offsetlab.commit;
 
+import io.offsetlab.lab.BrokerSettings;
 import io.offsetlab.lab.ChildJvm;
 import io.offsetlab.lab.ClientConfigs;
 import io.offsetlab.lab.DemoArgs;
@@ -9,6 +10,7 @@ import io.offsetlab.lab.LogPicture;
 import io.offsetlab.lab.OffsetProbe;
 import io.offsetlab.lab.PartitionOffsets;
 import io.offsetlab.lab.TextTable;
+import io.offsetlab.lab.Topics;
 import io.offsetlab.lab.Wait;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -20,8 +22,10 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -37,7 +41,10 @@ import java.util.UUID;
 public final class CommitStrategiesDemo {
 
     static final DemoRunner.Spec SPEC = new DemoRunner.Spec("./run 03",
-            "§3 enable.auto.commit=false 时，Offset 何时更新？ (when does the offset move?): what a crash re-reads or loses");
+            "§3 enable.auto.commit=false 时，Offset 何时更新？ (when does the offset move?): what a crash re-reads or loses",
+            List.of(), Map.of(),
+            // A restarted consumer waits for its killed predecessor's session to time out.
+            List.of(BrokerSettings.GROUP_MIN_SESSION));
 
     static final int RECORDS = 200;
     /** Processed records before the crash. */
@@ -140,14 +147,13 @@ public final class CommitStrategiesDemo {
     }
 
     private ChildJvm start(TopicPartition tp, String group, Path log, CommitStrategy strategy, String... extra) {
-        List<String> args = new java.util.ArrayList<>(List.of(kafka.bootstrapServers(), tp.topic(), group, log.toString(),
-                strategy.name()));
+        List<String> args = new ArrayList<>(List.of(tp.topic(), group, log.toString(), strategy.name()));
         args.addAll(List.of(extra));
-        return ChildJvm.start(CrashableConsumer.class, args.toArray(String[]::new));
+        return ChildJvm.start(kafka, CrashableConsumer.class, args.toArray(String[]::new));
     }
 
     private TopicPartition topicWithRecords(String name) throws Exception {
-        admin.createTopics(List.of(new NewTopic(name, Optional.of(1), Optional.empty()))).all().get();
+        Topics.create(admin, new NewTopic(name, Optional.of(1), Optional.empty()));
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(ClientConfigs.producer(kafka))) {
             for (int i = 0; i < RECORDS; i++) {
                 producer.send(new ProducerRecord<>(name, 0, null, "record-" + i));

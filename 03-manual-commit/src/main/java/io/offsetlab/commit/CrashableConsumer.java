@@ -1,5 +1,6 @@
 package io.offsetlab.commit;
 
+import io.offsetlab.lab.BrokerSettings;
 import io.offsetlab.lab.ClientConfigs;
 import io.offsetlab.lab.ExternalCluster;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -17,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * cache), and commits according to a {@link CommitStrategy}. Whoever started it kills it with
  * SIGKILL, the way a crash ends a process: no close(), no last commit.
  *
- * <pre>CrashableConsumer BOOTSTRAP TOPIC GROUP LOG_FILE STRATEGY [--auto-commit-interval MS] [--exit-at-end]</pre>
+ * <pre>CrashableConsumer --bootstrap-server HOST:PORT [--command-config FILE] TOPIC GROUP LOG_FILE STRATEGY
+ *     [--auto-commit-interval MS] [--exit-at-end]</pre>
  *
  * After every poll it prints "position PARTITION OFFSET" for each assigned partition. With
  * --exit-at-end it stops once it has processed everything up to the end offsets it saw at
@@ -59,13 +60,15 @@ public final class CrashableConsumer {
     }
 
     public static void main(String[] args) throws Exception {
-        List<String> options = Arrays.asList(args).subList(5, args.length);
+        ExternalCluster.CommandLine commandLine = ExternalCluster.CommandLine.parse(args);
+        List<String> rest = commandLine.rest(); // TOPIC GROUP LOG_FILE STRATEGY [options]
+        List<String> options = rest.subList(4, rest.size());
         int interval = options.contains("--auto-commit-interval")
                 ? Integer.parseInt(options.get(options.indexOf("--auto-commit-interval") + 1)) : AUTO_COMMIT_INTERVAL_MS;
-        CommitStrategy strategy = CommitStrategy.valueOf(args[4]);
-        try (OutputStream processed = new FileOutputStream(Path.of(args[3]).toFile(), true);
-             KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config(args[0], args[2], strategy, interval))) {
-            consumer.subscribe(List.of(args[1]));
+        CommitStrategy strategy = CommitStrategy.valueOf(rest.get(3));
+        try (OutputStream processed = new FileOutputStream(Path.of(rest.get(2)).toFile(), true);
+             KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config(commandLine.cluster(), rest.get(1), strategy, interval))) {
+            consumer.subscribe(List.of(rest.get(0)));
             CrashableConsumer app = new CrashableConsumer(consumer, processed, strategy, options.contains("--exit-at-end"));
             if (strategy == CommitStrategy.AUTO_COMMIT_HANDOFF) {
                 app.runWithHandoff();
@@ -75,16 +78,18 @@ public final class CrashableConsumer {
         } // close(): with auto commit on, it commits the position here
     }
 
-    static Map<String, Object> config(String bootstrap, String group, CommitStrategy strategy, int autoCommitInterval) {
-        Map<String, Object> config = ClientConfigs.consumer(new ExternalCluster(bootstrap, null), group);
+    static Map<String, Object> config(ExternalCluster kafka, String group, CommitStrategy strategy, int autoCommitInterval) {
+        Map<String, Object> config = ClientConfigs.consumer(kafka, group);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, strategy.autoCommit());
         config.put(ConsumerConfig.AUTO_COMMIT_INTERVAL_MS_CONFIG, autoCommitInterval);
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
-        // A killed member holds its partitions until its session times out (default 45 s);
-        // 2 s keeps restarts quick (the lab broker allows session timeouts from 1 s).
-        config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 2000);
-        config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500);
+        // A killed member holds its partitions until its session times out (default 45 s). 2 s
+        // keeps restarts quick, where the broker allows it: the lab's does (from 1 s), a broker
+        // with Kafka's defaults only from 6 s (group.min.session.timeout.ms, read from it).
+        int session = BrokerSettings.of(kafka).classicSessionTimeoutMs(2000);
+        config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, session);
+        config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, session / 4);
         return config;
     }
 

@@ -22,7 +22,7 @@ class CommitStrategiesDemoIT {
 
     @Test
     void demoTellsTheRestartStoryForEveryStrategyAndExitsZero(LabKafka kafka) {
-        try (ChildJvm demo = ChildJvm.start(CommitStrategiesDemo.class, "--bootstrap-server", kafka.bootstrapServers())) {
+        try (ChildJvm demo = ChildJvm.start(kafka.backend(), CommitStrategiesDemo.class)) {
             assertEquals(DemoRunner.OK, demo.waitFor(Duration.ofSeconds(240)), demo.output());
             String output = demo.output();
             assertTrue(output.startsWith("§3 enable.auto.commit=false"), "the first line names the article section:\n" + output);

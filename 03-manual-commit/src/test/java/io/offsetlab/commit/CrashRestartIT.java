@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -114,10 +115,9 @@ class CrashRestartIT {
 
     private static ChildJvm start(LabKafka kafka, String topic, String group, Path log, CommitStrategy strategy,
                                   String... extra) {
-        List<String> args = new java.util.ArrayList<>(List.of(kafka.bootstrapServers(), topic, group, log.toString(),
-                strategy.name()));
+        List<String> args = new ArrayList<>(List.of(topic, group, log.toString(), strategy.name()));
         args.addAll(List.of(extra));
-        return ChildJvm.start(CrashableConsumer.class, args.toArray(String[]::new));
+        return ChildJvm.start(kafka.backend(), CrashableConsumer.class, args.toArray(String[]::new));
     }
 
     /** Records processed past the committed offset, summed over partitions: what a restart re-reads. */
