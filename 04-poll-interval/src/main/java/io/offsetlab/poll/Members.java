@@ -1,5 +1,6 @@
 package io.offsetlab.poll;
 
+import io.offsetlab.lab.BrokerSettings;
 import io.offsetlab.lab.ClientConfigs;
 import io.offsetlab.lab.KafkaBackend;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -9,16 +10,15 @@ import java.util.Map;
 /**
  * Consumer configs for §4's experiments on either group protocol. The liveness settings
  * live in different places: on classic the client sets session.timeout.ms and
- * heartbeat.interval.ms; on consumer (KIP-848) the broker does
- * (group.consumer.session.timeout.ms, 6000 on the lab broker; default 45000) and the client
- * must not set them. max.poll.interval.ms is client-side on both.
+ * heartbeat.interval.ms, within the broker's group.min/max.session.timeout.ms; on consumer
+ * (KIP-848) the broker does (group.consumer.session.timeout.ms, default 45000) and the client
+ * must not set them. max.poll.interval.ms is client-side on both. The broker's values are read
+ * from it ({@link BrokerSettings}), never assumed.
  */
 public final class Members {
 
-    /** Classic session timeout used in the experiments (default 45000). */
-    public static final int CLASSIC_SESSION_TIMEOUT_MS = 3000;
-    /** The lab broker's group.consumer.session.timeout.ms (default 45000). */
-    public static final int CONSUMER_SESSION_TIMEOUT_MS = 6000;
+    /** The classic session timeout the experiments ask for (default 45000); the broker may allow only longer ones. */
+    static final int WANTED_CLASSIC_SESSION_TIMEOUT_MS = 3000;
 
     private Members() {
     }
@@ -31,14 +31,47 @@ public final class Members {
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, maxPollIntervalMs);
         if (protocol.equals("classic")) {
-            config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, CLASSIC_SESSION_TIMEOUT_MS);
-            config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500);
+            int session = sessionTimeoutMs(kafka, protocol);
+            config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, session);
+            config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, heartbeatIntervalMs(kafka, protocol));
         }
         return config;
     }
 
-    /** The session timeout in force for {@code protocol} with the configs above. */
-    public static int sessionTimeoutMs(String protocol) {
-        return protocol.equals("classic") ? CLASSIC_SESSION_TIMEOUT_MS : CONSUMER_SESSION_TIMEOUT_MS;
+    /**
+     * The session timeout in force for {@code protocol} with the configs above: classic, the
+     * shortest this broker accepts from 3000 up; consumer, the broker's own.
+     */
+    public static int sessionTimeoutMs(KafkaBackend kafka, String protocol) {
+        return BrokerSettings.of(kafka).sessionTimeoutMs(protocol, WANTED_CLASSIC_SESSION_TIMEOUT_MS);
+    }
+
+    /** How often a member heartbeats: classic, a sixth of its session; consumer, as the broker says. */
+    public static int heartbeatIntervalMs(KafkaBackend kafka, String protocol) {
+        return protocol.equals("classic") ? sessionTimeoutMs(kafka, protocol) / 6
+                : (int) BrokerSettings.of(kafka).value(BrokerSettings.CONSUMER_HEARTBEAT);
+    }
+
+    /**
+     * Processing long enough that the member is certainly out of the group by the time it is
+     * done: max.poll.interval.ms, plus the time the client takes to act on it. The classic
+     * client's heartbeat thread checks the poll timer every 100 ms; the consumer-protocol
+     * client (Kafka 4.4) checks it when its background thread next wakes, which with an idle
+     * member is its next heartbeat ({@code ConsumerNetworkThread.runOnce} sleeps as long as the
+     * heartbeat manager's {@code poll} says: the time to the next heartbeat). So: twice
+     * max.poll.interval.ms, or one heartbeat interval and a second more, whichever is longer.
+     */
+    public static int overrunMs(KafkaBackend kafka, String protocol, int maxPollIntervalMs) {
+        return maxPollIntervalMs + Math.max(maxPollIntervalMs, heartbeatIntervalMs(kafka, protocol) + 1000);
+    }
+
+    /**
+     * How long "slow" processing takes to prove that only max.poll.interval.ms, not the session,
+     * bounds it: longer than the session timeout by half of it, at most by 10 s (a 45 s session
+     * then needs 55 s, not 67).
+     */
+    public static int longerThanTheSessionMs(KafkaBackend kafka, String protocol) {
+        int session = sessionTimeoutMs(kafka, protocol);
+        return session + Math.min(session / 2, 10_000);
     }
 }

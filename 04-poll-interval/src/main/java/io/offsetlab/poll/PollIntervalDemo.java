@@ -1,10 +1,13 @@
 package io.offsetlab.poll;
 
+import io.offsetlab.lab.BrokerSettings;
+import io.offsetlab.lab.ClientConfigs;
 import io.offsetlab.lab.DemoArgs;
 import io.offsetlab.lab.DemoRunner;
 import io.offsetlab.lab.KafkaBackend;
 import io.offsetlab.lab.Polling;
 import io.offsetlab.lab.Timeline;
+import io.offsetlab.lab.Topics;
 import io.offsetlab.lab.Wait;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -22,8 +25,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Timer;
-import java.util.TimerTask;
 import java.util.UUID;
 
 /**
@@ -32,9 +33,11 @@ import java.util.UUID;
  *   <li>"slow" takes twice max.poll.interval.ms over one batch: it is evicted, "steady" takes
  *       its partition and re-reads what slow processed but could not commit, slow's commit
  *       fails, and its next poll() rejoins;</li>
- *   <li>"slow" takes 1.5 x the session timeout but less than max.poll.interval.ms: nothing
- *       happens, because heartbeats come from a background thread.</li>
+ *   <li>a member takes longer than the session timeout but less than max.poll.interval.ms:
+ *       nothing happens, because heartbeats come from a background thread.</li>
  * </ol>
+ * The session timeout is the broker's business (read from it): the shortest it allows on
+ * classic, its group.consumer.session.timeout.ms on consumer. Scene 2 scales with it.
  */
 public final class PollIntervalDemo {
 
@@ -44,9 +47,14 @@ public final class PollIntervalDemo {
             "§4 max.poll.interval.ms 和消费者会话管理 (max.poll.interval.ms and consumer session management): who gets evicted, and when",
             List.of(DemoArgs.Option.choice(PROTOCOL, "the group protocol (default classic, Kafka 4.4's default)",
                     "classic", "consumer")),
-            Map.of());
+            Map.of(),
+            List.of(BrokerSettings.GROUP_MIN_SESSION, BrokerSettings.GROUP_MAX_SESSION, BrokerSettings.CONSUMER_SESSION,
+                    BrokerSettings.CONSUMER_MIN_SESSION, BrokerSettings.CONSUMER_MAX_SESSION, BrokerSettings.CONSUMER_HEARTBEAT,
+                    BrokerSettings.INITIAL_REBALANCE_DELAY));
 
     static final int MAX_POLL_INTERVAL_MS = 2000;
+    /** Scene 2 is shown only when it takes about a minute at most. */
+    private static final int LONGEST_SCENE_MS = 60_000;
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private final KafkaBackend kafka;
@@ -73,17 +81,21 @@ public final class PollIntervalDemo {
     }
 
     private void settings() {
-        int session = Members.sessionTimeoutMs(protocol);
-        out.println("group.protocol=" + protocol + ". Shortened timeouts (the real defaults in brackets):");
+        int session = Members.sessionTimeoutMs(kafka, protocol);
+        int heartbeat = Members.heartbeatIntervalMs(kafka, protocol);
+        out.println("group.protocol=" + protocol + ". Timeouts in this run (Kafka's defaults in brackets):");
         out.println("  max.poll.interval.ms = " + MAX_POLL_INTERVAL_MS + " ms   [300000]   client-side, both protocols");
         out.println("  session timeout      = " + session + " ms   [45000]    " + (protocol.equals("classic")
-                ? "client setting session.timeout.ms (heartbeat.interval.ms=500)"
-                : "broker setting group.consumer.session.timeout.ms (heartbeats every 500 ms)"));
+                ? "client setting session.timeout.ms, the shortest this broker allows from 3000 up"
+                : "broker setting group.consumer.session.timeout.ms"));
+        out.println("  heartbeats every       " + heartbeat + " ms   [" + (protocol.equals("classic") ? "3000" : "5000") + "]     "
+                + (protocol.equals("classic") ? "client setting heartbeat.interval.ms" : "broker setting group.consumer.heartbeat.interval.ms"));
         out.println();
     }
 
     private void slowMemberIsEvicted() throws Exception {
-        step("Scene 1: one batch takes " + 2 * MAX_POLL_INTERVAL_MS + " ms, twice max.poll.interval.ms");
+        int overrun = Members.overrunMs(kafka, protocol, MAX_POLL_INTERVAL_MS);
+        step("Scene 1: one batch takes " + overrun + " ms, more than max.poll.interval.ms (" + MAX_POLL_INTERVAL_MS + " ms)");
         String topic = createTopic("slow");
         String group = topic + "-group";
         Timeline timeline = new Timeline(out);
@@ -91,7 +103,8 @@ public final class PollIntervalDemo {
         slowConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5);
         try (SteadyMember steady = new SteadyMember(Members.config(kafka, group, protocol, 300_000), topic,
                 partitions -> timeline.event("steady", "assigned " + partitions));
-             KafkaConsumer<String, String> slow = new KafkaConsumer<>(slowConfig)) {
+             KafkaConsumer<String, String> slow = new KafkaConsumer<>(slowConfig);
+             Admin admin = Admin.create(ClientConfigs.admin(kafka))) {
             slow.subscribe(List.of(topic));
             Polling.pollUntil(slow, TIMEOUT, () -> slow.assignment().size() == 1 && steady.assignment().size() == 1);
             TopicPartition mine = slow.assignment().iterator().next();
@@ -102,11 +115,13 @@ public final class PollIntervalDemo {
             slow.commitSync(first.nextOffsets());
             timeline.event("slow", "processed offsets " + range(first, mine) + " of " + mine + ", committed " + next(first, mine));
             ConsumerRecords<String, String> second = Polling.pollNonEmpty(slow, TIMEOUT);
-            timeline.event("slow", "polled offsets " + range(second, mine) + "; processing takes " + 2 * MAX_POLL_INTERVAL_MS
+            long lastPoll = System.currentTimeMillis();
+            timeline.event("slow", "polled offsets " + range(second, mine) + "; processing takes " + overrun
                     + " ms, no poll() meanwhile");
-            Timer alarm = announcePollTimeout(timeline);
-            slowProcessing(Duration.ofMillis(2L * MAX_POLL_INTERVAL_MS));
-            alarm.cancel();
+            try (MembershipWatch watch = MembershipWatch.start(admin, group, slow.groupMetadata().memberId(), "slow",
+                    lastPoll, timeline)) {
+                slowProcessing(Duration.ofMillis(overrun));
+            }
             tryCommit(slow, second, timeline);
             reportReRead(steady, mine, second, timeline);
             Polling.pollUntil(slow, TIMEOUT, () -> !slow.assignment().isEmpty());
@@ -116,20 +131,27 @@ public final class PollIntervalDemo {
     }
 
     private void longProcessingWithinMaxPollIntervalIsFine() throws Exception {
-        int session = Members.sessionTimeoutMs(protocol);
-        step("Scene 2: one batch takes " + (session * 3 / 2) + " ms: 1.5 x the session timeout, under max.poll.interval.ms ("
-                + 4 * session + " ms here)");
+        int session = Members.sessionTimeoutMs(kafka, protocol);
+        int processing = Members.longerThanTheSessionMs(kafka, protocol);
+        int maxPollInterval = 2 * processing;
+        if (processing > LONGEST_SCENE_MS) {
+            out.println("(scene 2 skipped: the session timeout is " + session + " ms on this cluster; processing longer than it "
+                    + "takes over a minute)\n");
+            return;
+        }
+        step("Scene 2: one batch takes " + processing + " ms: longer than the session timeout (" + session
+                + " ms), under max.poll.interval.ms (" + maxPollInterval + " ms here)");
         String topic = createTopic("heartbeat");
         Timeline timeline = new Timeline(out);
         try (KafkaConsumer<String, String> member = new KafkaConsumer<>(
-                Members.config(kafka, topic + "-group", protocol, 4 * session))) {
+                Members.config(kafka, topic + "-group", protocol, maxPollInterval))) {
             member.subscribe(List.of(topic));
             Polling.pollUntil(member, TIMEOUT, () -> !member.assignment().isEmpty());
             timeline.event("member", "assigned " + member.assignment());
             produce(topic);
             ConsumerRecords<String, String> batch = Polling.pollNonEmpty(member, TIMEOUT);
-            timeline.event("member", "polled " + batch.count() + " records; processing takes " + session * 3 / 2 + " ms");
-            slowProcessing(Duration.ofMillis(session * 3L / 2));
+            timeline.event("member", "polled " + batch.count() + " records; processing takes " + processing + " ms");
+            slowProcessing(Duration.ofMillis(processing));
             member.commitSync(batch.nextOffsets());
             timeline.event("member", "commitSync() succeeded; still assigned " + member.assignment());
         }
@@ -148,19 +170,6 @@ public final class PollIntervalDemo {
         out.println("    elsewhere, keep calling poll(), resume() when done (PollIntervalIT).");
         out.println("  - run it with --protocol consumer (KIP-848): same client-side rule, broker-side session timeout.");
         out.println("Proof: mvn -pl 04-poll-interval -am verify (see 04-poll-interval/README.md).");
-    }
-
-    /** The client's own check fires max.poll.interval.ms after the last poll(); say so when it does. */
-    private static Timer announcePollTimeout(Timeline timeline) {
-        Timer timer = new Timer("poll-timeout-announcer", true);
-        timer.schedule(new TimerTask() {
-            @Override
-            public void run() {
-                timeline.event("slow", "max.poll.interval.ms (" + MAX_POLL_INTERVAL_MS + " ms) since the last poll(): "
-                        + "the client leaves the group");
-            }
-        }, MAX_POLL_INTERVAL_MS);
-        return timer;
     }
 
     private static void tryCommit(KafkaConsumer<String, String> slow, ConsumerRecords<String, String> batch, Timeline timeline) {
@@ -182,14 +191,14 @@ public final class PollIntervalDemo {
 
     private String createTopic(String name) throws Exception {
         String topic = name + "-" + UUID.randomUUID().toString().substring(0, 8);
-        try (Admin admin = Admin.create(io.offsetlab.lab.ClientConfigs.admin(kafka))) {
-            admin.createTopics(List.of(new NewTopic(topic, Optional.of(2), Optional.empty()))).all().get();
+        try (Admin admin = Admin.create(ClientConfigs.admin(kafka))) {
+            Topics.create(admin, new NewTopic(topic, Optional.of(2), Optional.empty()));
         }
         return topic;
     }
 
     private void produce(String topic) throws Exception {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(io.offsetlab.lab.ClientConfigs.producer(kafka))) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(ClientConfigs.producer(kafka))) {
             for (int p = 0; p < 2; p++) {
                 for (int i = 0; i < 10; i++) {
                     producer.send(new ProducerRecord<>(topic, p, null, "record-" + i));

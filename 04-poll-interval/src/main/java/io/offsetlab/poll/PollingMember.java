@@ -13,7 +13,7 @@ import java.util.List;
  * §4: a group member that only polls, in its own JVM, so that it can be killed (SIGKILL: no
  * close(), no LeaveGroup; the group finds out only when the session times out).
  *
- * <pre>PollingMember BOOTSTRAP TOPIC GROUP PROTOCOL</pre>
+ * <pre>PollingMember --bootstrap-server HOST:PORT [--command-config FILE] TOPIC GROUP PROTOCOL</pre>
  *
  * Prints "assigned [partitions]" after every assignment.
  */
@@ -23,9 +23,11 @@ public final class PollingMember {
     }
 
     public static void main(String[] args) {
+        ExternalCluster.CommandLine commandLine = ExternalCluster.CommandLine.parse(args);
+        List<String> rest = commandLine.rest(); // TOPIC GROUP PROTOCOL
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
-                Members.config(new ExternalCluster(args[0], null), args[2], args[3], 300_000))) {
-            consumer.subscribe(List.of(args[1]), new ConsumerRebalanceListener() {
+                Members.config(commandLine.cluster(), rest.get(1), rest.get(2), 300_000))) {
+            consumer.subscribe(List.of(rest.get(0)), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                 }

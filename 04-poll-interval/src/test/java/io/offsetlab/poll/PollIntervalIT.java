@@ -1,8 +1,12 @@
 package io.offsetlab.poll;
 
+import io.offsetlab.lab.BrokerSettings;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
+import io.offsetlab.lab.OffsetProbe;
 import io.offsetlab.lab.Polling;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -11,6 +15,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -30,8 +36,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * §4 max.poll.interval.ms 和消费者会话管理: what evicts a member and what does not, on both
- * group protocols (classic, and consumer from KIP-848). Timeouts are shortened: max.poll.interval.ms
- * 2 s (default 300000), session timeout 3 s classic / 6 s consumer (default 45000).
+ * group protocols (classic, and consumer from KIP-848). max.poll.interval.ms is shortened to 2 s
+ * (default 300000); the session timeout is the broker's to allow: the shortest it accepts from 3 s
+ * up on classic, its group.consumer.session.timeout.ms on consumer (read from it; default 45000).
  */
 @KafkaLab
 class PollIntervalIT {
@@ -55,8 +62,8 @@ class PollIntervalIT {
             kafka.produce(topic, 1, 10);
             slow.commitSync(Polling.pollNonEmpty(slow, TIMEOUT).nextOffsets()); // the first batch: processed and committed
 
-            ConsumerRecords<String, String> batch = Polling.pollNonEmpty(slow, TIMEOUT); // the second batch ...
-            slowProcessing(Duration.ofMillis(2 * MAX_POLL_INTERVAL_MS)); // ... takes twice max.poll.interval.ms
+            ConsumerRecords<String, String> batch = Polling.pollNonEmpty(slow, TIMEOUT); // the second batch takes longer than
+            slowProcessing(Duration.ofMillis(Members.overrunMs(kafka.backend(), protocol, MAX_POLL_INTERVAL_MS))); // the limit
 
             assertThrows(CommitFailedException.class, () -> slow.commitSync(batch.nextOffsets()),
                     protocol + ": the evicted member's commit of the batch it processed fails");
@@ -70,19 +77,61 @@ class PollIntervalIT {
         }
     }
 
+    /**
+     * The consumer-protocol client (Kafka 4.4) checks max.poll.interval.ms when its background
+     * thread wakes: with a member that only processes, at its next heartbeat
+     * ({@code ConsumerNetworkThread.runOnce} sleeps until then; {@code AbstractHeartbeatRequestManager.poll}
+     * then sends the leave). A commit wakes it too, and goes out first ({@code RequestManagers}
+     * polls the commit manager before the heartbeat manager): so a commit after an overrun, but
+     * before that heartbeat, still succeeds, and then the member leaves. The group's heartbeat
+     * interval is set to 10 s (group config consumer.heartbeat.interval.ms) to make that window wide.
+     */
+    @Test
+    void aConsumerProtocolMemberActsOnItsOverrunOnlyWhenItsClientWakesSoACommitBeforeThatSucceeds(LabKafka kafka)
+            throws Exception {
+        String topic = kafka.createTopic("late-check", 1);
+        String group = kafka.newGroupId("late-check");
+        long session = Math.max(20_000, kafka.settings().value(BrokerSettings.CONSUMER_MIN_SESSION)); // must exceed the heartbeat
+        ConfigResource groupConfig = new ConfigResource(ConfigResource.Type.GROUP, group);
+        kafka.admin().incrementalAlterConfigs(Map.of(groupConfig, List.of(
+                new AlterConfigOp(new ConfigEntry("consumer.heartbeat.interval.ms", "10000"), AlterConfigOp.OpType.SET),
+                new AlterConfigOp(new ConfigEntry("consumer.session.timeout.ms", Long.toString(session)), AlterConfigOp.OpType.SET))))
+                .all().get();
+        kafka.produce(topic, 0, 10);
+        Map<String, Object> config = Members.config(kafka.backend(), group, "consumer", MAX_POLL_INTERVAL_MS);
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5);
+        try (KafkaConsumer<String, String> member = new KafkaConsumer<>(config)) {
+            member.subscribe(List.of(topic));
+            ConsumerRecords<String, String> batch = Polling.pollNonEmpty(member, TIMEOUT); // right after the assignment's heartbeat
+
+            slowProcessing(Duration.ofMillis(MAX_POLL_INTERVAL_MS + 1000)); // 1 s over max.poll.interval.ms, no heartbeat due
+
+            member.commitSync(batch.nextOffsets());
+            long committedAt = System.currentTimeMillis();
+            assertEquals(5L, OffsetProbe.committed(kafka.admin(), group, new TopicPartition(topic, 0)),
+                    "1 s past max.poll.interval.ms, the client has not acted on it yet: the commit goes through");
+            await("the member leaves once its client is awake").atMost(TIMEOUT)
+                    .until(() -> kafka.admin().describeConsumerGroups(List.of(group)).describedGroups().get(group).get()
+                            .members().isEmpty());
+            long leftAfter = System.currentTimeMillis() - committedAt;
+            assertTrue(leftAfter < 5000, "the commit woke the client, which then sent its leave heartbeat: out "
+                    + leftAfter + " ms after the commit, not at the next heartbeat, 10 s after the last one");
+        }
+    }
+
     @ParameterizedTest(name = "group.protocol={0}")
     @ValueSource(strings = {"classic", "consumer"})
     void processingLongerThanTheSessionTimeoutButShorterThanMaxPollIntervalDoesNotEvict(String protocol, LabKafka kafka) {
         String topic = kafka.createTopic("heartbeat", 1);
         kafka.produce(topic, 0, 5);
-        int session = Members.sessionTimeoutMs(protocol);
+        int processing = Members.longerThanTheSessionMs(kafka.backend(), protocol);
         RebalanceCounter rebalances = new RebalanceCounter();
         try (KafkaConsumer<String, String> member = new KafkaConsumer<>(
-                Members.config(kafka.backend(), kafka.newGroupId("heartbeat"), protocol, 4 * session))) {
+                Members.config(kafka.backend(), kafka.newGroupId("heartbeat"), protocol, 2 * processing))) {
             member.subscribe(List.of(topic), rebalances);
             ConsumerRecords<String, String> batch = Polling.pollNonEmpty(member, TIMEOUT);
 
-            slowProcessing(Duration.ofMillis(session + session / 2)); // 1.5 x the session timeout, no poll()
+            slowProcessing(Duration.ofMillis(processing)); // longer than the session timeout, no poll()
 
             member.commitSync(batch.nextOffsets()); // succeeds: still a member
             member.poll(Duration.ofMillis(100));

@@ -1,5 +1,6 @@
 package io.offsetlab.poll;
 
+import io.offsetlab.lab.BrokerSettings;
 import io.offsetlab.lab.ChildJvm;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
@@ -26,13 +27,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * §4, session.timeout.ms: "if no heartbeat reaches Kafka within it, the consumer is considered
  * lost and a rebalance follows, e.g. when the process crashes". True for a crash; a clean
- * close does not wait for it. Session timeouts: 3 s classic (client), 6 s consumer protocol
- * (the lab broker's group.consumer.session.timeout.ms); the default is 45000 ms for both.
+ * close does not wait for it. Session timeouts, read from the broker: classic, the shortest it
+ * accepts from 3 s up (the client asks); consumer protocol, its group.consumer.session.timeout.ms
+ * (6 s on the lab broker; 45 s, Kafka's default, on a stock one).
  */
 @KafkaLab
 class SessionTimeoutIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    /** How long to wait for a handover: the session timeout, and then some. */
+    private static Duration handoverTimeout(long sessionMs) {
+        return TIMEOUT.plusMillis(sessionMs);
+    }
 
     @ParameterizedTest(name = "group.protocol={0}")
     @ValueSource(strings = {"classic", "consumer"})
@@ -40,14 +47,14 @@ class SessionTimeoutIT {
                                                                                                    LabKafka kafka) {
         String topic = kafka.createTopic("handover", 2);
         String group = kafka.newGroupId("handover");
-        long session = Members.sessionTimeoutMs(protocol);
+        long session = Members.sessionTimeoutMs(kafka.backend(), protocol);
         try (SteadyMember survivor = new SteadyMember(Members.config(kafka.backend(), group, protocol, 300_000), topic)) {
             long crashDelay;
-            try (ChildJvm crashing = ChildJvm.start(PollingMember.class, kafka.bootstrapServers(), topic, group, protocol)) {
+            try (ChildJvm crashing = ChildJvm.start(kafka.backend(), PollingMember.class, topic, group, protocol)) {
                 awaitSplit(survivor, () -> crashing.output().matches("(?s).*assigned \\[[^,\\]]+\\]\\s*$"));
                 long killedAt = System.currentTimeMillis();
                 crashing.kill(); // SIGKILL: no LeaveGroup, no more heartbeats
-                crashDelay = awaitBoth(survivor) - killedAt;
+                crashDelay = awaitBoth(survivor, handoverTimeout(session)) - killedAt;
             }
 
             long closeDelay;
@@ -59,7 +66,7 @@ class SessionTimeoutIT {
                 });
                 long closedAt = System.currentTimeMillis();
                 leaving.close(); // a clean close sends LeaveGroup
-                closeDelay = awaitBoth(survivor) - closedAt;
+                closeDelay = awaitBoth(survivor, handoverTimeout(session)) - closedAt;
             }
 
             System.out.printf("§4 handover (%s, session timeout %d ms): after SIGKILL %d ms, after close() %d ms%n",
@@ -102,13 +109,15 @@ class SessionTimeoutIT {
     @Test
     void aClassicSessionTimeoutOutsideTheBrokersBoundsIsRejected(LabKafka kafka) {
         Map<String, Object> config = Members.config(kafka.backend(), kafka.newGroupId("bounds"), "classic", 300_000);
-        config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 500); // the lab broker's group.min.session.timeout.ms is 1000
-        config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 100);
+        // Half the broker's group.min.session.timeout.ms (1000 on the lab broker, 6000 by default).
+        int tooShort = (int) kafka.settings().value(BrokerSettings.GROUP_MIN_SESSION) / 2;
+        config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, tooShort);
+        config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, tooShort / 5);
         String topic = kafka.createTopic("bounds", 1);
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
             consumer.subscribe(List.of(topic));
             assertThrows(InvalidSessionTimeoutException.class, () -> Polling.pollUntil(consumer, TIMEOUT, () -> false),
-                    "the broker refuses a session timeout below group.min.session.timeout.ms; poll() throws");
+                    "the broker refuses session.timeout.ms=" + tooShort + ", below its group.min.session.timeout.ms; poll() throws");
         }
     }
 
@@ -126,7 +135,9 @@ class SessionTimeoutIT {
         Map<String, Object> config = Members.config(kafka.backend(), group, protocol, 300_000);
         config.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId);
         if (protocol.equals("classic")) {
-            config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000); // room for the restart
+            int session = kafka.settings().classicSessionTimeoutMs(10_000); // room for the restart
+            config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, session);
+            config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, session / 6);
         }
         return config;
     }
@@ -137,8 +148,8 @@ class SessionTimeoutIT {
     }
 
     /** Waits until the survivor owns both partitions; returns when. */
-    private static long awaitBoth(SteadyMember survivor) {
-        await("the survivor owns both partitions").atMost(TIMEOUT).pollInterval(Duration.ofMillis(20))
+    private static long awaitBoth(SteadyMember survivor, Duration timeout) {
+        await("the survivor owns both partitions").atMost(timeout).pollInterval(Duration.ofMillis(20))
                 .until(() -> survivor.assignment().size() == 2);
         return survivor.assignments.get(survivor.assignments.size() - 1).atMillis();
     }

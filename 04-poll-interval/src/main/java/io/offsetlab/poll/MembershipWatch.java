@@ -1,0 +1,59 @@
+package io.offsetlab.poll;
+
+import io.offsetlab.lab.Timeline;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.MemberDescription;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Watches a group from the outside (Admin describeConsumerGroups, every 100 ms) and puts on
+ * the timeline the moment one member is no longer in it: when the broker, not the demo,
+ * considers it gone.
+ */
+final class MembershipWatch implements AutoCloseable {
+
+    private final Thread thread;
+
+    private MembershipWatch(Thread thread) {
+        this.thread = thread;
+    }
+
+    /**
+     * @param since when the member last called poll(): the event says how long after that it left
+     */
+    static MembershipWatch start(Admin admin, String group, String memberId, String who, long since, Timeline timeline) {
+        Thread thread = new Thread(() -> {
+            try {
+                while (isMember(admin, group, memberId)) {
+                    Thread.sleep(100);
+                }
+                timeline.event("group", who + " is out of the group, " + (System.currentTimeMillis() - since)
+                        + " ms after its last poll() (describeConsumerGroups)");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the scene ended first
+            }
+        }, "membership-watch");
+        thread.setDaemon(true);
+        thread.start();
+        return new MembershipWatch(thread);
+    }
+
+    private static boolean isMember(Admin admin, String group, String memberId) throws InterruptedException {
+        try {
+            Collection<MemberDescription> members = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
+                    .get(10, TimeUnit.SECONDS).members();
+            return members.stream().anyMatch(m -> m.consumerId().equals(memberId));
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            return true; // could not tell this time; ask again
+        }
+    }
+
+    @Override
+    public void close() {
+        thread.interrupt();
+    }
+}
