@@ -1,8 +1,8 @@
 package io.offsetlab.practices;
 
 import io.offsetlab.lab.ClientConfigs;
-import io.offsetlab.lab.DemoArgs;
 import io.offsetlab.lab.DemoArgs.Option;
+import io.offsetlab.lab.DemoArgs;
 import io.offsetlab.lab.DemoRunner;
 import io.offsetlab.lab.KafkaBackend;
 import io.offsetlab.lab.TextTable;
@@ -48,7 +48,7 @@ public final class CommitBenchmark {
                     new Option("--reps", "R", "repetitions of every strategy (default 5)"),
                     new Option("--csv", "FILE", "where to write every measurement (default commit-benchmark.csv)"),
                     new Option("--chart", "FILE", "also draw the medians as a PNG chart")),
-            Map.of());
+            Map.of(), List.of());
 
     static final int PARTITIONS = 3;
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(5);

@@ -1,11 +1,13 @@
 package io.offsetlab.practices;
 
-import io.offsetlab.lab.DemoArgs;
+import io.offsetlab.lab.BrokerSettings;
 import io.offsetlab.lab.DemoArgs.Option;
+import io.offsetlab.lab.DemoArgs;
 import io.offsetlab.lab.DemoRunner;
+import io.offsetlab.lab.KafkaFailures.MissingAclException;
+import io.offsetlab.lab.Logging;
 import io.offsetlab.lab.TextTable;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
@@ -16,8 +18,11 @@ import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.resource.ResourceType;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -88,6 +93,7 @@ public final class LagMonitor {
     }
 
     public static void main(String[] args) {
+        Logging.quietUnlessVerbose(args);
         System.exit(run(args, System.out, System.err));
     }
 
@@ -103,10 +109,17 @@ public final class LagMonitor {
             return DemoRunner.FAILED;
         }
         print(lag, out, err);
+        if (lag.rows().isEmpty()) {
+            err.println("No committed offsets to show: the group has none, or none this user may see (Kafka leaves out,"
+                    + " without an error, the offsets of topics the user has no DESCRIBE on).");
+        }
         return DemoRunner.OK;
     }
 
-    /** Describes {@code group}; null when the cluster has no such group. */
+    /**
+     * Describes {@code group}; null when the cluster has no such group. Needs DESCRIBE on the
+     * group and on its topics ({@link MissingAclException} names the one missing).
+     */
     public static GroupLag describe(Admin admin, String group) throws InterruptedException, ExecutionException {
         ConsumerGroupDescription description;
         try {
@@ -114,6 +127,10 @@ public final class LagMonitor {
         } catch (ExecutionException e) {
             if (e.getCause() instanceof GroupIdNotFoundException) {
                 return null;
+            }
+            if (e.getCause() instanceof GroupAuthorizationException) {
+                throw new MissingAclException(AclOperation.DESCRIBE, ResourceType.GROUP, group,
+                        "describe the group and read its committed offsets");
             }
             throw e;
         }
@@ -123,7 +140,7 @@ public final class LagMonitor {
         Map<TopicPartition, OffsetAndMetadata> committed = committedOffsets(admin, group);
         List<Row> rows = rows(admin, description, committed);
         // The retention only matters to an empty group's warning: no config request for the others.
-        Long retention = description.groupState() == GroupState.EMPTY ? retentionMinutes(admin, description) : null;
+        Long retention = description.groupState() == GroupState.EMPTY ? retentionMinutes(admin) : null;
         return new GroupLag(group, description.groupState(), description.type(), rows, retention);
     }
 
@@ -175,24 +192,24 @@ public final class LagMonitor {
         if (partitions.isEmpty()) {
             return Map.of();
         }
-        Map<TopicPartition, ListOffsetsResultInfo> latest = admin.listOffsets(
-                partitions.stream().collect(Collectors.toMap(Function.identity(), tp -> OffsetSpec.latest())),
-                new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all().get();
+        Map<TopicPartition, ListOffsetsResultInfo> latest;
+        try {
+            latest = admin.listOffsets(partitions.stream().collect(Collectors.toMap(Function.identity(), tp -> OffsetSpec.latest())),
+                    new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all().get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TopicAuthorizationException t) {
+                throw new MissingAclException(AclOperation.DESCRIBE, ResourceType.TOPIC, String.join(", ", t.unauthorizedTopics()),
+                        "read the end offsets of the partitions the group consumes");
+            }
+            throw e;
+        }
         return latest.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
     }
 
-    /** The coordinator's offsets.retention.minutes, or null when this client may not read broker configs. */
-    private static Long retentionMinutes(Admin admin, ConsumerGroupDescription group) {
-        try {
-            ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, group.coordinator().idString());
-            Config config = admin.describeConfigs(List.of(broker)).all().get().get(broker);
-            return Long.parseLong(config.get("offsets.retention.minutes").value());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        } catch (ExecutionException | RuntimeException e) {
-            return null; // e.g. no DESCRIBE_CONFIGS permission: the warning then names the default
-        }
+    /** The cluster's offsets.retention.minutes, or null when this client may not read broker configs (DESCRIBE_CONFIGS). */
+    private static Long retentionMinutes(Admin admin) {
+        BrokerSettings settings = BrokerSettings.read(admin, "this client");
+        return settings.fromCluster() ? settings.value(BrokerSettings.OFFSETS_RETENTION_MINUTES) : null;
     }
 
     private static List<TopicPartition> sorted(Set<TopicPartition> partitions) {

@@ -1,18 +1,28 @@
 package io.offsetlab.practices;
 
-import io.offsetlab.lab.DemoArgs;
 import io.offsetlab.lab.DemoArgs.Option;
 import io.offsetlab.lab.DemoArgs.UsageException;
+import io.offsetlab.lab.DemoArgs;
 import io.offsetlab.lab.DemoRunner;
+import io.offsetlab.lab.KafkaFailures.MissingAclException;
+import io.offsetlab.lab.Logging;
 import io.offsetlab.lab.OffsetProbe;
 import io.offsetlab.lab.TextTable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.resource.ResourceType;
 
 import java.io.PrintStream;
 import java.time.Instant;
@@ -23,6 +33,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 
@@ -87,6 +98,7 @@ public final class OffsetReset {
     }
 
     public static void main(String[] args) {
+        Logging.quietUnlessVerbose(args);
         System.exit(run(args, System.out, System.err));
     }
 
@@ -164,11 +176,15 @@ public final class OffsetReset {
         }
     }
 
-    /** Works out the new offsets; refuses a group with members. Changes nothing. */
+    /**
+     * Works out the new offsets; refuses a group with members, and a plan this client could not
+     * apply (it needs READ on the group and READ on the topic: {@link MissingAclException}).
+     * Changes nothing.
+     */
     public static Plan plan(Admin admin, String group, String topic, Target target) throws InterruptedException, ExecutionException {
         requireInactive(admin, group);
-        List<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
-                .stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+        List<TopicPartition> partitions = readableTopic(admin, topic).partitions().stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
         Map<TopicPartition, Long> starts = OffsetProbe.offsets(admin, partitions, OffsetSpec.earliest());
         Map<TopicPartition, Long> ends = OffsetProbe.offsets(admin, partitions, OffsetSpec.latest());
         Map<TopicPartition, Long> newOffsets = new LinkedHashMap<>();
@@ -199,17 +215,51 @@ public final class OffsetReset {
         admin.alterConsumerGroupOffsets(plan.group(), offsets).all().get();
     }
 
+    /**
+     * Refuses a group with members, and a group whose offsets this client may not change: an
+     * OffsetCommit needs READ on the group (Kafka reports what a client may do with a group when
+     * asked: includeAuthorizedOperations, KIP-430; null when the cluster has no authorizer).
+     */
     private static void requireInactive(Admin admin, String group) throws InterruptedException, ExecutionException {
         try {
-            ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get();
+            ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group),
+                    new DescribeConsumerGroupsOptions().includeAuthorizedOperations(true)).describedGroups().get(group).get();
+            Set<AclOperation> allowed = description.authorizedOperations();
+            if (allowed != null && !allowed.contains(AclOperation.READ)) {
+                throw new MissingAclException(AclOperation.READ, ResourceType.GROUP, group, "change the group's committed offsets");
+            }
             GroupState state = description.groupState();
             if (state != GroupState.EMPTY && state != GroupState.DEAD) {
                 throw new GroupNotInactiveException(group, state);
             }
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupAuthorizationException) {
+                throw new MissingAclException(AclOperation.READ, ResourceType.GROUP, group, "change the group's committed offsets");
+            }
             if (!(e.getCause() instanceof GroupIdNotFoundException)) {
                 throw e;
             } // no such group (e.g. its offsets expired and it is gone): resetting creates its offsets
+        }
+    }
+
+    /** The topic, if it exists and this client may commit offsets for it (READ on the topic). */
+    private static TopicDescription readableTopic(Admin admin, String topic) throws InterruptedException, ExecutionException {
+        try {
+            TopicDescription description = admin.describeTopics(List.of(topic),
+                    new DescribeTopicsOptions().includeAuthorizedOperations(true)).allTopicNames().get().get(topic);
+            Set<AclOperation> allowed = description.authorizedOperations();
+            if (allowed != null && !allowed.contains(AclOperation.READ)) {
+                throw new MissingAclException(AclOperation.READ, ResourceType.TOPIC, topic, "commit offsets for its partitions");
+            }
+            return description;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                throw new IllegalArgumentException("topic '" + topic + "' does not exist");
+            }
+            if (e.getCause() instanceof TopicAuthorizationException) {
+                throw new MissingAclException(AclOperation.READ, ResourceType.TOPIC, topic, "commit offsets for its partitions");
+            }
+            throw e;
         }
     }
 

@@ -1,12 +1,13 @@
 package io.offsetlab.practices;
 
 import io.offsetlab.lab.ClientConfigs;
-import io.offsetlab.lab.DemoArgs;
 import io.offsetlab.lab.DemoArgs.Option;
 import io.offsetlab.lab.DemoArgs.UsageException;
+import io.offsetlab.lab.DemoArgs;
 import io.offsetlab.lab.DemoRunner;
-import io.offsetlab.lab.ExternalCluster;
 import io.offsetlab.lab.ExternalCluster.BrokerUnreachableException;
+import io.offsetlab.lab.ExternalCluster;
+import io.offsetlab.lab.KafkaFailures;
 import org.apache.kafka.clients.admin.Admin;
 
 import java.io.PrintStream;
@@ -64,7 +65,7 @@ final class ToolRunner {
             err.println(command + ": " + e.getMessage());
             return DemoRunner.FAILED;
         } catch (Exception e) {
-            err.println(command + ": failed: " + DemoRunner.describe(e));
+            err.println(command + ": failed: " + KafkaFailures.explain(e, cluster));
             return DemoRunner.FAILED;
         }
     }

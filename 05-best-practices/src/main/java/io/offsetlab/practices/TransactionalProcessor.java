@@ -1,5 +1,6 @@
 package io.offsetlab.practices;
 
+import io.offsetlab.lab.BrokerSettings;
 import io.offsetlab.lab.ClientConfigs;
 import io.offsetlab.lab.ExternalCluster;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -24,7 +25,8 @@ import java.util.Map;
  * records of aborted transactions.
  *
  * <p>Runs in its own JVM so that a test can kill it (SIGKILL):
- * <pre>TransactionalProcessor BOOTSTRAP INPUT_TOPIC OUTPUT_TOPIC GROUP TRANSACTIONAL_ID [--exit-at-end]</pre>
+ * <pre>TransactionalProcessor --bootstrap-server HOST:PORT [--command-config FILE]
+ *     INPUT_TOPIC OUTPUT_TOPIC GROUP TRANSACTIONAL_ID [--exit-at-end]</pre>
  * The output record for input partition p, offset o has the value "p@o". After each
  * transaction it prints "committed N" (records so far in this run). With --exit-at-end it
  * exits once it has processed up to the end offsets it saw at start.
@@ -39,12 +41,14 @@ public final class TransactionalProcessor {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        ExternalCluster cluster = new ExternalCluster(args[0], null);
-        String input = args[1];
-        String output = args[2];
-        boolean exitAtEnd = args.length > 5 && args[5].equals("--exit-at-end");
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig(cluster, args[3]));
-             KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig(cluster, args[4]))) {
+        ExternalCluster.CommandLine commandLine = ExternalCluster.CommandLine.parse(args);
+        ExternalCluster cluster = commandLine.cluster();
+        List<String> rest = commandLine.rest(); // INPUT_TOPIC OUTPUT_TOPIC GROUP TRANSACTIONAL_ID [--exit-at-end]
+        String input = rest.get(0);
+        String output = rest.get(1);
+        boolean exitAtEnd = rest.contains("--exit-at-end");
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig(cluster, rest.get(2)));
+             KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig(cluster, rest.get(3)))) {
             // Fences any earlier producer with this transactional.id (a crashed one, a zombie)
             // and aborts the transaction it left open.
             producer.initTransactions();
@@ -79,9 +83,11 @@ public final class TransactionalProcessor {
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // the input may be transactional too
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
-        // A killed member holds its partitions until its session ends (default 45 s); 2 s keeps the restart quick.
-        config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 2000);
-        config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500);
+        // A killed member holds its partitions until its session ends (default 45 s); 2 s keeps the
+        // restart quick where the broker allows it (group.min.session.timeout.ms, read from it).
+        int session = BrokerSettings.of(cluster).classicSessionTimeoutMs(2000);
+        config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, session);
+        config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, session / 4);
         return config;
     }
 

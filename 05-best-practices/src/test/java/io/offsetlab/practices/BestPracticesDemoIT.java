@@ -20,7 +20,7 @@ class BestPracticesDemoIT {
 
     @Test
     void theDemoShowsNoDuplicatesWithTheRevocationCommitTheMonitorAndTheReset(LabKafka kafka) {
-        Invocation run = run(BestPracticesDemo.SPEC, BestPracticesDemo::run, "--bootstrap-server", kafka.bootstrapServers());
+        Invocation run = run(BestPracticesDemo.SPEC, BestPracticesDemo::run, kafka.commandLine());
 
         assertAll(
                 () -> assertEquals(DemoRunner.OK, run.exit(), run.err()),
@@ -39,8 +39,8 @@ class BestPracticesDemoIT {
         Path csv = dir.resolve("bench.csv");
         Path chart = dir.resolve("bench.png");
 
-        Invocation run = run(CommitBenchmark.SPEC, CommitBenchmark::run, "--bootstrap-server", kafka.bootstrapServers(),
-                "--records", "600", "--per-record-limit", "60", "--reps", "2", "--csv", csv.toString(), "--chart", chart.toString());
+        Invocation run = run(CommitBenchmark.SPEC, CommitBenchmark::run, kafka.commandLine(
+                "--records", "600", "--per-record-limit", "60", "--reps", "2", "--csv", csv.toString(), "--chart", chart.toString()));
 
         assertEquals(DemoRunner.OK, run.exit(), "the benchmark must finish; it said:\n" + run.out() + run.err());
         List<String> lines = Files.readAllLines(csv);
@@ -54,7 +54,7 @@ class BestPracticesDemoIT {
 
     @Test
     void aBadBenchmarkOptionIsAUsageError(LabKafka kafka) {
-        Invocation run = run(CommitBenchmark.SPEC, CommitBenchmark::run, "--bootstrap-server", kafka.bootstrapServers(), "--reps", "0");
+        Invocation run = run(CommitBenchmark.SPEC, CommitBenchmark::run, kafka.commandLine("--reps", "0"));
 
         assertAll(
                 () -> assertEquals(DemoRunner.USAGE, run.exit(), "exit 2 for a bad value"),

@@ -12,6 +12,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -50,15 +51,15 @@ class ExactlyOnceIT {
                 }
             }
         }
-        String[] args = {kafka.bootstrapServers(), input, output, group, transactionalId};
+        String[] args = {input, output, group, transactionalId};
 
         int committedBeforeKill;
-        try (ChildJvm first = ChildJvm.start(TransactionalProcessor.class, args)) {
+        try (ChildJvm first = ChildJvm.start(kafka.backend(), TransactionalProcessor.class, args)) {
             await().atMost(Duration.ofSeconds(60)).until(() -> committedSoFar(first) >= 300);
             first.kill(); // SIGKILL: in the middle of a transaction, most likely with records already sent
             committedBeforeKill = committedSoFar(first);
         }
-        try (ChildJvm second = ChildJvm.start(TransactionalProcessor.class, append(args, "--exit-at-end"))) {
+        try (ChildJvm second = ChildJvm.start(kafka.backend(), TransactionalProcessor.class, append(args, "--exit-at-end"))) {
             assertEquals(0, second.waitFor(Duration.ofSeconds(90)), "the restarted processor finishes the input:\n" + second.output());
         }
 
@@ -99,7 +100,7 @@ class ExactlyOnceIT {
             reader.assign(List.of(tp));
             reader.seekToBeginning(List.of(tp));
             long end = reader.endOffsets(List.of(tp)).get(tp); // LSO for read_committed, high watermark otherwise
-            List<String> values = new java.util.ArrayList<>();
+            List<String> values = new ArrayList<>();
             Polling.pollUntil(reader, Duration.ofSeconds(30), records -> records.forEach(r -> values.add(r.value())),
                     () -> reader.position(tp) >= end);
             return values;

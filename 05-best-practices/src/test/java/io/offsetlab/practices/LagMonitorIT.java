@@ -120,8 +120,8 @@ class LagMonitorIT {
 
     @Test
     void describeAgreesRowForRowWithKafkaConsumerGroupsCommand(LabKafka kafka) throws Exception {
-        KafkaConsumerGroupsCommand.Output command = KafkaConsumerGroupsCommand.run("--bootstrap-server", kafka.bootstrapServers(),
-                "--describe", "--group", active, "--group", modern, "--group", empty, "--group", txn);
+        KafkaConsumerGroupsCommand.Output command = KafkaConsumerGroupsCommand.run(kafka.commandLine(
+                "--describe", "--group", active, "--group", modern, "--group", empty, "--group", txn));
 
         System.out.println("kafka-consumer-groups --describe:\n" + command.text());
         assertEquals(0, command.exitCode(), "kafka-consumer-groups --describe must succeed:\n" + command.text());
@@ -186,8 +186,8 @@ class LagMonitorIT {
 
     @Test
     void badInvocationsExitWithAMessageNotAStackTrace(LabKafka kafka) {
-        Invocation noGroup = Invocation.of(LagMonitor::run, "--bootstrap-server", kafka.bootstrapServers());
-        Invocation unknownGroup = Invocation.of(LagMonitor::run, "--bootstrap-server", kafka.bootstrapServers(), "--group", LabKafka.uniqueName("nobody"));
+        Invocation noGroup = Invocation.of(LagMonitor::run, kafka.commandLine());
+        Invocation unknownGroup = Invocation.of(LagMonitor::run, kafka.commandLine("--group", LabKafka.uniqueName("nobody")));
         Invocation noBroker = Invocation.of(LagMonitor::run, "--group", active);
 
         assertAll(

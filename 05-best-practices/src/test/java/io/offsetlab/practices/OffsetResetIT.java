@@ -4,6 +4,7 @@ import io.offsetlab.lab.DemoRunner;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.OffsetProbe;
+import io.offsetlab.lab.Polling;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.TestInstance;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -77,10 +79,9 @@ class OffsetResetIT {
     }
 
     private Invocation reset(LabKafka kafka, String group, String... target) {
-        String[] common = {"--bootstrap-server", kafka.bootstrapServers(), "--group", group, "--topic", topic};
-        String[] args = Arrays.copyOf(common, common.length + target.length);
-        System.arraycopy(target, 0, args, common.length, target.length);
-        return Invocation.of(OffsetReset::run, args);
+        List<String> args = new ArrayList<>(List.of("--group", group, "--topic", topic));
+        args.addAll(List.of(target));
+        return Invocation.of(OffsetReset::run, kafka.commandLine(args.toArray(String[]::new)));
     }
 
     private static List<List<String>> sorted(List<List<String>> rows) {
@@ -174,7 +175,7 @@ class OffsetResetIT {
         Invocation restored = reset(kafka, group, "--to-offset", "6", "--execute");
 
         try (KafkaConsumer<String, String> consumer = member(kafka, group)) {
-            ConsumerRecords<String, String> first = io.offsetlab.lab.Polling.pollNonEmpty(consumer, Duration.ofSeconds(30));
+            ConsumerRecords<String, String> first = Polling.pollNonEmpty(consumer, Duration.ofSeconds(30));
             assertAll(
                     () -> assertEquals(DemoRunner.OK, restored.exit(), restored.err()),
                     () -> assertEquals(List.of(6L, 6L), committed(kafka, group), "the restored commits"),
@@ -188,8 +189,8 @@ class OffsetResetIT {
         String group = emptyGroupAtTheEnd(kafka);
         String datetime = BASE.plusSeconds(3).toString().replace("Z", ".000Z");
 
-        KafkaConsumerGroupsCommand.Output command = KafkaConsumerGroupsCommand.run("--bootstrap-server", kafka.bootstrapServers(),
-                "--reset-offsets", "--group", group, "--topic", topic, "--to-datetime", datetime, "--dry-run");
+        KafkaConsumerGroupsCommand.Output command = KafkaConsumerGroupsCommand.run(kafka.commandLine(
+                "--reset-offsets", "--group", group, "--topic", topic, "--to-datetime", datetime, "--dry-run"));
         Invocation ours = reset(kafka, group, "--to-datetime", datetime);
 
         List<List<String>> ourRows = planRows(ours, group);
