@@ -30,7 +30,7 @@ import java.util.UUID;
 /**
  * §4 max.poll.interval.ms 和消费者会话管理: a timeline, in seconds, of two members of a group.
  * <ol>
- *   <li>"slow" takes twice max.poll.interval.ms over one batch: it is evicted, "steady" takes
+ *   <li>"slow" takes longer than max.poll.interval.ms over one batch: it is evicted, "steady" takes
  *       its partition and re-reads what slow processed but could not commit, slow's commit
  *       fails, and its next poll() rejoins;</li>
  *   <li>a member takes longer than the session timeout but less than max.poll.interval.ms:
@@ -83,14 +83,18 @@ public final class PollIntervalDemo {
     private void settings() {
         int session = Members.sessionTimeoutMs(kafka, protocol);
         int heartbeat = Members.heartbeatIntervalMs(kafka, protocol);
+        boolean classic = protocol.equals("classic");
         out.println("group.protocol=" + protocol + ". Timeouts in this run (Kafka's defaults in brackets):");
-        out.println("  max.poll.interval.ms = " + MAX_POLL_INTERVAL_MS + " ms   [300000]   client-side, both protocols");
-        out.println("  session timeout      = " + session + " ms   [45000]    " + (protocol.equals("classic")
-                ? "client setting session.timeout.ms, the shortest this broker allows from 3000 up"
-                : "broker setting group.consumer.session.timeout.ms"));
-        out.println("  heartbeats every       " + heartbeat + " ms   [" + (protocol.equals("classic") ? "3000" : "5000") + "]     "
-                + (protocol.equals("classic") ? "client setting heartbeat.interval.ms" : "broker setting group.consumer.heartbeat.interval.ms"));
+        setting("max.poll.interval.ms", MAX_POLL_INTERVAL_MS, 300_000, "client-side, both protocols");
+        setting("session timeout", session, 45_000, classic ? "client's session.timeout.ms, the shortest the broker allows"
+                : "broker's group.consumer.session.timeout.ms");
+        setting("heartbeat every", heartbeat, classic ? 3000 : 5000, classic ? "client's heartbeat.interval.ms"
+                : "broker's group.consumer.heartbeat.interval.ms");
         out.println();
+    }
+
+    private void setting(String name, int millis, int kafkaDefault, String where) {
+        out.printf("  %-20s = %5d ms  [%6d]  %s%n", name, millis, kafkaDefault, where);
     }
 
     private void slowMemberIsEvicted() throws Exception {
@@ -139,8 +143,8 @@ public final class PollIntervalDemo {
                     + "takes over a minute)\n");
             return;
         }
-        step("Scene 2: one batch takes " + processing + " ms: longer than the session timeout (" + session
-                + " ms), under max.poll.interval.ms (" + maxPollInterval + " ms here)");
+        step("Scene 2: a batch takes " + processing + " ms: over the session timeout (" + session
+                + "), under max.poll.interval.ms (" + maxPollInterval + ")");
         String topic = createTopic("heartbeat");
         Timeline timeline = new Timeline(out);
         try (KafkaConsumer<String, String> member = new KafkaConsumer<>(
@@ -164,11 +168,18 @@ public final class PollIntervalDemo {
         out.println("  - max.poll.interval.ms bounds the time between two poll() calls: a member that processes longer is");
         out.println("    evicted, its partitions move, and what it processed but had not committed is read again.");
         out.println("  - the evicted member's commit fails (CommitFailedException); its next poll() rejoins the group.");
+        if (protocol.equals("consumer")) {
+            out.println("  - with the consumer protocol the client acts on the overrun when its background thread next");
+            out.println("    wakes: at its next heartbeat, up to group.consumer.heartbeat.interval.ms late. A commit sent");
+            out.println("    before then still succeeds (PollIntervalIT).");
+        }
         out.println("  - session.timeout.ms is about heartbeats, sent by a background thread: slow processing does not");
         out.println("    stop them. It catches crashes: a killed member keeps its partitions until it expires (see README).");
         out.println("  - the fix for slow work is not only a bigger max.poll.interval.ms: pause() the partitions, process");
         out.println("    elsewhere, keep calling poll(), resume() when done (PollIntervalIT).");
-        out.println("  - run it with --protocol consumer (KIP-848): same client-side rule, broker-side session timeout.");
+        out.println(protocol.equals("classic")
+                ? "  - run it with --protocol consumer (KIP-848): same client-side rule, broker-side session timeout."
+                : "  - run it without --protocol for classic, Kafka 4.4's default: the client sets its session timeout.");
         out.println("Proof: mvn -pl 04-poll-interval -am verify (see 04-poll-interval/README.md).");
     }
 

@@ -26,7 +26,9 @@ class PollIntervalDemoIT {
             String output = demo.output();
             assertTrue(output.startsWith("§4 max.poll.interval.ms"), "the first line names the article section:\n" + output);
             assertTrue(output.contains("group.protocol=" + protocol), output);
-            assertTrue(output.contains("max.poll.interval.ms = 2000 ms   [300000]"), "shortened value beside the default:\n" + output);
+            assertTrue(output.matches("(?s).*max.poll.interval.ms += +2000 ms +\\[300000\\].*"), "shortened value beside the default:\n" + output);
+            assertTrue(output.matches("(?s).*group +slow is out of the group, \\d+ ms after its last poll\\(\\).*"),
+                    "the timeline shows when the broker dropped the slow member:\n" + output);
             assertTrue(output.contains("commitSync() -> CommitFailedException"), output);
             assertTrue(output.matches("(?s).*steady +read \\S+ offsets \\d+-\\d+ again.*"), "the re-read is on the timeline:\n" + output);
             assertTrue(output.contains("commitSync() succeeded; still assigned"), "scene 2: no eviction:\n" + output);
