@@ -47,11 +47,18 @@ public final class CommittingLoop implements Runnable {
     /** Why a commit happened, for the counters a demo or test reads. */
     public enum CommitReason { EVERY_N, REVOCATION, SHUTDOWN }
 
+    /** Told about every commit that succeeded, on the loop's thread, right after commitSync returned. */
+    @FunctionalInterface
+    public interface CommitListener {
+        void committed(CommitReason reason, Map<TopicPartition, OffsetAndMetadata> offsets);
+    }
+
     private final Consumer<String, String> consumer;
     private final List<String> topics;
     private final int commitEvery;
     private final boolean commitOnRevocation;
     private final RecordHandler handler;
+    private final CommitListener listener;
 
     /** Offsets (last processed + 1) not committed yet; only the loop's thread touches it. */
     private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
@@ -71,6 +78,12 @@ public final class CommittingLoop implements Runnable {
      */
     public CommittingLoop(Consumer<String, String> consumer, List<String> topics, int commitEvery,
                           boolean commitOnRevocation, RecordHandler handler) {
+        this(consumer, topics, commitEvery, commitOnRevocation, handler, (reason, offsets) -> { });
+    }
+
+    /** The same, telling {@code listener} about every successful commit. */
+    public CommittingLoop(Consumer<String, String> consumer, List<String> topics, int commitEvery,
+                          boolean commitOnRevocation, RecordHandler handler, CommitListener listener) {
         if (commitEvery < 1) {
             throw new IllegalArgumentException("commitEvery must be at least 1, got " + commitEvery);
         }
@@ -79,6 +92,7 @@ public final class CommittingLoop implements Runnable {
         this.commitEvery = commitEvery;
         this.commitOnRevocation = commitOnRevocation;
         this.handler = handler;
+        this.listener = listener;
     }
 
     /** Polls and processes until {@link #shutdown()}; then commits what it processed and closes. */
@@ -140,10 +154,12 @@ public final class CommittingLoop implements Runnable {
         if (uncommitted.isEmpty()) {
             return;
         }
-        consumer.commitSync(Map.copyOf(uncommitted));
+        Map<TopicPartition, OffsetAndMetadata> offsets = Map.copyOf(uncommitted);
+        consumer.commitSync(offsets);
         uncommitted.clear();
         processedSinceCommit = 0;
         commits.get(reason).incrementAndGet();
+        listener.committed(reason, offsets);
     }
 
     /** Commits (or, without the revocation commit, forgets) what was processed of the revoked partitions. */

@@ -127,14 +127,14 @@ public final class BrokerMain {
         System.out.println("Try:  ./run 01 --bootstrap-server " + broker.bootstrapServers() + " --command-config " + admin);
     }
 
-    private static String value(String[] args, int i, String name) {
+    static String value(String[] args, int i, String name) {
         if (i >= args.length || args[i].startsWith("--")) {
             throw new UsageException(name + " needs a value");
         }
         return args[i];
     }
 
-    private static boolean portIsFree(int port) {
+    static boolean portIsFree(int port) {
         try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             return true;
         } catch (IOException e) {

@@ -37,11 +37,12 @@ public final class BrokerSettings {
     public static final String LOG_RETENTION_CHECK = "log.retention.check.interval.ms";
     public static final String INITIAL_REBALANCE_DELAY = "group.initial.rebalance.delay.ms";
     public static final String OFFSETS_TOPIC_REPLICATION = "offsets.topic.replication.factor";
+    public static final String BROKER_SESSION = "broker.session.timeout.ms";
 
     /** Every setting this class reads. */
     public static final List<String> KEYS = List.of(GROUP_MIN_SESSION, GROUP_MAX_SESSION, CONSUMER_MIN_SESSION,
             CONSUMER_MAX_SESSION, CONSUMER_SESSION, CONSUMER_HEARTBEAT, OFFSETS_RETENTION_MINUTES, OFFSETS_RETENTION_CHECK,
-            LOG_RETENTION_CHECK, INITIAL_REBALANCE_DELAY, OFFSETS_TOPIC_REPLICATION);
+            LOG_RETENTION_CHECK, INITIAL_REBALANCE_DELAY, OFFSETS_TOPIC_REPLICATION, BROKER_SESSION);
 
     /** Read once per cluster handle: static broker settings do not change while a demo or test runs. */
     private static final Map<KafkaBackend, BrokerSettings> READ = new WeakHashMap<>();

@@ -46,8 +46,14 @@ public final class ChildJvm implements AutoCloseable {
      * than the lab's, the way its shell script would.
      */
     public static ChildJvm start(String classpath, String mainClass, String... args) {
+        return start(List.of(), classpath, mainClass, args);
+    }
+
+    /** Starts {@code mainClass} with JVM options, e.g. a heap size, before the class name. */
+    public static ChildJvm start(List<String> jvmOptions, String classpath, String mainClass, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(classpath);
         command.add(mainClass);
@@ -64,6 +70,11 @@ public final class ChildJvm implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start a child JVM for " + mainClass, e);
         }
+    }
+
+    /** The operating system's process id: what {@code kill -9} takes. */
+    public long pid() {
+        return process.pid();
     }
 
     /** Everything the child printed so far (stdout and stderr). */

@@ -30,12 +30,18 @@ public final class DemoRunner {
 
     /**
      * Who the demo is: the command that starts it, its article section heading, its options,
-     * settings its embedded broker needs on top of {@link LabBrokerConfig#defaults()}, and the
+     * settings its embedded broker needs on top of {@link LabBrokerConfig#defaults()}, the
      * broker settings its story depends on (read from the cluster and shown before it starts;
-     * see {@link BrokerSettings}).
+     * see {@link BrokerSettings}), and how many brokers: more than 1 starts a {@link KafkaCluster}
+     * whose nodes the demo kills, so such a demo refuses --bootstrap-server.
      */
     public record Spec(String command, String section, List<Option> options, Map<String, String> brokerConfig,
-                       List<String> brokerSettings) {
+                       List<String> brokerSettings, int brokers) {
+        public Spec(String command, String section, List<Option> options, Map<String, String> brokerConfig,
+                    List<String> brokerSettings) {
+            this(command, section, options, brokerConfig, brokerSettings, 1);
+        }
+
         public Spec(String command, String section) {
             this(command, section, List.of(), Map.of(), List.of());
         }
@@ -63,6 +69,10 @@ public final class DemoRunner {
         }
         out.println(spec.section());
         out.println();
+        if (parsed.bootstrapServers() != null && spec.brokers() > 1) {
+            return usageError(spec, new UsageException("this demo kills brokers, so it runs only on the " + spec.brokers()
+                    + "-node cluster it starts itself: leave out --bootstrap-server"), err);
+        }
         KafkaBackend kafka;
         try {
             kafka = connect(spec, parsed, out);
@@ -118,6 +128,13 @@ public final class DemoRunner {
             ExternalCluster cluster = new ExternalCluster(args.bootstrapServers(), args.commandConfig());
             cluster.checkReachable(CONNECT_TIMEOUT);
             out.println("broker: " + cluster.description() + " (--bootstrap-server given)");
+            return cluster;
+        }
+        if (spec.brokers() > 1) {
+            out.println("broker: starting a " + spec.brokers() + "-node Kafka " + LabBrokerConfig.KAFKA_VERSION
+                    + " cluster, one process per node ...");
+            KafkaCluster cluster = KafkaCluster.start(KafkaCluster.Options.lab(spec.brokers(), spec.brokerConfig()));
+            out.printf("broker: %s, ready in %.1f s%n", cluster.description(), cluster.startMillis() / 1000.0);
             return cluster;
         }
         out.println("broker: starting an embedded Kafka " + LabBrokerConfig.KAFKA_VERSION

@@ -9,13 +9,23 @@ import java.io.PrintStream;
 public final class Timeline {
 
     private final PrintStream out;
-    private final long start = System.nanoTime();
+    private final long start = System.currentTimeMillis();
 
     public Timeline(PrintStream out) {
         this.out = out;
     }
 
-    public synchronized void event(String who, String what) {
-        out.printf("%6.1f s  %-8s %s%n", (System.nanoTime() - start) / 1e9, who, what);
+    /** When the timeline started, in epoch milliseconds: its 0.0 s. */
+    public long startMillis() {
+        return start;
+    }
+
+    public void event(String who, String what) {
+        eventAt(System.currentTimeMillis(), who, what);
+    }
+
+    /** An event that happened at {@code epochMillis}, e.g. a line another process logged. */
+    public synchronized void eventAt(long epochMillis, String who, String what) {
+        out.printf("%6.1f s  %-8s %s%n", (epochMillis - start) / 1e3, who, what);
     }
 }

@@ -23,6 +23,7 @@ class BrokerSettingsTest {
         assertEquals(300_000, defaults.value(BrokerSettings.LOG_RETENTION_CHECK));
         assertEquals(3000, defaults.value(BrokerSettings.INITIAL_REBALANCE_DELAY));
         assertEquals(3, defaults.value(BrokerSettings.OFFSETS_TOPIC_REPLICATION));
+        assertEquals(9000, defaults.value(BrokerSettings.BROKER_SESSION), "how long a dead broker stays unfenced");
         assertFalse(defaults.fromCluster(), "defaults are not what a cluster said");
     }
 

@@ -34,4 +34,12 @@ public @interface KafkaLab {
      * when it is given an ordinary user's client properties with -Dkafka.user.command.config=FILE.
      */
     boolean secured() default false;
+
+    /**
+     * How many brokers: more than 1 gives a {@link Cluster} whose nodes a test can kill, wipe and
+     * restart ({@link LabKafka#cluster()}): one process per node on the embedded backend, one
+     * container per node on Testcontainers. On an external cluster such a class is skipped, with
+     * the reason: a test must not kill its brokers.
+     */
+    int brokers() default 1;
 }

@@ -44,7 +44,7 @@ public final class KafkaLabExtension implements ExecutionCondition, BeforeAllCal
 
     private static TestBrokers.Wanted wanted(ExtensionContext context) {
         KafkaLab annotation = annotation(context);
-        return new TestBrokers.Wanted(brokerConfig(annotation), annotation.secured());
+        return new TestBrokers.Wanted(brokerConfig(annotation), annotation.secured(), annotation.brokers());
     }
 
     private static TestBrokers.Started broker(ExtensionContext context, TestBrokers.Wanted wanted) {

@@ -48,6 +48,14 @@ public final class LabKafka implements AutoCloseable {
         return all.toArray(String[]::new);
     }
 
+    /** The cluster of a @KafkaLab(brokers = n) class, whose nodes the test may kill, wipe and restart. */
+    public Cluster cluster() {
+        if (backend instanceof Cluster cluster) {
+            return cluster;
+        }
+        throw new IllegalStateException("not a cluster the lab started: " + backend.description() + "; use @KafkaLab(brokers = 3)");
+    }
+
     /** The settings of this broker the tests depend on, read from it once. */
     public BrokerSettings settings() {
         return BrokerSettings.of(backend);
@@ -84,8 +92,13 @@ public final class LabKafka implements AutoCloseable {
     }
 
     public String createTopic(String prefix, int partitions, Map<String, String> topicConfig) {
+        return createTopic(prefix, partitions, (short) 1, topicConfig);
+    }
+
+    /** Creates a topic with a unique name and {@code replicas} copies of each partition, and returns the name. */
+    public String createTopic(String prefix, int partitions, short replicas, Map<String, String> topicConfig) {
         String name = uniqueName(prefix);
-        Topics.create(admin(), new NewTopic(name, partitions, (short) 1).configs(topicConfig));
+        Topics.create(admin(), new NewTopic(name, partitions, replicas).configs(topicConfig));
         return name;
     }
 

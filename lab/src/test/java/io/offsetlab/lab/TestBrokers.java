@@ -27,8 +27,13 @@ public final class TestBrokers {
     private TestBrokers() {
     }
 
-    /** What a test class asks for: broker settings on top of the lab's, and whether the broker is secured. */
-    public record Wanted(Map<String, String> overrides, boolean secured) {
+    /** What a test class asks for: broker settings on top of the lab's, a secured broker, how many brokers. */
+    public record Wanted(Map<String, String> overrides, boolean secured, int brokers) {
+        public Wanted {
+            if (secured && brokers > 1) {
+                throw new IllegalArgumentException("@KafkaLab: a secured cluster of several brokers is not supported");
+            }
+        }
     }
 
     /**
@@ -38,6 +43,11 @@ public final class TestBrokers {
     public record Started(KafkaBackend backend, boolean configurable, KafkaBackend ordinaryUser) implements AutoCloseable {
         /** Why this backend cannot be what a test class asks for; empty when it can. */
         Optional<String> whyNot(Wanted wanted) {
+            if (wanted.brokers() > 1 && !(backend instanceof Cluster)) {
+                return Optional.of("this test class kills and restarts brokers of a " + wanted.brokers() + "-broker cluster, "
+                        + "which a test must not do to an external cluster (this one has " + brokerCount() + "); run it with "
+                        + "-Dkafka.backend=embedded or testcontainers");
+            }
             if (wanted.secured() && ordinaryUser == null) {
                 return Optional.of("this test class needs a secured cluster and an ordinary user on it: pass that user's "
                         + "client properties with -Dkafka.user.command.config=FILE");
@@ -54,6 +64,14 @@ public final class TestBrokers {
                     + "; run it with -Dkafka.backend=embedded or testcontainers");
         }
 
+        private int brokerCount() {
+            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(ClientConfigs.admin(backend))) {
+                return admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot count the brokers of " + backend.description(), e);
+            }
+        }
+
         @Override
         public void close() {
             backend.close();
@@ -66,7 +84,11 @@ public final class TestBrokers {
         String reason = "kafka.backend=" + requested;
         Map<String, String> overrides = wanted.overrides();
         Started started;
-        if (wanted.secured() && !requested.equals("external")) {
+        if (wanted.brokers() > 1 && !requested.equals("external")) {
+            String[] why = new String[1];
+            started = new Started(cluster(requested, wanted, why), true, null);
+            reason = why[0];
+        } else if (wanted.secured() && !requested.equals("external")) {
             // Testcontainers' KafkaContainer has no SASL listener: secured brokers are embedded.
             reason = "kafka.backend=" + requested + " and the test class needs a secured broker, which the lab embeds";
             started = secured(overrides);
@@ -77,7 +99,7 @@ public final class TestBrokers {
                 case "external" -> started = external(wanted.secured());
                 case "auto" -> {
                     String[] why = new String[1];
-                    KafkaBackend container = tryTestcontainers(overrides, why);
+                    KafkaBackend container = tryTestcontainers(() -> TestcontainersBroker.start(overrides), why);
                     reason = "kafka.backend=auto and " + why[0];
                     started = new Started(container != null ? container : EmbeddedKafkaBroker.start(overrides), true, null);
                 }
@@ -89,6 +111,29 @@ public final class TestBrokers {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
                 overrides.isEmpty() ? "" : "; broker overrides " + overrides);
         return started;
+    }
+
+    /** Several nodes: one container each on Testcontainers (auto: when a Docker engine answers), else one process each. */
+    private static Cluster cluster(String requested, Wanted wanted, String[] why) {
+        Map<String, String> settings = LabBrokerConfig.forNodes(wanted.brokers());
+        settings.putAll(wanted.overrides());
+        switch (requested) {
+            case "testcontainers" -> {
+                why[0] = "kafka.backend=testcontainers";
+                return TestcontainersCluster.start(wanted.brokers(), settings);
+            }
+            case "auto" -> {
+                KafkaBackend containers = tryTestcontainers(() -> TestcontainersCluster.start(wanted.brokers(), settings), why);
+                why[0] = "kafka.backend=auto and " + why[0];
+                if (containers != null) {
+                    return (Cluster) containers;
+                }
+            }
+            case "embedded" -> why[0] = "kafka.backend=embedded";
+            default -> throw new IllegalArgumentException("kafka.backend must be auto, embedded, testcontainers or external, got '"
+                    + requested + "'");
+        }
+        return KafkaCluster.start(new KafkaCluster.Options(wanted.brokers(), 0, null, settings, null));
     }
 
     /** An embedded broker with SASL users and ACLs; its ordinary user reads its client properties from the data dir. */
@@ -116,7 +161,7 @@ public final class TestBrokers {
      * {@code why[0]}. The limit matters on machines that cannot pull images: Testcontainers
      * would otherwise retry pulling its Ryuk image (or alpine) for minutes.
      */
-    private static KafkaBackend tryTestcontainers(Map<String, String> overrides, String[] why) {
+    private static KafkaBackend tryTestcontainers(java.util.function.Supplier<KafkaBackend> starter, String[] why) {
         boolean hint = System.getenv("DOCKER_HOST") != null || Files.exists(Path.of("/var/run/docker.sock"));
         if (!hint) {
             why[0] = "no Docker engine answered (no DOCKER_HOST, no /var/run/docker.sock)";
@@ -130,7 +175,7 @@ public final class TestBrokers {
             if (!DockerClientFactory.instance().isDockerAvailable()) {
                 throw new IllegalStateException("no Docker engine answered");
             }
-            return TestcontainersBroker.start(overrides);
+            return starter.get();
         }, runnable -> {
             Thread thread = new Thread(runnable, "auto-testcontainers");
             thread.setDaemon(true); // a pull that never ends must not keep the JVM alive

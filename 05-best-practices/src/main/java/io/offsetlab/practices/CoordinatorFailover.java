@@ -1,0 +1,308 @@
+package io.offsetlab.practices;
+
+import io.offsetlab.lab.ChildJvm;
+import io.offsetlab.lab.Cluster;
+import io.offsetlab.lab.OffsetProbe;
+import io.offsetlab.lab.Timeline;
+import io.offsetlab.lab.Topics;
+import io.offsetlab.lab.Wait;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * §5 committed offsets are data in {@code __consumer_offsets}: as safe as that topic's
+ * replicas, and the consumer must live through the death of its group coordinator (the broker
+ * that leads the group's partition of {@code __consumer_offsets}). The scene:
+ * <ol>
+ *   <li>a producer writes {@value #RECORDS} records, {@value #PER_TICK} every 100 ms, to a topic
+ *       of {@value #PARTITIONS} partitions with 3 replicas each (min.insync.replicas=2, acks=all);</li>
+ *   <li>a {@link LoopConsumer} (commit every 100, on revocation, on shutdown) reads them in its
+ *       own JVM;</li>
+ *   <li>after {@value #KILL_AFTER} processed records, the group's coordinator is found (Admin
+ *       describeConsumerGroups) and its node killed like a crash (SIGKILL);</li>
+ *   <li>the run goes on until every record written is processed; then the consumer shuts down
+ *       (its last commit), and the scene counts what was lost, read twice, and how long the
+ *       group could not commit.</li>
+ * </ol>
+ * The cluster's offsets topic needs its replicas (offsets.topic.replication.factor=3, Kafka's
+ * default) for nothing to be lost; {@link SingleReplicaLoss} shows the other case.
+ */
+public final class CoordinatorFailover {
+
+    static final int PARTITIONS = 3;
+    static final int RECORDS = 9000;
+    static final int PER_TICK = 100;
+    static final int KILL_AFTER = 3000;
+    private static final Duration TIMEOUT = Duration.ofSeconds(120);
+
+    /** What the consumer's Kafka client logged about its group coordinator. */
+    public enum Kind {
+        /** "Group coordinator ... is unavailable or invalid due to cause: ...": it will look it up again. */
+        LOST,
+        /** "Discovered group coordinator ...": FindCoordinator named a node. */
+        FOUND,
+        /** "Offset commit failed on partition ...: ..." (classic): a retriable error, the commit is retried. */
+        COMMIT_FAILED
+    }
+
+    /** One such line, when it was logged, the node it names, and the cause or error it gives. */
+    public record ClientEvent(long atMillis, Kind kind, int node, String detail) {
+    }
+
+    /**
+     * What one run did.
+     *
+     * @param uncommittedAtKill      records processed but not committed when the coordinator died
+     * @param committedBeforeKill    the group's committed offsets just before the kill
+     * @param committedAfterFailover the same, read from the new coordinator
+     * @param stallMillis            from the kill to the first commit that succeeded after it
+     */
+    public record Result(String protocol, int produced, int processedLines, int distinct, int killedNode, int newCoordinator,
+                         long killedAtMillis, long uncommittedAtKill, Map<TopicPartition, Long> committedBeforeKill,
+                         Map<TopicPartition, Long> committedAfterFailover, Map<TopicPartition, Long> committedAtEnd,
+                         Map<TopicPartition, Long> endOffsets, long stallMillis, List<ClientEvent> clientEvents) {
+
+        public int lost() {
+            return produced - distinct;
+        }
+
+        public int duplicates() {
+            return processedLines - distinct;
+        }
+
+        /** The client's lines of {@code kind} from the kill on. */
+        public List<ClientEvent> afterKill(Kind kind) {
+            return clientEvents.stream().filter(e -> e.kind() == kind && e.atMillis() >= killedAtMillis).toList();
+        }
+
+        /** After the kill: how often FindCoordinator still named the dead node (not fenced yet). */
+        public long deadNodeFound() {
+            return afterKill(Kind.FOUND).stream().filter(e -> e.node() == killedNode).count();
+        }
+
+        /** When the client found the new coordinator; null if it never logged that. */
+        public Long newCoordinatorFoundAt() {
+            return afterKill(Kind.FOUND).stream().filter(e -> e.node() == newCoordinator).map(ClientEvent::atMillis)
+                    .findFirst().orElse(null);
+        }
+
+        /** One line for a test report or a note. */
+        public String summary() {
+            return "node " + killedNode + " killed after " + KILL_AFTER + " processed, node " + newCoordinator + " took over; "
+                    + "commit stall " + stallMillis + " ms; client: " + afterKill(Kind.LOST).size() + " coordinator losses, "
+                    + "the dead node named " + deadNodeFound() + " times, " + afterKill(Kind.COMMIT_FAILED).size()
+                    + " failed commits retried; " + produced + " records, " + lost() + " lost, " + duplicates()
+                    + " duplicates (" + uncommittedAtKill + " processed but not committed at the kill)";
+        }
+    }
+
+    private final Cluster cluster;
+    private final Admin admin;
+    private final Timeline timeline;
+    private final Path workDir;
+
+    public CoordinatorFailover(Cluster cluster, Admin admin, Timeline timeline, Path workDir) {
+        this.cluster = cluster;
+        this.admin = admin;
+        this.timeline = timeline;
+        this.workDir = workDir;
+    }
+
+    /** One run with a consumer of {@code protocol}, on a new topic and group; the killed node stays down. */
+    public Result run(String protocol) throws Exception {
+        String topic = "s5-failover-" + UUID.randomUUID().toString().substring(0, 8);
+        String group = topic + "-" + protocol;
+        // 3 copies of every partition, and a write counts only once 2 have it: one node may die.
+        Topics.create(admin, new NewTopic(topic, PARTITIONS, (short) 3).configs(Map.of("min.insync.replicas", "2")));
+        Path log = workDir.resolve(group + ".log");
+        try (SteadyProducer producer = SteadyProducer.start(cluster, topic, PARTITIONS, RECORDS, PER_TICK);
+             ChildJvm consumer = ChildJvm.start(cluster, LoopConsumer.class, topic, group, protocol, log.toString())) {
+            timeline.event("producer", "writing " + RECORDS + " records, " + PER_TICK + " every 100 ms, to " + PARTITIONS
+                    + " partitions (3 replicas each)");
+            awaitProcessed(consumer, log, KILL_AFTER);
+            int coordinator = coordinator(group);
+            Map<TopicPartition, Long> before = committed(group);
+            List<String> processedAtKill = LoopConsumer.processed(log);
+            long killedAt = System.currentTimeMillis();
+            cluster.kill(coordinator);
+            long uncommitted = uncommitted(processedAtKill, before);
+            timeline.event("cluster", "killed node " + coordinator + " (SIGKILL), the group's coordinator; "
+                    + processedAtKill.size() + " processed, " + sum(before) + " committed");
+            int newCoordinator = awaitNewCoordinator(group, coordinator);
+            Map<TopicPartition, Long> after = committed(group);
+            timeline.event("admin", "node " + newCoordinator + " is the coordinator now; committed offsets: " + sum(after)
+                    + " (" + sum(before) + " before the kill)");
+            int produced = producer.awaitAcked(TIMEOUT);
+            timeline.event("producer", produced + " records written and acknowledged, " + producer.failed() + " failed");
+            awaitProcessed(consumer, log, produced);
+            consumer.terminate(); // SIGTERM: wakeup, the last commit, close
+            consumer.waitFor(TIMEOUT);
+            List<String> lines = LoopConsumer.processed(log);
+            timeline.event("consumer", "all " + produced + " processed; shut down (commit, close)");
+            return new Result(protocol, produced, lines.size(), new HashSet<>(lines).size(), coordinator, newCoordinator,
+                    killedAt, uncommitted, before, after, committed(group), endOffsets(topic),
+                    firstCommitAfter(consumer.output(), killedAt) - killedAt, clientEvents(consumer.output()));
+        }
+    }
+
+    /**
+     * Puts what the client went through after the kill on the timeline, at the times it logged
+     * it: repeats of the same line are told once, with how often and until when.
+     */
+    public void showClientEvents(Result r) {
+        List<ClientEvent> lost = r.afterKill(Kind.LOST);
+        if (!lost.isEmpty()) {
+            timeline.eventAt(lost.get(0).atMillis(), "client", "lost coordinator node " + lost.get(0).node() + " ("
+                    + lost.get(0).detail() + "): asks FindCoordinator again");
+        }
+        List<ClientEvent> dead = r.afterKill(Kind.FOUND).stream().filter(e -> e.node() == r.killedNode()).toList();
+        if (!dead.isEmpty()) {
+            timeline.eventAt(dead.get(dead.size() - 1).atMillis(), "client", "FindCoordinator named dead node " + r.killedNode()
+                    + " " + dead.size() + " times: not fenced yet");
+        }
+        r.afterKill(Kind.COMMIT_FAILED).stream().collect(Collectors.groupingBy(ClientEvent::detail)).forEach((error, events) ->
+                timeline.eventAt(events.get(0).atMillis(), "client", "commit failed, retried (" + events.size() + "x): " + error));
+        if (r.newCoordinatorFoundAt() != null) {
+            timeline.eventAt(r.newCoordinatorFoundAt(), "client", "found the new coordinator, node " + r.newCoordinator());
+        }
+        timeline.eventAt(r.killedAtMillis() + r.stallMillis(), "consumer", "first commit after the kill, "
+                + r.stallMillis() + " ms after it");
+    }
+
+    private void awaitProcessed(ChildJvm consumer, Path log, int count) {
+        Wait.until(count + " records processed", TIMEOUT, () -> {
+            if (!consumer.isAlive()) {
+                throw new IllegalStateException("the consumer exited:\n" + consumer.output());
+            }
+            return new HashSet<>(LoopConsumer.processed(log)).size() >= count;
+        });
+    }
+
+    /** The node that is the group's coordinator, as Admin describeConsumerGroups names it. */
+    private int coordinator(String group) throws Exception {
+        return admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get(30, TimeUnit.SECONDS).coordinator().id();
+    }
+
+    private int awaitNewCoordinator(String group, int dead) {
+        int[] found = new int[1];
+        Wait.until("a new coordinator for " + group, TIMEOUT, () -> {
+            try {
+                found[0] = coordinator(group);
+                return found[0] != dead;
+            } catch (Exception e) {
+                return false; // none yet: the partition of __consumer_offsets has no leader
+            }
+        });
+        return found[0];
+    }
+
+    private Map<TopicPartition, Long> committed(String group) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                .get(30, TimeUnit.SECONDS);
+        return offsets.entrySet().stream().filter(e -> e.getValue() != null)
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+    }
+
+    private Map<TopicPartition, Long> endOffsets(String topic) throws Exception {
+        List<TopicPartition> partitions = IntStream.range(0, PARTITIONS).mapToObj(p -> new TopicPartition(topic, p)).toList();
+        return OffsetProbe.offsets(admin, partitions, OffsetSpec.latest());
+    }
+
+    /** Records processed past the committed offsets: what a restart would read again. */
+    private static long uncommitted(List<String> processed, Map<TopicPartition, Long> committed) {
+        Map<Integer, Long> next = new HashMap<>();
+        for (String line : processed) {
+            String[] parts = line.split(" ");
+            next.merge(Integer.parseInt(parts[0]), Long.parseLong(parts[1]) + 1, Math::max);
+        }
+        return next.entrySet().stream().mapToLong(e -> Math.max(0, e.getValue() - committed.entrySet().stream()
+                .filter(c -> c.getKey().partition() == e.getKey()).mapToLong(Map.Entry::getValue).findFirst().orElse(0L))).sum();
+    }
+
+    private static long sum(Map<TopicPartition, Long> offsets) {
+        return offsets.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private static final Pattern COMMITTED = Pattern.compile("(?m)^committed (\\d+) ");
+
+    private static long firstCommitAfter(String output, long killedAt) {
+        Matcher m = COMMITTED.matcher(output);
+        while (m.find()) {
+            long at = Long.parseLong(m.group(1));
+            if (at >= killedAt) {
+                return at;
+            }
+        }
+        throw new IllegalStateException("the consumer committed nothing after the kill:\n" + output);
+    }
+
+    /** "HH:mm:ss.SSS LEVEL Logger - [Consumer ...] message" lines of the client. */
+    private static final Pattern LOG_LINE = Pattern.compile("^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) \\S+ \\S+ - \\[[^]]*] (.*)$");
+    /** The coordinator as the clients print it: "host:port (id: +2 ...)" (classic) or "Coordinator(... nodeId=2, ...)". */
+    private static final String NODE = "(?:\\S+ \\(id: \\+?(\\d+)[^)]*\\)|Coordinator\\([^)]*nodeId=(\\d+)[^)]*\\))";
+    private static final Pattern LOST = Pattern.compile("Group coordinator " + NODE
+            + " is unavailable or invalid due to cause: (.*?)\\.( isDisconnected.*| Rediscovery.*)?$");
+    private static final Pattern FOUND = Pattern.compile("Discovered group coordinator " + NODE + ".*");
+    private static final Pattern COMMIT_FAILED = Pattern.compile("Offset commit failed on partition \\S+ at offset \\d+: (.*)");
+
+    /** The client's lines about its group coordinator in {@code output}, in order. */
+    static List<ClientEvent> clientEvents(String output) {
+        List<ClientEvent> events = new ArrayList<>();
+        LocalDate today = LocalDate.now();
+        for (String line : output.lines().toList()) {
+            Matcher log = LOG_LINE.matcher(line);
+            if (log.matches()) {
+                long at = LocalTime.parse(log.group(1)).atDate(today).atZone(ZoneId.systemDefault()).toInstant().toEpochMilli();
+                event(at, log.group(2)).ifPresent(events::add);
+            }
+        }
+        return events;
+    }
+
+    private static java.util.Optional<ClientEvent> event(long at, String message) {
+        Matcher m = LOST.matcher(message);
+        if (m.matches()) {
+            String cause = m.group(3).equals("null") ? "connection lost" : m.group(3);
+            return java.util.Optional.of(new ClientEvent(at, Kind.LOST, node(m), cause));
+        }
+        m = FOUND.matcher(message);
+        if (m.matches()) {
+            return java.util.Optional.of(new ClientEvent(at, Kind.FOUND, node(m), ""));
+        }
+        m = COMMIT_FAILED.matcher(message);
+        if (m.matches()) {
+            return java.util.Optional.of(new ClientEvent(at, Kind.COMMIT_FAILED, -1, errorName(m.group(1))));
+        }
+        return java.util.Optional.empty();
+    }
+
+    private static int node(Matcher m) {
+        return Integer.parseInt(m.group(1) != null ? m.group(1) : m.group(2));
+    }
+
+    /** Kafka's error name for the message a client logged: "This is not the correct coordinator." is NOT_COORDINATOR. */
+    private static String errorName(String message) {
+        return java.util.Arrays.stream(org.apache.kafka.common.protocol.Errors.values())
+                .filter(e -> message.equals(e.message())).map(Enum::name).findFirst().orElse(message);
+    }
+}

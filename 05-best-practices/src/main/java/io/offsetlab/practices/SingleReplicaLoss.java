@@ -1,0 +1,193 @@
+package io.offsetlab.practices;
+
+import io.offsetlab.lab.ClientConfigs;
+import io.offsetlab.lab.Cluster;
+import io.offsetlab.lab.Polling;
+import io.offsetlab.lab.Timeline;
+import io.offsetlab.lab.Topics;
+import io.offsetlab.lab.Wait;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * §5 committed offsets on a single replica (offsets.topic.replication.factor=1, as on a laptop
+ * broker and on the lab's own): they live and die with one broker's disk. The scene:
+ * <ol>
+ *   <li>a topic of {@value #RECORDS} records, with 3 replicas: the records survive;</li>
+ *   <li>one group per auto.offset.reset policy reads them and commits {@value #COMMITTED} (it
+ *       processed offsets 0 to 59);</li>
+ *   <li>the broker that holds their partition of __consumer_offsets is killed, its data
+ *       directory deleted (a lost disk), and the broker started again: Kafka recreates the
+ *       partition it is the only replica of, empty;</li>
+ *   <li>each group starts again, finds no committed offset, and its policy decides:
+ *       earliest reads the 60 processed records again, latest skips the 40 that were not.</li>
+ * </ol>
+ */
+public final class SingleReplicaLoss {
+
+    static final int RECORDS = 100;
+    static final long COMMITTED = 60;
+    /** Written once the groups are back, so that latest, which starts at the end, reads something. */
+    static final int NEW_RECORDS = 5;
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+
+    /**
+     * What one group went through.
+     *
+     * @param committedAfter its committed offset once its coordinator was back; null: none
+     * @param reRead         records read again that it had processed before (offsets below 60)
+     * @param skipped        records it had not processed and never read (60 to 99)
+     */
+    public record Outcome(String policy, Long committedBefore, Long committedAfter, long startedAt, int read, int reRead,
+                          int skipped) {
+    }
+
+    /** The node whose disk was lost, and each group's outcome. */
+    public record Result(int coordinator, List<Outcome> outcomes) {
+    }
+
+    private final Cluster cluster;
+    private final Admin admin;
+    private final Timeline timeline;
+
+    public SingleReplicaLoss(Cluster cluster, Admin admin, Timeline timeline) {
+        this.cluster = cluster;
+        this.admin = admin;
+        this.timeline = timeline;
+    }
+
+    public Result run(List<String> policies) throws Exception {
+        String topic = "s5-one-replica-" + UUID.randomUUID().toString().substring(0, 8);
+        TopicPartition tp = new TopicPartition(topic, 0);
+        Topics.create(admin, new NewTopic(topic, 1, (short) 3)); // the records have 3 copies; the offsets have 1
+        produce(tp, 0, RECORDS);
+        List<String> groups = policies.stream().map(p -> topic + "-" + p.replace(':', '-')).toList();
+        for (String group : groups) {
+            processAndCommit(group, tp);
+        }
+        timeline.event("groups", groups.size() + " groups processed offsets 0-" + (COMMITTED - 1) + " of " + RECORDS
+                + " and committed " + COMMITTED);
+        Set<Integer> coordinators = new LinkedHashSet<>();
+        for (String group : groups) {
+            coordinators.add(coordinator(group));
+        }
+        for (int node : coordinators) {
+            loseTheDiskOf(node);
+        }
+        List<Long> after = new ArrayList<>();
+        for (int i = 0; i < groups.size(); i++) {
+            after.add(awaitCommitted(groups.get(i), tp));
+            timeline.event("admin", "the " + policies.get(i) + " group's committed offset: " + (after.get(i) == null ? "none" : after.get(i)));
+        }
+        return new Result(coordinators.iterator().next(), restart(groups, policies, after, tp));
+    }
+
+    private void loseTheDiskOf(int node) {
+        cluster.kill(node);
+        cluster.wipeData(node);
+        timeline.event("cluster", "node " + node + ", the coordinator and only replica of the groups' offsets: killed, "
+                + "its data deleted");
+        cluster.restart(node);
+        timeline.event("cluster", "node " + node + " started again, with an empty disk");
+    }
+
+    /** A consumer of {@code group} reads the records, processes the first 60 and commits 60 (the next to read). */
+    private void processAndCommit(String group, TopicPartition tp) {
+        try (KafkaConsumer<String, String> consumer = consumer(group, "earliest")) {
+            consumer.subscribe(List.of(tp.topic()));
+            Polling.pollAtLeast(consumer, (int) COMMITTED, TIMEOUT);
+            consumer.commitSync(Map.of(tp, new OffsetAndMetadata(COMMITTED)));
+        }
+    }
+
+    /** The group's committed offset once its coordinator answers again; null when it has none. */
+    private Long awaitCommitted(String group, TopicPartition tp) {
+        Long[] committed = new Long[1];
+        Wait.until("the coordinator of " + group + " to answer", TIMEOUT, () -> {
+            try {
+                OffsetAndMetadata offset = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                        .get(5, TimeUnit.SECONDS).get(tp);
+                committed[0] = offset == null ? null : offset.offset();
+                return true;
+            } catch (Exception e) {
+                return false; // its partition of __consumer_offsets has no leader yet, or is still loading
+            }
+        });
+        return committed[0];
+    }
+
+    /**
+     * Each group's consumer starts again with its policy; once all of them are placed, 5 new
+     * records are written. What did each read?
+     */
+    private List<Outcome> restart(List<String> groups, List<String> policies, List<Long> committedAfter, TopicPartition tp)
+            throws Exception {
+        List<KafkaConsumer<String, String>> consumers = new ArrayList<>();
+        try {
+            List<List<ConsumerRecord<String, String>>> read = new ArrayList<>();
+            List<Long> startedAt = new ArrayList<>();
+            for (int i = 0; i < groups.size(); i++) {
+                KafkaConsumer<String, String> consumer = consumer(groups.get(i), policies.get(i));
+                consumers.add(consumer);
+                consumer.subscribe(List.of(tp.topic()));
+                List<ConsumerRecord<String, String>> records = new ArrayList<>();
+                read.add(records);
+                Polling.pollUntil(consumer, TIMEOUT, batch -> batch.forEach(records::add), () -> !consumer.assignment().isEmpty());
+                startedAt.add(records.isEmpty() ? consumer.position(tp) : records.get(0).offset());
+            }
+            produce(tp, RECORDS, NEW_RECORDS);
+            long last = RECORDS + NEW_RECORDS - 1;
+            List<Outcome> outcomes = new ArrayList<>();
+            for (int i = 0; i < groups.size(); i++) {
+                List<ConsumerRecord<String, String>> records = read.get(i);
+                Polling.pollUntil(consumers.get(i), TIMEOUT, batch -> batch.forEach(records::add),
+                        () -> !records.isEmpty() && records.get(records.size() - 1).offset() == last);
+                int reRead = (int) records.stream().filter(r -> r.offset() < COMMITTED).count();
+                int skipped = (int) (RECORDS - COMMITTED
+                        - records.stream().filter(r -> r.offset() >= COMMITTED && r.offset() < RECORDS).count());
+                timeline.event("groups", "the " + policies.get(i) + " group started at offset " + startedAt.get(i) + ": read "
+                        + reRead + " processed records again, skipped " + skipped + " unprocessed ones");
+                outcomes.add(new Outcome(policies.get(i), COMMITTED, committedAfter.get(i), startedAt.get(i), records.size(),
+                        reRead, skipped));
+            }
+            return outcomes;
+        } finally {
+            consumers.forEach(KafkaConsumer::close);
+        }
+    }
+
+    private KafkaConsumer<String, String> consumer(String group, String policy) {
+        Map<String, Object> config = ClientConfigs.consumer(cluster, group);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, policy);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false); // only the scene's own commit
+        return new KafkaConsumer<>(config);
+    }
+
+    private int coordinator(String group) throws Exception {
+        return admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get(30, TimeUnit.SECONDS).coordinator().id();
+    }
+
+    private void produce(TopicPartition tp, int from, int count) throws Exception {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(ClientConfigs.producer(cluster))) {
+            for (int i = from; i < from + count; i++) {
+                producer.send(new ProducerRecord<>(tp.topic(), tp.partition(), "key-" + i, "record-" + i)).get();
+            }
+        }
+    }
+}

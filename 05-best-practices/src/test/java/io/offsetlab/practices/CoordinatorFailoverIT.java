@@ -1,0 +1,69 @@
+package io.offsetlab.practices;
+
+import io.offsetlab.lab.BrokerSettings;
+import io.offsetlab.lab.Cluster;
+import io.offsetlab.lab.KafkaLab;
+import io.offsetlab.lab.LabKafka;
+import io.offsetlab.lab.Timeline;
+import io.offsetlab.practices.CoordinatorFailover.Kind;
+import io.offsetlab.practices.CoordinatorFailover.Result;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * §5 offsets survive the death of the group coordinator when __consumer_offsets is replicated:
+ * on a 3-broker cluster with offsets.topic.replication.factor=3 (Kafka's default), the broker
+ * that coordinates a consuming group is killed mid-stream like a crash (SIGKILL). Nothing the
+ * group committed is lost, no record is lost, the group goes on, and it reads nothing twice
+ * beyond what it had not committed. Both group protocols. See {@link CoordinatorFailover}.
+ */
+@KafkaLab(brokers = 3)
+class CoordinatorFailoverIT {
+
+    @ParameterizedTest(name = "group.protocol={0}")
+    @ValueSource(strings = {"classic", "consumer"})
+    void killingTheGroupCoordinatorLosesNoCommittedOffsetAndNoRecord(String protocol, LabKafka kafka, @TempDir Path dir)
+            throws Exception {
+        Cluster cluster = kafka.cluster();
+        assertEquals(3, kafka.settings().value(BrokerSettings.OFFSETS_TOPIC_REPLICATION),
+                "precondition: the group's offsets have 3 replicas (Kafka's default)");
+        Result r = new CoordinatorFailover(cluster, kafka.admin(), new Timeline(System.out), dir).run(protocol);
+        System.out.println("§5 coordinator failover (" + protocol + "): " + r.summary());
+        assertAll(
+                () -> assertEquals(CoordinatorFailover.RECORDS, r.produced(), "every record written was acknowledged"),
+                () -> assertNotEquals(r.killedNode(), r.newCoordinator(), "another broker became the group's coordinator"),
+                () -> assertAtLeast(r.committedBeforeKill(), r.committedAfterFailover(),
+                        "the new coordinator has every offset the group committed before the kill"),
+                () -> assertEquals(0, r.lost(), "no record is lost: every record written was processed"),
+                () -> assertEquals(r.endOffsets(), r.committedAtEnd(), "the group goes on: at the end it has committed everything"),
+                () -> assertTrue(r.duplicates() <= RebalanceScenario.COMMIT_EVERY, "duplicates (" + r.duplicates()
+                        + ") stay within what the loop may hold uncommitted: it commits every " + RebalanceScenario.COMMIT_EVERY
+                        + " (at the kill it held " + r.uncommittedAtKill() + ")"),
+                () -> assertTrue(r.afterKill(Kind.LOST).size() >= 1, "the client noticed its coordinator was gone: " + r.clientEvents()),
+                () -> assertTrue(r.newCoordinatorFoundAt() != null, "and found the new one, node " + r.newCoordinator() + ": "
+                        + r.clientEvents()));
+    }
+
+    @AfterEach
+    void restartTheKilledNode(LabKafka kafka) {
+        kafka.cluster().restartKilled(); // the next run finds three brokers again
+    }
+
+    private static void assertAtLeast(Map<TopicPartition, Long> before, Map<TopicPartition, Long> after, String message) {
+        List<TopicPartition> behind = before.keySet().stream()
+                .filter(tp -> after.get(tp) == null || after.get(tp) < before.get(tp)).toList();
+        assertEquals(List.of(), behind, message + ": before " + before + ", after " + after);
+    }
+}
