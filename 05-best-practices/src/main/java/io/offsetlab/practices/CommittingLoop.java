@@ -50,7 +50,8 @@ public final class CommittingLoop implements Runnable {
     /** Told about every commit that succeeded, on the loop's thread, right after commitSync returned. */
     @FunctionalInterface
     public interface CommitListener {
-        void committed(CommitReason reason, Map<TopicPartition, OffsetAndMetadata> offsets);
+        /** @param startedAtMillis when the loop called commitSync */
+        void committed(CommitReason reason, Map<TopicPartition, OffsetAndMetadata> offsets, long startedAtMillis);
     }
 
     private final Consumer<String, String> consumer;
@@ -78,7 +79,7 @@ public final class CommittingLoop implements Runnable {
      */
     public CommittingLoop(Consumer<String, String> consumer, List<String> topics, int commitEvery,
                           boolean commitOnRevocation, RecordHandler handler) {
-        this(consumer, topics, commitEvery, commitOnRevocation, handler, (reason, offsets) -> { });
+        this(consumer, topics, commitEvery, commitOnRevocation, handler, (reason, offsets, started) -> { });
     }
 
     /** The same, telling {@code listener} about every successful commit. */
@@ -155,11 +156,12 @@ public final class CommittingLoop implements Runnable {
             return;
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = Map.copyOf(uncommitted);
+        long started = System.currentTimeMillis();
         consumer.commitSync(offsets);
         uncommitted.clear();
         processedSinceCommit = 0;
         commits.get(reason).incrementAndGet();
-        listener.committed(reason, offsets);
+        listener.committed(reason, offsets, started);
     }
 
     /** Commits (or, without the revocation commit, forgets) what was processed of the revoked partitions. */

@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -72,13 +73,16 @@ public final class CoordinatorFailover {
     /**
      * What one run did.
      *
+     * @param killedController       whether the killed node was also the active controller (then a new
+     *                               controller is elected before the dead broker can be fenced)
      * @param uncommittedAtKill      records processed but not committed when the coordinator died
      * @param committedBeforeKill    the group's committed offsets just before the kill
      * @param committedAfterFailover the same, read from the new coordinator
-     * @param stallMillis            from the kill to the first commit that succeeded after it
+     * @param stallMillis            from the kill to the end of the first commit sent after it (one in
+     *                               flight at the kill may have been answered before the node died)
      */
-    public record Result(String protocol, int produced, int processedLines, int distinct, int killedNode, int newCoordinator,
-                         long killedAtMillis, long uncommittedAtKill, Map<TopicPartition, Long> committedBeforeKill,
+    public record Result(String protocol, int produced, int processedLines, int distinct, int killedNode, boolean killedController,
+                         int newCoordinator, long killedAtMillis, long uncommittedAtKill, Map<TopicPartition, Long> committedBeforeKill,
                          Map<TopicPartition, Long> committedAfterFailover, Map<TopicPartition, Long> committedAtEnd,
                          Map<TopicPartition, Long> endOffsets, long stallMillis, List<ClientEvent> clientEvents) {
 
@@ -108,7 +112,8 @@ public final class CoordinatorFailover {
 
         /** One line for a test report or a note. */
         public String summary() {
-            return "node " + killedNode + " killed after " + KILL_AFTER + " processed, node " + newCoordinator + " took over; "
+            return "node " + killedNode + (killedController ? " (the active controller too)" : "") + " killed after "
+                    + KILL_AFTER + " processed, node " + newCoordinator + " took over; "
                     + "commit stall " + stallMillis + " ms; client: " + afterKill(Kind.LOST).size() + " coordinator losses, "
                     + "the dead node named " + deadNodeFound() + " times, " + afterKill(Kind.COMMIT_FAILED).size()
                     + " failed commits retried; " + produced + " records, " + lost() + " lost, " + duplicates()
@@ -137,21 +142,24 @@ public final class CoordinatorFailover {
         Path log = workDir.resolve(group + ".log");
         try (SteadyProducer producer = SteadyProducer.start(cluster, topic, PARTITIONS, RECORDS, PER_TICK);
              ChildJvm consumer = ChildJvm.start(cluster, LoopConsumer.class, topic, group, protocol, log.toString())) {
-            timeline.event("producer", "writing " + RECORDS + " records, " + PER_TICK + " every 100 ms, to " + PARTITIONS
-                    + " partitions (3 replicas each)");
+            timeline.event("producer", "writes " + RECORDS + " records, " + PER_TICK + " every 100 ms, to " + PARTITIONS
+                    + " partitions, 3 replicas each");
             awaitProcessed(consumer, log, KILL_AFTER);
             int coordinator = coordinator(group);
+            boolean controller = admin.describeMetadataQuorum().quorumInfo().get(30, TimeUnit.SECONDS).leaderId() == coordinator;
             Map<TopicPartition, Long> before = committed(group);
             List<String> processedAtKill = LoopConsumer.processed(log);
+            long killing = System.currentTimeMillis();
+            cluster.kill(coordinator); // returns once the node is gone
             long killedAt = System.currentTimeMillis();
-            cluster.kill(coordinator);
             long uncommitted = uncommitted(processedAtKill, before);
-            timeline.event("cluster", "killed node " + coordinator + " (SIGKILL), the group's coordinator; "
-                    + processedAtKill.size() + " processed, " + sum(before) + " committed");
+            timeline.eventAt(killing, "cluster", "killed node " + coordinator + ", the coordinator" + (controller
+                    ? " and active controller" : "") + " (SIGKILL); " + processedAtKill.size() + " processed, " + sum(before)
+                    + " committed");
             int newCoordinator = awaitNewCoordinator(group, coordinator);
             Map<TopicPartition, Long> after = committed(group);
-            timeline.event("admin", "node " + newCoordinator + " is the coordinator now; committed offsets: " + sum(after)
-                    + " (" + sum(before) + " before the kill)");
+            timeline.event("admin", "node " + newCoordinator + " is the coordinator now; it has the commits: " + sum(after)
+                    + " (" + sum(before) + " at the kill)");
             int produced = producer.awaitAcked(TIMEOUT);
             timeline.event("producer", produced + " records written and acknowledged, " + producer.failed() + " failed");
             awaitProcessed(consumer, log, produced);
@@ -159,7 +167,7 @@ public final class CoordinatorFailover {
             consumer.waitFor(TIMEOUT);
             List<String> lines = LoopConsumer.processed(log);
             timeline.event("consumer", "all " + produced + " processed; shut down (commit, close)");
-            return new Result(protocol, produced, lines.size(), new HashSet<>(lines).size(), coordinator, newCoordinator,
+            return new Result(protocol, produced, lines.size(), new HashSet<>(lines).size(), coordinator, controller, newCoordinator,
                     killedAt, uncommitted, before, after, committed(group), endOffsets(topic),
                     firstCommitAfter(consumer.output(), killedAt) - killedAt, clientEvents(consumer.output()));
         }
@@ -170,21 +178,23 @@ public final class CoordinatorFailover {
      * it: repeats of the same line are told once, with how often and until when.
      */
     public void showClientEvents(Result r) {
+        Map<Long, String> lines = new TreeMap<>(); // by time
         List<ClientEvent> lost = r.afterKill(Kind.LOST);
         if (!lost.isEmpty()) {
-            timeline.eventAt(lost.get(0).atMillis(), "client", "lost coordinator node " + lost.get(0).node() + " ("
-                    + lost.get(0).detail() + "): asks FindCoordinator again");
+            lines.put(lost.get(0).atMillis(), "lost coordinator node " + lost.get(0).node() + " (" + lost.get(0).detail()
+                    + "): asks FindCoordinator again");
         }
         List<ClientEvent> dead = r.afterKill(Kind.FOUND).stream().filter(e -> e.node() == r.killedNode()).toList();
         if (!dead.isEmpty()) {
-            timeline.eventAt(dead.get(dead.size() - 1).atMillis(), "client", "FindCoordinator named dead node " + r.killedNode()
-                    + " " + dead.size() + " times: not fenced yet");
+            lines.put(dead.get(dead.size() - 1).atMillis(), "FindCoordinator named dead node " + r.killedNode() + " "
+                    + dead.size() + " times: not fenced yet");
         }
         r.afterKill(Kind.COMMIT_FAILED).stream().collect(Collectors.groupingBy(ClientEvent::detail)).forEach((error, events) ->
-                timeline.eventAt(events.get(0).atMillis(), "client", "commit failed, retried (" + events.size() + "x): " + error));
+                lines.merge(events.get(0).atMillis(), "commit failed, retried (" + events.size() + "x): " + error, (a, b) -> a));
         if (r.newCoordinatorFoundAt() != null) {
-            timeline.eventAt(r.newCoordinatorFoundAt(), "client", "found the new coordinator, node " + r.newCoordinator());
+            lines.merge(r.newCoordinatorFoundAt(), "found the new coordinator, node " + r.newCoordinator(), (a, b) -> a);
         }
+        lines.forEach((at, line) -> timeline.eventAt(at, "client", line));
         timeline.eventAt(r.killedAtMillis() + r.stallMillis(), "consumer", "first commit after the kill, "
                 + r.stallMillis() + " ms after it");
     }
@@ -243,14 +253,14 @@ public final class CoordinatorFailover {
         return offsets.values().stream().mapToLong(Long::longValue).sum();
     }
 
-    private static final Pattern COMMITTED = Pattern.compile("(?m)^committed (\\d+) ");
+    private static final Pattern COMMITTED = Pattern.compile("(?m)^committed (\\d+) (\\d+) ");
 
+    /** When the first commit sent after the kill returned. */
     private static long firstCommitAfter(String output, long killedAt) {
         Matcher m = COMMITTED.matcher(output);
         while (m.find()) {
-            long at = Long.parseLong(m.group(1));
-            if (at >= killedAt) {
-                return at;
+            if (Long.parseLong(m.group(1)) >= killedAt) {
+                return Long.parseLong(m.group(2));
             }
         }
         throw new IllegalStateException("the consumer committed nothing after the kill:\n" + output);

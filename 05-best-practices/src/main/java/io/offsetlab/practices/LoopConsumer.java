@@ -22,7 +22,8 @@ import java.util.Map;
  * <ul>
  *   <li>each processed record as a "partition offset" line in LOG_FILE (written at once, so it
  *       survives anything but the machine);</li>
- *   <li>"committed MILLIS REASON" on stdout after every commit that succeeded;</li>
+ *   <li>"committed STARTED DONE REASON" on stdout after every commit that succeeded: when
+ *       commitSync was called and when it returned, in epoch milliseconds;</li>
  *   <li>the client's own INFO lines about its group coordinator ("Group coordinator ... is
  *       unavailable", "Discovered group coordinator ...", "Offset commit failed ...").</li>
  * </ul>
@@ -44,7 +45,8 @@ public final class LoopConsumer {
             KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config(commandLine.cluster(), rest.get(1), rest.get(2)));
             CommittingLoop loop = new CommittingLoop(consumer, List.of(rest.get(0)), RebalanceScenario.COMMIT_EVERY, true,
                     record -> write(processed, record.partition() + " " + record.offset()),
-                    (reason, offsets) -> System.out.println("committed " + System.currentTimeMillis() + " " + reason));
+                    (reason, offsets, started) -> System.out.println("committed " + started + " " + System.currentTimeMillis()
+                            + " " + reason));
             Thread main = Thread.currentThread();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 loop.shutdown(); // SIGTERM: the loop commits what it processed, closes, and run() returns

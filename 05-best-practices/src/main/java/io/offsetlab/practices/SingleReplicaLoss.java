@@ -82,7 +82,7 @@ public final class SingleReplicaLoss {
             processAndCommit(group, tp);
         }
         timeline.event("groups", groups.size() + " groups processed offsets 0-" + (COMMITTED - 1) + " of " + RECORDS
-                + " and committed " + COMMITTED);
+                + ", committed " + COMMITTED);
         Set<Integer> coordinators = new LinkedHashSet<>();
         for (String group : groups) {
             coordinators.add(coordinator(group));
@@ -93,7 +93,7 @@ public final class SingleReplicaLoss {
         List<Long> after = new ArrayList<>();
         for (int i = 0; i < groups.size(); i++) {
             after.add(awaitCommitted(groups.get(i), tp));
-            timeline.event("admin", "the " + policies.get(i) + " group's committed offset: " + (after.get(i) == null ? "none" : after.get(i)));
+            timeline.event("admin", policies.get(i) + " group: committed offset " + (after.get(i) == null ? "none" : after.get(i)));
         }
         return new Result(coordinators.iterator().next(), restart(groups, policies, after, tp));
     }
@@ -101,8 +101,7 @@ public final class SingleReplicaLoss {
     private void loseTheDiskOf(int node) {
         cluster.kill(node);
         cluster.wipeData(node);
-        timeline.event("cluster", "node " + node + ", the coordinator and only replica of the groups' offsets: killed, "
-                + "its data deleted");
+        timeline.event("cluster", "killed node " + node + " (the offsets' only replica), deleted its data");
         cluster.restart(node);
         timeline.event("cluster", "node " + node + " started again, with an empty disk");
     }
@@ -161,8 +160,8 @@ public final class SingleReplicaLoss {
                 int reRead = (int) records.stream().filter(r -> r.offset() < COMMITTED).count();
                 int skipped = (int) (RECORDS - COMMITTED
                         - records.stream().filter(r -> r.offset() >= COMMITTED && r.offset() < RECORDS).count());
-                timeline.event("groups", "the " + policies.get(i) + " group started at offset " + startedAt.get(i) + ": read "
-                        + reRead + " processed records again, skipped " + skipped + " unprocessed ones");
+                timeline.event("groups", policies.get(i) + " group: started at " + startedAt.get(i) + ", read " + reRead
+                        + " processed records again, skipped " + skipped);
                 outcomes.add(new Outcome(policies.get(i), COMMITTED, committedAfter.get(i), startedAt.get(i), records.size(),
                         reRead, skipped));
             }

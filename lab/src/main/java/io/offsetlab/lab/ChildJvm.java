@@ -72,6 +72,16 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /** Sends {@code line} to the child's standard input, as someone typing at its terminal would. */
+    public void type(String line) {
+        try {
+            process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write to the child's input", e);
+        }
+    }
+
     /** The operating system's process id: what {@code kill -9} takes. */
     public long pid() {
         return process.pid();

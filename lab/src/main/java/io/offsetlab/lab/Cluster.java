@@ -15,7 +15,7 @@ public interface Cluster extends KafkaBackend {
 
     /**
      * Kills node {@code nodeId} the way a crash does: SIGKILL, no controlled shutdown, nothing
-     * flushed that was not already written. The controller fences it once its broker session
+     * flushed that was not already written. Returns once the node is gone. The controller fences it once its broker session
      * times out (broker.session.timeout.ms, 9 s by default); then its partitions get new leaders.
      */
     void kill(int nodeId);

@@ -134,7 +134,7 @@ public final class DemoRunner {
             out.println("broker: starting a " + spec.brokers() + "-node Kafka " + LabBrokerConfig.KAFKA_VERSION
                     + " cluster, one process per node ...");
             KafkaCluster cluster = KafkaCluster.start(KafkaCluster.Options.lab(spec.brokers(), spec.brokerConfig()));
-            out.printf("broker: %s, ready in %.1f s%n", cluster.description(), cluster.startMillis() / 1000.0);
+            out.printf("broker: ready in %.1f s, bootstrap.servers=%s%n", cluster.startMillis() / 1000.0, cluster.bootstrapServers());
             return cluster;
         }
         out.println("broker: starting an embedded Kafka " + LabBrokerConfig.KAFKA_VERSION

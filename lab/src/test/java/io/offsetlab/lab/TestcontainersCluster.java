@@ -108,6 +108,7 @@ public final class TestcontainersCluster implements Cluster {
     @Override
     public void kill(int nodeId) {
         docker().killContainerCmd(container(nodeId).getContainerId()).withSignal("KILL").exec();
+        io.offsetlab.lab.Wait.until("node " + nodeId + " to stop", Duration.ofSeconds(30), () -> !isRunning(nodeId));
     }
 
     @Override

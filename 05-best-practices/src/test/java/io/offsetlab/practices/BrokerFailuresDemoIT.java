@@ -1,0 +1,41 @@
+package io.offsetlab.practices;
+
+import io.offsetlab.lab.ChildJvm;
+import io.offsetlab.lab.DemoRunner;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * §5 {@code ./run failover}, run as a reader runs it, in its own JVM: it starts its own 3-node
+ * clusters (a demo that kills brokers never touches a cluster it did not start).
+ */
+class BrokerFailuresDemoIT {
+
+    @Test
+    void theDemoKillsTheCoordinatorLosesNothingThenLosesTheOffsetsOfASingleReplica() {
+        try (ChildJvm demo = ChildJvm.start(BrokerFailuresDemo.class)) {
+            assertEquals(DemoRunner.OK, demo.waitFor(Duration.ofSeconds(240)), demo.output());
+            String output = demo.output();
+            assertTrue(output.startsWith("§5 避免 Kafka Offset 丢失的最佳实践"), "the first line names the article section:\n" + output);
+            assertTrue(output.matches("(?s).*killed node \\d, the coordinator( and active controller)? \\(SIGKILL\\).*"), output);
+            assertTrue(output.matches("(?s).*\\n9000 +0 +0 +\\d+ +\\d+ +\\d+ ms\\n.*"), "9000 records, 0 lost, 0 duplicates:\n" + output);
+            assertTrue(output.matches("(?s).*found the new coordinator, node \\d.*"), "the client's rediscovery is shown:\n" + output);
+            assertTrue(output.matches("(?s).*earliest +60 +- +0 +60 +0.*"), "one replica, earliest: reads 60 again:\n" + output);
+            assertTrue(output.matches("(?s).*latest +60 +- +100 +0 +40.*"), "one replica, latest: skips 40:\n" + output);
+            assertTrue(output.contains("What to notice (§5):"), output);
+        }
+    }
+
+    @Test
+    void aClusterOfTheReadersIsRefusedBecauseTheDemoKillsBrokers() {
+        try (ChildJvm demo = ChildJvm.start(BrokerFailuresDemo.class, "--bootstrap-server", "127.0.0.1:9092")) {
+            assertEquals(DemoRunner.USAGE, demo.waitFor(Duration.ofSeconds(30)), demo.output());
+            assertTrue(demo.output().contains("this demo kills brokers, so it runs only on the 3-node cluster it starts itself"),
+                    demo.output());
+        }
+    }
+}

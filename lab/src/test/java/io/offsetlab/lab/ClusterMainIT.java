@@ -1,0 +1,73 @@
+package io.offsetlab.lab;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.Node;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code ./run cluster}, run as a user runs it: in its own JVM, its nodes in theirs. */
+class ClusterMainIT {
+
+    private static final Duration START = Duration.ofSeconds(120);
+    private static final int SIGTERM_EXIT = 128 + 15;
+
+    @Test
+    void servesThreeBrokersAndFailsAndRestartsANodeOnCommand() throws Exception {
+        int port = freePorts(3);
+        try (ChildJvm cluster = ChildJvm.start(ClusterMain.class, "--port", Integer.toString(port))) {
+            await("the cluster is ready").atMost(START).until(() -> cluster.output().contains("Press Ctrl-C to stop.")
+                    || !cluster.isAlive());
+            String bootstrap = "127.0.0.1:" + port + ",127.0.0.1:" + (port + 1) + ",127.0.0.1:" + (port + 2);
+            assertTrue(cluster.output().contains("bootstrap.servers=" + bootstrap), cluster.output());
+            try (Admin admin = Admin.create(ClientConfigs.admin(new ExternalCluster(bootstrap, null)))) {
+                assertEquals(List.of(1, 2, 3), brokers(admin), "three brokers serve a client");
+
+                cluster.type("kill 2");
+                await("node 2 is killed").atMost(START).until(() -> cluster.output().contains("node 2 killed (SIGKILL)"));
+                assertFalse(KafkaCluster.answers(admin, 2), "node 2 no longer answers");
+                cluster.type("start 2");
+                await("node 2 is back").atMost(START).until(() -> cluster.output().contains("node 2 is back"));
+                assertTrue(KafkaCluster.answers(admin, 2), "node 2 answers again");
+            }
+            cluster.terminate();
+            assertEquals(SIGTERM_EXIT, cluster.waitFor(START), "SIGTERM (like Ctrl-C) stops every node; output:\n" + cluster.output());
+            assertTrue(cluster.output().contains("Cluster stopped."), cluster.output());
+        }
+    }
+
+    @Test
+    void badArgumentsPrintUsageAndExitWith2() {
+        for (List<String> args : List.of(List.of("--brokers", "0"), List.of("--brokers", "x"), List.of("--port", "65535"),
+                List.of("--bogus"))) {
+            try (ChildJvm cluster = ChildJvm.start(ClusterMain.class, args.toArray(String[]::new))) {
+                assertEquals(DemoRunner.USAGE, cluster.waitFor(Duration.ofSeconds(30)), args + " is a usage error:\n" + cluster.output());
+                assertTrue(cluster.output().contains("usage: ./run cluster"), cluster.output());
+                assertFalse(cluster.output().contains("\tat "), "no stack trace:\n" + cluster.output());
+            }
+        }
+    }
+
+    private static List<Integer> brokers(Admin admin) throws Exception {
+        return admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).stream().map(Node::id).sorted().toList();
+    }
+
+    /** The first of {@code n} consecutive ports that are free on 127.0.0.1 right now. */
+    private static int freePorts(int n) {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int first = EmbeddedKafkaBroker.freePort();
+            if (first + n <= 65535 && IntStream.range(first, first + n).allMatch(BrokerMain::portIsFree)) {
+                return first;
+            }
+        }
+        throw new IllegalStateException("no " + n + " consecutive free ports on 127.0.0.1");
+    }
+}
