@@ -14,7 +14,8 @@ import java.util.TreeMap;
 /**
  * The JUnit side of {@link KafkaLab}: one broker per distinct broker config per JVM (kept in
  * the root store, which closes it when the run ends: the embedded broker's non-daemon threads
- * would otherwise keep the JVM alive), and one {@link LabKafka} per test class.
+ * would otherwise keep the JVM alive), a cluster of several brokers per class, and one
+ * {@link LabKafka} per test class.
  */
 public final class KafkaLabExtension implements ExecutionCondition, BeforeAllCallback, ParameterResolver {
 
@@ -47,8 +48,22 @@ public final class KafkaLabExtension implements ExecutionCondition, BeforeAllCal
         return new TestBrokers.Wanted(brokerConfig(annotation), annotation.secured(), annotation.brokers());
     }
 
+    /**
+     * A single broker is shared by every class that wants the same one (the root store closes it
+     * at the end of the run); a cluster of several nodes, a few JVMs or containers, belongs to its
+     * class alone and is closed when the class is done.
+     */
     private static TestBrokers.Started broker(ExtensionContext context, TestBrokers.Wanted wanted) {
-        return context.getRoot().getStore(NAMESPACE).computeIfAbsent(wanted, TestBrokers::start, TestBrokers.Started.class);
+        ExtensionContext owner = wanted.brokers() > 1 ? classContext(context) : context.getRoot();
+        return owner.getStore(NAMESPACE).computeIfAbsent(wanted, TestBrokers::start, TestBrokers.Started.class);
+    }
+
+    private static ExtensionContext classContext(ExtensionContext context) {
+        ExtensionContext c = context;
+        while (c.getTestMethod().isPresent()) {
+            c = c.getParent().orElseThrow();
+        }
+        return c;
     }
 
     private static KafkaLab annotation(ExtensionContext context) {
