@@ -6,6 +6,7 @@ import io.offsetlab.lab.ClientConfigs;
 import io.offsetlab.lab.DemoArgs;
 import io.offsetlab.lab.DemoRunner;
 import io.offsetlab.lab.KafkaBackend;
+import io.offsetlab.lab.LocalMachine;
 import io.offsetlab.lab.LogPicture;
 import io.offsetlab.lab.OffsetProbe;
 import io.offsetlab.lab.PartitionOffsets;
@@ -19,7 +20,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,7 +73,7 @@ public final class CommitStrategiesDemo {
     }
 
     static void run(KafkaBackend kafka, DemoArgs args, PrintStream out) throws Exception {
-        Path workDir = Files.createTempDirectory("offset-lab-03-");
+        Path workDir = LocalMachine.tempDir("offset-lab-03-");
         try (Admin admin = Admin.create(ClientConfigs.admin(kafka))) {
             CommitStrategiesDemo demo = new CommitStrategiesDemo(kafka, admin, out, workDir);
             TextTable table = new TextTable("STRATEGY", "COMMITTED AT CRASH", "POSITION AT CRASH", "PROCESSED AT CRASH",
@@ -87,9 +87,7 @@ public final class CommitStrategiesDemo {
             out.println(table.render());
             demo.whatToNotice();
         } finally {
-            try (var files = Files.walk(workDir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            LocalMachine.deleteRecursively(workDir);
         }
     }
 

@@ -7,6 +7,7 @@ import io.offsetlab.lab.DemoArgs;
 import io.offsetlab.lab.DemoRunner;
 import io.offsetlab.lab.KafkaBackend;
 import io.offsetlab.lab.KafkaCluster;
+import io.offsetlab.lab.LocalMachine;
 import io.offsetlab.lab.TextTable;
 import io.offsetlab.lab.Timeline;
 import io.offsetlab.practices.CoordinatorFailover.Result;
@@ -14,7 +15,6 @@ import io.offsetlab.practices.SingleReplicaLoss.Outcome;
 import org.apache.kafka.clients.admin.Admin;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -58,16 +58,14 @@ public final class BrokerFailuresDemo {
     }
 
     static void run(KafkaBackend kafka, DemoArgs args, PrintStream out) throws Exception {
-        Path workDir = Files.createTempDirectory("offset-lab-failover-");
+        Path workDir = LocalMachine.tempDir("offset-lab-failover-");
         try (Admin admin = Admin.create(ClientConfigs.admin(kafka))) {
             BrokerFailuresDemo demo = new BrokerFailuresDemo((Cluster) kafka, admin, out, workDir);
             demo.coordinatorDies(args.option(PROTOCOL, "classic"));
             demo.offsetsOnOneReplica();
             demo.whatToNotice();
         } finally {
-            try (var files = Files.walk(workDir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            LocalMachine.deleteRecursively(workDir);
         }
     }
 

@@ -9,8 +9,8 @@ import io.offsetlab.lab.Wait;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.Errors;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,10 +18,12 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -145,9 +147,9 @@ public final class CoordinatorFailover {
             timeline.event("producer", "writes " + RECORDS + " records, " + PER_TICK + " every 100 ms, to " + PARTITIONS
                     + " partitions, 3 replicas each");
             awaitProcessed(consumer, log, KILL_AFTER);
-            int coordinator = coordinator(group);
+            int coordinator = OffsetProbe.coordinator(admin, group);
             boolean controller = admin.describeMetadataQuorum().quorumInfo().get(30, TimeUnit.SECONDS).leaderId() == coordinator;
-            Map<TopicPartition, Long> before = committed(group);
+            Map<TopicPartition, Long> before = OffsetProbe.committed(admin, group);
             List<String> processedAtKill = LoopConsumer.processed(log);
             long killing = System.currentTimeMillis();
             cluster.kill(coordinator); // returns once the node is gone
@@ -157,7 +159,7 @@ public final class CoordinatorFailover {
                     ? " and active controller" : "") + " (SIGKILL); " + processedAtKill.size() + " processed, " + sum(before)
                     + " committed");
             int newCoordinator = awaitNewCoordinator(group, coordinator);
-            Map<TopicPartition, Long> after = committed(group);
+            Map<TopicPartition, Long> after = OffsetProbe.committed(admin, group);
             timeline.event("admin", "node " + newCoordinator + " is the coordinator now; it has the commits: " + sum(after)
                     + " (" + sum(before) + " at the kill)");
             int produced = producer.awaitAcked(TIMEOUT);
@@ -168,7 +170,7 @@ public final class CoordinatorFailover {
             List<String> lines = LoopConsumer.processed(log);
             timeline.event("consumer", "all " + produced + " processed; shut down (commit, close)");
             return new Result(protocol, produced, lines.size(), new HashSet<>(lines).size(), coordinator, controller, newCoordinator,
-                    killedAt, uncommitted, before, after, committed(group), endOffsets(topic),
+                    killedAt, uncommitted, before, after, OffsetProbe.committed(admin, group), endOffsets(topic),
                     firstCommitAfter(consumer.output(), killedAt) - killedAt, clientEvents(consumer.output()));
         }
     }
@@ -208,29 +210,17 @@ public final class CoordinatorFailover {
         });
     }
 
-    /** The node that is the group's coordinator, as Admin describeConsumerGroups names it. */
-    private int coordinator(String group) throws Exception {
-        return admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get(30, TimeUnit.SECONDS).coordinator().id();
-    }
-
     private int awaitNewCoordinator(String group, int dead) {
         int[] found = new int[1];
         Wait.until("a new coordinator for " + group, TIMEOUT, () -> {
             try {
-                found[0] = coordinator(group);
+                found[0] = OffsetProbe.coordinator(admin, group);
                 return found[0] != dead;
             } catch (Exception e) {
                 return false; // none yet: the partition of __consumer_offsets has no leader
             }
         });
         return found[0];
-    }
-
-    private Map<TopicPartition, Long> committed(String group) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
-                .get(30, TimeUnit.SECONDS);
-        return offsets.entrySet().stream().filter(e -> e.getValue() != null)
-                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
     }
 
     private Map<TopicPartition, Long> endOffsets(String topic) throws Exception {
@@ -289,21 +279,21 @@ public final class CoordinatorFailover {
         return events;
     }
 
-    private static java.util.Optional<ClientEvent> event(long at, String message) {
+    private static Optional<ClientEvent> event(long at, String message) {
         Matcher m = LOST.matcher(message);
         if (m.matches()) {
             String cause = m.group(3).equals("null") ? "connection lost" : m.group(3);
-            return java.util.Optional.of(new ClientEvent(at, Kind.LOST, node(m), cause));
+            return Optional.of(new ClientEvent(at, Kind.LOST, node(m), cause));
         }
         m = FOUND.matcher(message);
         if (m.matches()) {
-            return java.util.Optional.of(new ClientEvent(at, Kind.FOUND, node(m), ""));
+            return Optional.of(new ClientEvent(at, Kind.FOUND, node(m), ""));
         }
         m = COMMIT_FAILED.matcher(message);
         if (m.matches()) {
-            return java.util.Optional.of(new ClientEvent(at, Kind.COMMIT_FAILED, -1, errorName(m.group(1))));
+            return Optional.of(new ClientEvent(at, Kind.COMMIT_FAILED, -1, errorName(m.group(1))));
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     private static int node(Matcher m) {
@@ -312,7 +302,7 @@ public final class CoordinatorFailover {
 
     /** Kafka's error name for the message a client logged: "This is not the correct coordinator." is NOT_COORDINATOR. */
     private static String errorName(String message) {
-        return java.util.Arrays.stream(org.apache.kafka.common.protocol.Errors.values())
+        return Arrays.stream(Errors.values())
                 .filter(e -> message.equals(e.message())).map(Enum::name).findFirst().orElse(message);
     }
 }

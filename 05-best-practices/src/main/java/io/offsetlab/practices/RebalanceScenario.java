@@ -11,7 +11,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -25,7 +24,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
@@ -120,7 +118,7 @@ public final class RebalanceScenario {
         timeline.event("A", "shut down (commit, close)");
 
         return new Result(topic, group, protocol, commitOnRevocation, produced, List.copyOf(processed), uncommittedAtJoin,
-                committed(group), endOffsets(topic), a.commitCounts(), b.commitCounts());
+                OffsetProbe.committed(admin, group), endOffsets(topic), a.commitCounts(), b.commitCounts());
     }
 
     private KafkaConsumer<String, String> consumer(String group, String protocol) {
@@ -144,11 +142,6 @@ public final class RebalanceScenario {
             }
             producer.flush();
         }
-    }
-
-    private Map<TopicPartition, Long> committed(String group) throws ExecutionException, InterruptedException {
-        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-        return offsets.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
     }
 
     private Map<TopicPartition, Long> endOffsets(String topic) throws ExecutionException, InterruptedException {

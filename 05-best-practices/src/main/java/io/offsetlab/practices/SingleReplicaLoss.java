@@ -2,6 +2,7 @@ package io.offsetlab.practices;
 
 import io.offsetlab.lab.ClientConfigs;
 import io.offsetlab.lab.Cluster;
+import io.offsetlab.lab.OffsetProbe;
 import io.offsetlab.lab.Polling;
 import io.offsetlab.lab.Timeline;
 import io.offsetlab.lab.Topics;
@@ -85,7 +86,7 @@ public final class SingleReplicaLoss {
                 + ", committed " + COMMITTED);
         Set<Integer> coordinators = new LinkedHashSet<>();
         for (String group : groups) {
-            coordinators.add(coordinator(group));
+            coordinators.add(OffsetProbe.coordinator(admin, group));
         }
         for (int node : coordinators) {
             loseTheDiskOf(node);
@@ -176,10 +177,6 @@ public final class SingleReplicaLoss {
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, policy);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false); // only the scene's own commit
         return new KafkaConsumer<>(config);
-    }
-
-    private int coordinator(String group) throws Exception {
-        return admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get(30, TimeUnit.SECONDS).coordinator().id();
     }
 
     private void produce(TopicPartition tp, int from, int count) throws Exception {

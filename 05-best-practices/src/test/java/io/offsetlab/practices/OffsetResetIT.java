@@ -216,4 +216,15 @@ class OffsetResetIT {
                 () -> assertTrue(notAnOffset.err().contains("--to-offset must be an offset"), notAnOffset.err()),
                 () -> assertTrue(notADate.err().contains("--to-datetime expects"), notADate.err()));
     }
+
+    @Test
+    void aTopicThatDoesNotExistIsNamedWithExit1AndNoPlan(LabKafka kafka) {
+        String missing = LabKafka.uniqueName("no-such-topic");
+        Invocation run = Invocation.of(OffsetReset::run, kafka.commandLine("--group", kafka.newGroupId("any"), "--topic", missing,
+                "--to-earliest"));
+        assertAll(
+                () -> assertEquals(DemoRunner.FAILED, run.exit(), "a missing topic is a failure, not a usage error: " + run.err()),
+                () -> assertTrue(run.err().contains("topic '" + missing + "' does not exist"), run.err()),
+                () -> assertTrue(!run.out().contains("NEW-OFFSET"), "no plan for a topic that is not there:\n" + run.out()));
+    }
 }

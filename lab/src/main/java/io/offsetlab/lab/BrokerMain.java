@@ -2,12 +2,10 @@ package io.offsetlab.lab;
 
 import io.offsetlab.lab.DemoArgs.UsageException;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.IntStream;
 
 /**
  * The lab's standalone broker: a real Kafka {@value LabBrokerConfig#KAFKA_VERSION} broker on
@@ -42,37 +40,79 @@ public final class BrokerMain {
         System.exit(run(args));
     }
 
-    static int run(String[] args) {
-        int port = 9092;
-        Path dataDir = null;
-        boolean kafkaDefaults = false;
-        boolean sasl = false;
-        try {
+    /**
+     * The command line of {@code ./run broker} and {@code ./run cluster}: --port, --data-dir,
+     * --defaults, --sasl, and for a cluster --brokers. A {@link UsageException} for anything else.
+     */
+    record Args(boolean help, int port, Path dataDir, boolean kafkaDefaults, boolean sasl, int brokers) {
+        static Args parse(String[] args, boolean cluster) {
+            int port = 9092;
+            Path dataDir = null;
+            boolean kafkaDefaults = false;
+            boolean sasl = false;
+            int brokers = cluster ? 3 : 1;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--help", "-h" -> {
-                        System.out.print(USAGE);
-                        return DemoRunner.OK;
+                        return new Args(true, port, null, false, false, brokers);
                     }
                     case "--port" -> port = DemoArgs.parsePort(value(args, ++i, "--port"), "--port");
                     case "--data-dir" -> dataDir = Path.of(value(args, ++i, "--data-dir"));
                     case "--defaults" -> kafkaDefaults = true;
                     case "--sasl" -> sasl = true;
+                    case "--brokers" -> {
+                        if (!cluster) {
+                            throw new UsageException("--brokers is for ./run cluster");
+                        }
+                        brokers = brokers(value(args, ++i, "--brokers"));
+                    }
                     default -> throw new UsageException("unknown argument: " + args[i]);
                 }
             }
+            DemoArgs.parsePort(Integer.toString(port + brokers - 1), "the last node's port (--port plus --brokers minus 1)");
+            return new Args(false, port, dataDir, kafkaDefaults, sasl, brokers);
+        }
+
+        private static int brokers(String text) {
+            try {
+                int n = Integer.parseInt(text);
+                if (n >= 1 && n <= 9) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new UsageException("--brokers must be a number from 1 to 9, got '" + text + "'");
+        }
+
+        /** The ports it would take that are in use; a message for the first, or null. */
+        String portInUse() {
+            return IntStream.range(port, port + brokers).filter(p -> !LocalMachine.portIsFree(p)).mapToObj(p -> "port " + p
+                    + " on 127.0.0.1 is already in use (another Kafka broker?). Stop that process or choose another port with "
+                    + "--port.").findFirst().orElse(null);
+        }
+    }
+
+    static int run(String[] args) {
+        Args parsed;
+        try {
+            parsed = Args.parse(args, false);
         } catch (UsageException e) {
             System.err.println("broker: " + e.getMessage() + "\n");
             System.err.print(USAGE);
             return DemoRunner.USAGE;
         }
-        if (!portIsFree(port)) {
-            System.err.println("broker: port " + port + " on 127.0.0.1 is already in use (another Kafka broker?). "
-                    + "Stop that process or choose another port with --port.");
+        if (parsed.help()) {
+            System.out.print(USAGE);
+            return DemoRunner.OK;
+        }
+        if (parsed.portInUse() != null) {
+            System.err.println("broker: " + parsed.portInUse());
             return DemoRunner.FAILED;
         }
-        Map<String, String> settings = kafkaDefaults ? LabBrokerConfig.kafkaDefaults(1) : LabBrokerConfig.defaults();
-        return serve(new EmbeddedKafkaBroker.Options(port, dataDir, settings, sasl ? SaslUsers.random() : null), kafkaDefaults);
+        Map<String, String> settings = parsed.kafkaDefaults() ? LabBrokerConfig.kafkaDefaults(1) : LabBrokerConfig.defaults();
+        return serve(new EmbeddedKafkaBroker.Options(parsed.port(), parsed.dataDir(), settings,
+                parsed.sasl() ? SaslUsers.random() : null), parsed.kafkaDefaults());
     }
 
     private static int serve(EmbeddedKafkaBroker.Options options, boolean kafkaDefaults) {
@@ -85,30 +125,40 @@ public final class BrokerMain {
             System.err.println("broker: could not start: " + e.getMessage());
             return DemoRunner.FAILED;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
         // Ctrl-C (SIGINT) and kill (SIGTERM) run shutdown hooks: stop the broker cleanly so
         // its log and committed offsets are flushed, and delete a temporary data dir.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("Stopping the broker ...");
-            broker.close();
-            System.out.println("Broker stopped.");
-            stopped.countDown();
-        }, "broker-shutdown"));
+        CountDownLatch stopped = stopOnShutdown("broker", broker::close);
         System.out.printf("Ready in %.1f s.%n", broker.startMillis() / 1000.0);
         System.out.println("bootstrap.servers=" + broker.bootstrapServers());
-        System.out.println(options.dataDir() == null
-                ? "Data: " + broker.dataDir() + " (temporary: deleted on exit; --data-dir DIR keeps it)"
-                : "Data: " + broker.dataDir() + " (kept on exit; restart with the same --data-dir to keep offsets)");
-        System.out.println(kafkaDefaults
-                ? "Settings: Kafka's defaults (internal topics: 1 replica, as one node needs)"
-                : "Settings: the lab's short timeouts and intervals (--defaults for Kafka's own)");
+        describe(broker.dataDir(), options.dataDir() == null, kafkaDefaults ? "Kafka's defaults (internal topics: 1 replica, "
+                + "as one node needs)" : null);
         if (broker.saslUsers() == null) {
             System.out.println("Try:  kafka-console-producer.sh --bootstrap-server " + broker.bootstrapServers() + " --topic my-topic");
             System.out.println("      kcat -b " + broker.bootstrapServers() + " -L");
         } else {
-            printUsers(broker);
+            printUsers(broker.bootstrapServers(), broker.dataDir());
         }
         System.out.println("Press Ctrl-C to stop.");
+        return awaitStop(stopped);
+    }
+
+    /**
+     * Registers the shutdown hook that Ctrl-C (SIGINT) and kill (SIGTERM) run: it stops what
+     * was started, with {@code stop}, saying so. The latch opens once that is done.
+     */
+    static CountDownLatch stopOnShutdown(String what, Runnable stop) {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("Stopping the " + what + " ...");
+            stop.run();
+            System.out.println(Character.toUpperCase(what.charAt(0)) + what.substring(1) + " stopped.");
+            stopped.countDown();
+        }, what + "-shutdown"));
+        return stopped;
+    }
+
+    /** Waits for the shutdown hook to finish; exit code 0. */
+    static int awaitStop(CountDownLatch stopped) {
         try {
             stopped.await();
         } catch (InterruptedException e) {
@@ -117,14 +167,23 @@ public final class BrokerMain {
         return DemoRunner.OK;
     }
 
+    /** Where the data is and whether it stays; which settings. {@code kafkaDefaults} null: the lab's. */
+    static void describe(Path dataDir, boolean temporary, String kafkaDefaults) {
+        System.out.println(temporary
+                ? "Data: " + dataDir + " (temporary: deleted on exit; --data-dir DIR keeps it)"
+                : "Data: " + dataDir + " (kept on exit; restart with the same --data-dir to keep offsets)");
+        System.out.println(kafkaDefaults != null ? "Settings: " + kafkaDefaults
+                : "Settings: the lab's short timeouts and intervals (--defaults for Kafka's own)");
+    }
+
     /** Who may log in, and where their client settings are; the passwords stay in those files. */
-    private static void printUsers(EmbeddedKafkaBroker broker) {
-        Path admin = SaslUsers.clientFile(broker.dataDir(), SaslUsers.ADMIN);
-        Path user = SaslUsers.clientFile(broker.dataDir(), SaslUsers.USER);
+    static void printUsers(String bootstrap, Path dataDir) {
+        Path admin = SaslUsers.clientFile(dataDir, SaslUsers.ADMIN);
+        Path user = SaslUsers.clientFile(dataDir, SaslUsers.USER);
         System.out.println("Security: SASL_PLAINTEXT with PLAIN; ACLs (StandardAuthorizer). Client settings (passwords inside):");
         System.out.println("  User:" + SaslUsers.ADMIN + "  super user            " + admin);
         System.out.println("  User:" + SaslUsers.USER + "  only what ACLs allow  " + user);
-        System.out.println("Try:  ./run 01 --bootstrap-server " + broker.bootstrapServers() + " --command-config " + admin);
+        System.out.println("Try:  ./run 01 --bootstrap-server " + bootstrap + " --command-config " + admin);
     }
 
     static String value(String[] args, int i, String name) {
@@ -132,13 +191,5 @@ public final class BrokerMain {
             throw new UsageException(name + " needs a value");
         }
         return args[i];
-    }
-
-    static boolean portIsFree(int port) {
-        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

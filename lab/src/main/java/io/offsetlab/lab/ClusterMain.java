@@ -6,10 +6,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.stream.IntStream;
 
 /**
  * The lab's multi-node cluster: {@code --brokers} real Kafka {@value LabBrokerConfig#KAFKA_VERSION}
@@ -50,53 +48,26 @@ public final class ClusterMain {
     }
 
     static int run(String[] args) {
-        int nodes = 3;
-        int port = 9092;
-        Path dataDir = null;
-        boolean kafkaDefaults = false;
-        boolean sasl = false;
+        BrokerMain.Args parsed;
         try {
-            for (int i = 0; i < args.length; i++) {
-                switch (args[i]) {
-                    case "--help", "-h" -> {
-                        System.out.print(USAGE);
-                        return DemoRunner.OK;
-                    }
-                    case "--brokers" -> nodes = brokers(BrokerMain.value(args, ++i, "--brokers"));
-                    case "--port" -> port = DemoArgs.parsePort(BrokerMain.value(args, ++i, "--port"), "--port");
-                    case "--data-dir" -> dataDir = Path.of(BrokerMain.value(args, ++i, "--data-dir"));
-                    case "--defaults" -> kafkaDefaults = true;
-                    case "--sasl" -> sasl = true;
-                    default -> throw new UsageException("unknown argument: " + args[i]);
-                }
-            }
-            DemoArgs.parsePort(Integer.toString(port + nodes - 1), "--port plus --brokers");
+            parsed = BrokerMain.Args.parse(args, true);
         } catch (UsageException e) {
             System.err.println("cluster: " + e.getMessage() + "\n");
             System.err.print(USAGE);
             return DemoRunner.USAGE;
         }
-        int first = port;
-        int[] taken = IntStream.range(port, port + nodes).filter(p -> !BrokerMain.portIsFree(p)).toArray();
-        if (taken.length > 0) {
-            System.err.println("cluster: port " + taken[0] + " on 127.0.0.1 is already in use (another Kafka broker?). "
-                    + "Stop that process or choose another first port with --port.");
+        if (parsed.help()) {
+            System.out.print(USAGE);
+            return DemoRunner.OK;
+        }
+        if (parsed.portInUse() != null) {
+            System.err.println("cluster: " + parsed.portInUse());
             return DemoRunner.FAILED;
         }
-        Map<String, String> settings = kafkaDefaults ? LabBrokerConfig.kafkaDefaults(nodes) : LabBrokerConfig.forNodes(nodes);
-        return serve(new KafkaCluster.Options(nodes, first, dataDir, settings, sasl ? SaslUsers.random() : null), kafkaDefaults);
-    }
-
-    private static int brokers(String text) {
-        try {
-            int n = Integer.parseInt(text);
-            if (n >= 1 && n <= 9) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new UsageException("--brokers must be a number from 1 to 9, got '" + text + "'");
+        int nodes = parsed.brokers();
+        Map<String, String> settings = parsed.kafkaDefaults() ? LabBrokerConfig.kafkaDefaults(nodes) : LabBrokerConfig.forNodes(nodes);
+        return serve(new KafkaCluster.Options(nodes, parsed.port(), parsed.dataDir(), settings,
+                parsed.sasl() ? SaslUsers.random() : null), parsed.kafkaDefaults());
     }
 
     private static int serve(KafkaCluster.Options options, boolean kafkaDefaults) {
@@ -109,34 +80,25 @@ public final class ClusterMain {
             System.err.println("cluster: could not start: " + e.getMessage());
             return DemoRunner.FAILED;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
         // Ctrl-C (SIGINT) and kill (SIGTERM): stop every node cleanly, then delete a temporary data dir.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("Stopping the cluster ...");
+        CountDownLatch stopped = BrokerMain.stopOnShutdown("cluster", () -> {
             cluster.stop();
             cluster.close();
-            System.out.println("Cluster stopped.");
-            stopped.countDown();
-        }, "cluster-shutdown"));
+        });
         System.out.printf("Ready in %.1f s.%n", cluster.startMillis() / 1000.0);
         System.out.println("bootstrap.servers=" + cluster.bootstrapServers());
         status(cluster);
-        System.out.println(options.dataDir() == null
-                ? "Data: " + cluster.dataDir() + " (temporary: deleted on exit; --data-dir DIR keeps it)"
-                : "Data: " + cluster.dataDir() + " (kept on exit)");
-        System.out.println(kafkaDefaults ? "Settings: Kafka's defaults"
-                : "Settings: the lab's short timeouts and intervals (--defaults for Kafka's own)");
-        System.out.println("Try:  kcat -b " + cluster.bootstrapServers() + " -L");
+        BrokerMain.describe(cluster.dataDir(), options.dataDir() == null, kafkaDefaults ? "Kafka's defaults" : null);
+        if (options.sasl() == null) {
+            System.out.println("Try:  kcat -b " + cluster.bootstrapServers() + " -L");
+        } else {
+            BrokerMain.printUsers(cluster.bootstrapServers(), cluster.dataDir());
+        }
         System.out.println("Type kill N, wipe N, start N or status, then Enter. Press Ctrl-C to stop.");
         Thread commands = new Thread(() -> readCommands(cluster), "cluster-commands");
         commands.setDaemon(true); // stdin may stay open; it must not keep the JVM alive
         commands.start();
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return DemoRunner.OK;
+        return BrokerMain.awaitStop(stopped);
     }
 
     private static void status(KafkaCluster cluster) {

@@ -6,16 +6,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A real single-node Apache Kafka broker in KRaft mode (broker and controller in one
@@ -68,9 +61,9 @@ public final class EmbeddedKafkaBroker implements KafkaBackend {
     public static EmbeddedKafkaBroker start(Options options) {
         long t0 = System.nanoTime();
         boolean temporary = options.dataDir() == null;
-        Path dir = temporary ? createTempDir() : createDirectories(options.dataDir().toAbsolutePath());
-        int brokerPort = options.port() == 0 ? freePort() : options.port();
-        int controllerPort = freePort();
+        Path dir = temporary ? LocalMachine.tempDir("offset-lab-broker-") : LocalMachine.directories(options.dataDir().toAbsolutePath());
+        int brokerPort = options.port() == 0 ? LocalMachine.freePort() : options.port();
+        int controllerPort = LocalMachine.freePort();
         NodeConfig node = new NodeConfig(1, brokerPort, controllerPort, "1@127.0.0.1:" + controllerPort,
                 dir.resolve("kraft-logs"), null, options.settings(), options.sasl());
         try {
@@ -92,7 +85,7 @@ public final class EmbeddedKafkaBroker implements KafkaBackend {
             return broker;
         } catch (RuntimeException e) {
             if (temporary) {
-                deleteRecursively(dir);
+                LocalMachine.deleteRecursively(dir);
             }
             throw e;
         }
@@ -152,43 +145,8 @@ public final class EmbeddedKafkaBroker implements KafkaBackend {
         server.shutdown();
         server.awaitShutdown();
         if (deleteDataOnClose) {
-            deleteRecursively(dataDir);
+            LocalMachine.deleteRecursively(dataDir);
         }
     }
 
-    static Path createTempDir() {
-        try {
-            return Files.createTempDirectory("offset-lab-broker-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temporary directory for the broker", e);
-        }
-    }
-
-    private static Path createDirectories(Path dir) {
-        try {
-            return Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create data directory " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** A port nothing listens on right now, on 127.0.0.1. */
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port on 127.0.0.1", e);
-        }
-    }
-
-    static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // Best effort: a leftover temp dir is not worth failing a run for.
-        }
-    }
 }

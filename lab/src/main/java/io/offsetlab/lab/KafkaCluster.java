@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
@@ -76,17 +77,17 @@ public final class KafkaCluster implements Cluster {
     public static KafkaCluster start(Options options) {
         long t0 = System.nanoTime();
         boolean temporary = options.dataDir() == null;
-        Path dir = temporary ? EmbeddedKafkaBroker.createTempDir() : options.dataDir().toAbsolutePath();
+        Path dir = temporary ? LocalMachine.tempDir("offset-lab-cluster-") : options.dataDir().toAbsolutePath();
         List<Integer> controllerPorts = new ArrayList<>();
         for (int i = 0; i < options.nodes(); i++) {
-            controllerPorts.add(EmbeddedKafkaBroker.freePort());
+            controllerPorts.add(LocalMachine.freePort());
         }
         String voters = java.util.stream.IntStream.range(0, options.nodes())
                 .mapToObj(i -> (i + 1) + "@127.0.0.1:" + controllerPorts.get(i)).collect(Collectors.joining(","));
         List<Node> nodes = new ArrayList<>();
         for (int i = 0; i < options.nodes(); i++) {
             int id = i + 1;
-            int clientPort = options.firstPort() == 0 ? EmbeddedKafkaBroker.freePort() : options.firstPort() + i;
+            int clientPort = options.firstPort() == 0 ? LocalMachine.freePort() : options.firstPort() + i;
             Path nodeDir = dir.resolve("node-" + id);
             NodeConfig config = new NodeConfig(id, clientPort, controllerPorts.get(i), voters, nodeDir.resolve("data"),
                     nodeDir.resolve("metadata"), options.settings(), options.sasl());
@@ -110,7 +111,7 @@ public final class KafkaCluster implements Cluster {
 
     /** Formats what is not formatted yet (a new or wiped data dir), then starts the node's JVM. */
     private void launch(Node node) {
-        createDirectories(node.configFile.getParent());
+        LocalMachine.directories(node.configFile.getParent());
         node.config.writeAndFormat(node.configFile, clusterId);
         node.process = ChildJvm.start(NODE_JVM, System.getProperty("java.class.path"), "kafka.Kafka",
                 node.configFile.toString());
@@ -144,7 +145,7 @@ public final class KafkaCluster implements Cluster {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             return false; // not answering yet
         }
     }
@@ -165,7 +166,7 @@ public final class KafkaCluster implements Cluster {
         if (node.process.isAlive()) {
             throw new IllegalStateException("node " + nodeId + " is running: kill it before wiping its data");
         }
-        EmbeddedKafkaBroker.deleteRecursively(node.config.logDir());
+        LocalMachine.deleteRecursively(node.config.logDir());
     }
 
     @Override
@@ -245,15 +246,7 @@ public final class KafkaCluster implements Cluster {
     public void close() {
         nodes.stream().filter(n -> n.process != null).forEach(n -> n.process.close());
         if (deleteDataOnClose) {
-            EmbeddedKafkaBroker.deleteRecursively(dataDir);
-        }
-    }
-
-    private static void createDirectories(Path dir) {
-        try {
-            java.nio.file.Files.createDirectories(dir);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot create " + dir, e);
+            LocalMachine.deleteRecursively(dataDir);
         }
     }
 }

@@ -64,6 +64,35 @@ public final class OffsetProbe {
         }
     }
 
+    /** Every committed offset of the group, per partition (Admin listConsumerGroupOffsets). */
+    public static Map<TopicPartition, Long> committed(Admin admin, String groupId) {
+        try {
+            return admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get().entrySet().stream()
+                    .filter(e -> e.getValue() != null)
+                    .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading offsets", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot read the offsets of group " + groupId + ": " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /**
+     * The node that keeps the group's committed offsets: its coordinator, the leader of the
+     * group's partition of __consumer_offsets (Admin describeConsumerGroups).
+     */
+    public static int coordinator(Admin admin, String groupId) {
+        try {
+            return admin.describeConsumerGroups(List.of(groupId)).describedGroups().get(groupId).get().coordinator().id();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while describing " + groupId, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot describe group " + groupId + ": " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
     /** One partition, see {@link #snapshot}. */
     public static PartitionOffsets snapshot(Admin admin, String groupId, TopicPartition partition, Consumer<?, ?> consumer) {
         return snapshot(admin, groupId, List.of(partition), consumer).get(0);

@@ -37,7 +37,7 @@ class BrokerMainIT {
 
     @Test
     void servesAKafkaClientUntilSigtermThenDeletesItsTemporaryData() throws Exception {
-        int port = freePort();
+        int port = LocalMachine.freePort();
         try (ChildJvm broker = ChildJvm.start(BrokerMain.class, "--port", Integer.toString(port))) {
             awaitReady(broker);
             assertTrue(broker.output().contains("bootstrap.servers=127.0.0.1:" + port), broker.output());
@@ -59,7 +59,7 @@ class BrokerMainIT {
 
     @Test
     void aRestartOnTheSameDataDirKeepsCommittedOffsets(@TempDir Path dataDir) throws Exception {
-        int port = freePort();
+        int port = LocalMachine.freePort();
         String bootstrap = "127.0.0.1:" + port;
         TopicPartition tp = new TopicPartition("kept", 0);
         try (ChildJvm broker = ChildJvm.start(BrokerMain.class, "--port", Integer.toString(port), "--data-dir", dataDir.toString())) {
@@ -134,11 +134,5 @@ class BrokerMainIT {
 
     private static KafkaBackend external(String bootstrap) {
         return new ExternalCluster(bootstrap, null);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -63,8 +63,8 @@ class ClusterMainIT {
     /** The first of {@code n} consecutive ports that are free on 127.0.0.1 right now. */
     private static int freePorts(int n) {
         for (int attempt = 0; attempt < 50; attempt++) {
-            int first = EmbeddedKafkaBroker.freePort();
-            if (first + n <= 65535 && IntStream.range(first, first + n).allMatch(BrokerMain::portIsFree)) {
+            int first = LocalMachine.freePort();
+            if (first + n <= 65535 && IntStream.range(first, first + n).allMatch(LocalMachine::portIsFree)) {
                 return first;
             }
         }

@@ -1,6 +1,7 @@
 package io.offsetlab.lab;
 
 import io.offsetlab.lab.BrokerSettings;
+import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
@@ -65,7 +66,7 @@ public final class TestBrokers {
         }
 
         private int brokerCount() {
-            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(ClientConfigs.admin(backend))) {
+            try (Admin admin = Admin.create(ClientConfigs.admin(backend))) {
                 return admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
             } catch (Exception e) {
                 throw new IllegalStateException("cannot count the brokers of " + backend.description(), e);

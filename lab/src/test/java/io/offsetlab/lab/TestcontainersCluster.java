@@ -51,7 +51,7 @@ public final class TestcontainersCluster implements Cluster {
         Network network = Network.newNetwork();
         String clusterId = Uuid.randomUuid().toString();
         String voters = IntStream.rangeClosed(1, nodes).mapToObj(id -> id + "@kafka-" + id + ":9093").collect(Collectors.joining(","));
-        List<Integer> hostPorts = IntStream.range(0, nodes).mapToObj(i -> EmbeddedKafkaBroker.freePort()).toList();
+        List<Integer> hostPorts = IntStream.range(0, nodes).mapToObj(i -> LocalMachine.freePort()).toList();
         List<GenericContainer<?>> containers = new ArrayList<>();
         for (int id = 1; id <= nodes; id++) {
             containers.add(node(id, hostPorts.get(id - 1), voters, clusterId, settings, network));

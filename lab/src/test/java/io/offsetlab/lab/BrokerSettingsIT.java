@@ -1,0 +1,38 @@
+package io.offsetlab.lab;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The broker settings demos and tests depend on are read from the broker; a client that may
+ * not read broker configs (no DESCRIBE_CONFIGS on the cluster) gets Kafka's documented defaults,
+ * and is told so. On a secured broker: the super user reads them, the ordinary user may not.
+ */
+@KafkaLab(secured = true)
+class BrokerSettingsIT {
+
+    @Test
+    void aClientAllowedToDescribeConfigsReadsTheBrokersOwnValues(LabKafka kafka) {
+        try (Admin admin = Admin.create(ClientConfigs.admin(kafka.backend()))) {
+            BrokerSettings settings = BrokerSettings.read(admin, KafkaFailures.principal(kafka.backend()));
+            assertTrue(settings.fromCluster(), settings.source());
+            assertTrue(settings.source().startsWith("read from broker "), settings.source());
+            assertEquals(kafka.settings().value(BrokerSettings.GROUP_MIN_SESSION), settings.value(BrokerSettings.GROUP_MIN_SESSION));
+        }
+    }
+
+    @Test
+    void aClientWithoutDescribeConfigsGetsKafkasDefaultsAndIsToldWhy(LabKafka kafka) {
+        try (Admin admin = Admin.create(ClientConfigs.admin(kafka.ordinaryUser()))) {
+            BrokerSettings settings = BrokerSettings.read(admin, KafkaFailures.principal(kafka.ordinaryUser()));
+            assertFalse(settings.fromCluster(), "the ordinary user has no DESCRIBE_CONFIGS: " + settings.source());
+            assertEquals("Kafka's defaults: " + KafkaFailures.principal(kafka.ordinaryUser())
+                    + " may not read broker configs (no DESCRIBE_CONFIGS on the cluster)", settings.source());
+            assertEquals(6000, settings.value(BrokerSettings.GROUP_MIN_SESSION), "Kafka's default group.min.session.timeout.ms");
+        }
+    }
+}
