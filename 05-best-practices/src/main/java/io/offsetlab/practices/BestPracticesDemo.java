@@ -1,5 +1,6 @@
 package io.offsetlab.practices;
 
+import io.offsetlab.lab.BrokerSettings;
 import io.offsetlab.lab.ClientConfigs;
 import io.offsetlab.lab.DemoArgs;
 import io.offsetlab.lab.DemoRunner;
@@ -38,7 +39,10 @@ import java.util.UUID;
 public final class BestPracticesDemo {
 
     static final DemoRunner.Spec SPEC = new DemoRunner.Spec("./run 05",
-            "§5 避免 Kafka Offset 丢失的最佳实践 (best practices to avoid losing offsets): commit, monitor, keep alive, size timeouts");
+            "§5 避免 Kafka Offset 丢失的最佳实践 (best practices to avoid losing offsets): commit, monitor, keep alive, size timeouts",
+            List.of(), Map.of(),
+            // The monitor's warning for an empty group names how long its offsets are kept.
+            List.of(BrokerSettings.OFFSETS_RETENTION_MINUTES));
 
     private final KafkaBackend kafka;
     private final Admin admin;
