@@ -10,6 +10,7 @@ import io.offsetlab.lab.LocalMachine;
 import io.offsetlab.lab.LogPicture;
 import io.offsetlab.lab.OffsetProbe;
 import io.offsetlab.lab.PartitionOffsets;
+import io.offsetlab.lab.ProcessedLog;
 import io.offsetlab.lab.TextTable;
 import io.offsetlab.lab.Topics;
 import io.offsetlab.lab.Wait;
@@ -172,7 +173,7 @@ public final class CommitStrategiesDemo {
     }
 
     private static List<String> processed(Path log) {
-        return CrashableConsumer.readLog(log);
+        return ProcessedLog.read(log);
     }
 
     private void step(String title) {

@@ -3,18 +3,13 @@ package io.offsetlab.commit;
 import io.offsetlab.lab.BrokerSettings;
 import io.offsetlab.lab.ClientConfigs;
 import io.offsetlab.lab.ExternalCluster;
+import io.offsetlab.lab.ProcessedLog;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
-import java.io.FileOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,12 +41,12 @@ public final class CrashableConsumer {
     static final int AUTO_COMMIT_INTERVAL_MS = 500;
 
     private final KafkaConsumer<String, String> consumer;
-    private final OutputStream processed;
+    private final ProcessedLog processed;
     private final CommitStrategy strategy;
     private final boolean exitAtEnd;
     private Map<TopicPartition, Long> ends;
 
-    private CrashableConsumer(KafkaConsumer<String, String> consumer, OutputStream processed, CommitStrategy strategy,
+    private CrashableConsumer(KafkaConsumer<String, String> consumer, ProcessedLog processed, CommitStrategy strategy,
                               boolean exitAtEnd) {
         this.consumer = consumer;
         this.processed = processed;
@@ -66,7 +61,7 @@ public final class CrashableConsumer {
         int interval = options.contains("--auto-commit-interval")
                 ? Integer.parseInt(options.get(options.indexOf("--auto-commit-interval") + 1)) : AUTO_COMMIT_INTERVAL_MS;
         CommitStrategy strategy = CommitStrategy.valueOf(rest.get(3));
-        try (OutputStream processed = new FileOutputStream(Path.of(rest.get(2)).toFile(), true);
+        try (ProcessedLog processed = ProcessedLog.appendTo(Path.of(rest.get(2)));
              KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config(commandLine.cluster(), rest.get(1), strategy, interval))) {
             consumer.subscribe(List.of(rest.get(0)));
             CrashableConsumer app = new CrashableConsumer(consumer, processed, strategy, options.contains("--exit-at-end"));
@@ -93,7 +88,7 @@ public final class CrashableConsumer {
         return config;
     }
 
-    private void run() throws IOException, InterruptedException {
+    private void run() throws InterruptedException {
         do {
             ConsumerRecords<String, String> records = poll();
             if (records.isEmpty()) {
@@ -124,7 +119,7 @@ public final class CrashableConsumer {
                     process(work.take());
                     done.incrementAndGet();
                 }
-            } catch (InterruptedException | IOException e) {
+            } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }, "worker");
@@ -158,18 +153,8 @@ public final class CrashableConsumer {
         return consumer.assignment().stream().allMatch(tp -> consumer.position(tp) >= ends.getOrDefault(tp, 0L));
     }
 
-    /** The "partition offset" lines a CrashableConsumer wrote to {@code log}, one per processed record. */
-    public static List<String> readLog(Path log) {
-        try {
-            return Files.exists(log) ? Files.readAllLines(log).stream().filter(l -> !l.isBlank()).toList() : List.of();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + log, e);
-        }
-    }
-
-    private void process(ConsumerRecord<String, String> record) throws IOException, InterruptedException {
+    private void process(ConsumerRecord<String, String> record) throws InterruptedException {
         Thread.sleep(WORK_MILLIS); // the work
-        processed.write((record.partition() + " " + record.offset() + "\n").getBytes(StandardCharsets.UTF_8));
-        processed.flush();
+        processed.processed(record);
     }
 }

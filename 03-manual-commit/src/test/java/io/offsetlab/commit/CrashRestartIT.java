@@ -4,6 +4,7 @@ import io.offsetlab.lab.ChildJvm;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.OffsetProbe;
+import io.offsetlab.lab.ProcessedLog;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -149,7 +150,7 @@ class CrashRestartIT {
     }
 
     private static List<String> lines(Path log) {
-        return CrashableConsumer.readLog(log);
+        return ProcessedLog.read(log);
     }
 
     private static Set<String> distinct(Path log) {

@@ -3,6 +3,7 @@ package io.offsetlab.practices;
 import io.offsetlab.lab.ChildJvm;
 import io.offsetlab.lab.Cluster;
 import io.offsetlab.lab.OffsetProbe;
+import io.offsetlab.lab.ProcessedLog;
 import io.offsetlab.lab.Timeline;
 import io.offsetlab.lab.Topics;
 import io.offsetlab.lab.Wait;
@@ -150,7 +151,7 @@ public final class CoordinatorFailover {
             int coordinator = OffsetProbe.coordinator(admin, group);
             boolean controller = admin.describeMetadataQuorum().quorumInfo().get(30, TimeUnit.SECONDS).leaderId() == coordinator;
             Map<TopicPartition, Long> before = OffsetProbe.committed(admin, group);
-            List<String> processedAtKill = LoopConsumer.processed(log);
+            List<String> processedAtKill = ProcessedLog.read(log);
             long killing = System.currentTimeMillis();
             cluster.kill(coordinator); // returns once the node is gone
             long killedAt = System.currentTimeMillis();
@@ -167,7 +168,7 @@ public final class CoordinatorFailover {
             awaitProcessed(consumer, log, produced);
             consumer.terminate(); // SIGTERM: wakeup, the last commit, close
             consumer.waitFor(TIMEOUT);
-            List<String> lines = LoopConsumer.processed(log);
+            List<String> lines = ProcessedLog.read(log);
             timeline.event("consumer", "all " + produced + " processed; shut down (commit, close)");
             return new Result(protocol, produced, lines.size(), new HashSet<>(lines).size(), coordinator, controller, newCoordinator,
                     killedAt, uncommitted, before, after, OffsetProbe.committed(admin, group), endOffsets(topic),
@@ -206,7 +207,7 @@ public final class CoordinatorFailover {
             if (!consumer.isAlive()) {
                 throw new IllegalStateException("the consumer exited:\n" + consumer.output());
             }
-            return new HashSet<>(LoopConsumer.processed(log)).size() >= count;
+            return new HashSet<>(ProcessedLog.read(log)).size() >= count;
         });
     }
 

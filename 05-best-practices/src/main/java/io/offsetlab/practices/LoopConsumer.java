@@ -2,15 +2,10 @@ package io.offsetlab.practices;
 
 import io.offsetlab.lab.ClientConfigs;
 import io.offsetlab.lab.ExternalCluster;
+import io.offsetlab.lab.ProcessedLog;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 
-import java.io.FileOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +15,7 @@ import java.util.Map;
  * so that whoever started it sees what it did and what its Kafka client went through while a
  * broker dies:
  * <ul>
- *   <li>each processed record as a "partition offset" line in LOG_FILE (written at once, so it
- *       survives anything but the machine);</li>
+ *   <li>each processed record as a "partition offset" line in LOG_FILE (a {@link ProcessedLog});</li>
  *   <li>"committed STARTED DONE REASON" on stdout after every commit that succeeded: when
  *       commitSync was called and when it returned, in epoch milliseconds;</li>
  *   <li>the client's own INFO lines about its group coordinator ("Group coordinator ... is
@@ -41,10 +35,10 @@ public final class LoopConsumer {
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka.clients.consumer.internals", "info");
         ExternalCluster.CommandLine commandLine = ExternalCluster.CommandLine.parse(args);
         List<String> rest = commandLine.rest(); // TOPIC GROUP PROTOCOL LOG_FILE
-        try (OutputStream processed = new FileOutputStream(Path.of(rest.get(3)).toFile(), true)) {
+        try (ProcessedLog processed = ProcessedLog.appendTo(Path.of(rest.get(3)))) {
             KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config(commandLine.cluster(), rest.get(1), rest.get(2)));
             CommittingLoop loop = new CommittingLoop(consumer, List.of(rest.get(0)), RebalanceScenario.COMMIT_EVERY, true,
-                    record -> write(processed, record.partition() + " " + record.offset()),
+                    processed::processed,
                     (reason, offsets, started) -> System.out.println("committed " + started + " " + System.currentTimeMillis()
                             + " " + reason));
             Thread main = Thread.currentThread();
@@ -68,21 +62,4 @@ public final class LoopConsumer {
         return config;
     }
 
-    private static void write(OutputStream out, String line) {
-        try {
-            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** The "partition offset" lines a LoopConsumer wrote, one per processed record. */
-    static List<String> processed(Path log) {
-        try {
-            return Files.exists(log) ? Files.readAllLines(log).stream().filter(l -> !l.isBlank()).toList() : List.of();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + log, e);
-        }
-    }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * A KRaft cluster of several real Kafka {@value LabBrokerConfig#KAFKA_VERSION} nodes on
@@ -82,7 +83,7 @@ public final class KafkaCluster implements Cluster {
         for (int i = 0; i < options.nodes(); i++) {
             controllerPorts.add(LocalMachine.freePort());
         }
-        String voters = java.util.stream.IntStream.range(0, options.nodes())
+        String voters = IntStream.range(0, options.nodes())
                 .mapToObj(i -> (i + 1) + "@127.0.0.1:" + controllerPorts.get(i)).collect(Collectors.joining(","));
         List<Node> nodes = new ArrayList<>();
         for (int i = 0; i < options.nodes(); i++) {
