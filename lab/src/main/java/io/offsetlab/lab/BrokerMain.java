@@ -5,6 +5,7 @@ import io.offsetlab.lab.DemoArgs.UsageException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.ToIntFunction;
 import java.util.stream.IntStream;
 
 /**
@@ -94,25 +95,35 @@ public final class BrokerMain {
     }
 
     static int run(String[] args) {
+        return run("broker", USAGE, args, false, parsed -> {
+            Map<String, String> settings = parsed.kafkaDefaults() ? LabBrokerConfig.kafkaDefaults(1) : LabBrokerConfig.defaults();
+            return serve(new EmbeddedKafkaBroker.Options(parsed.port(), parsed.dataDir(), settings,
+                    parsed.sasl() ? SaslUsers.random() : null), parsed.kafkaDefaults());
+        });
+    }
+
+    /**
+     * What ./run broker and ./run cluster do before they serve: parse the command line, answer
+     * --help (exit 0) and bad usage (exit 2), refuse ports in use (exit 1).
+     */
+    static int run(String command, String usage, String[] args, boolean cluster, ToIntFunction<Args> serve) {
         Args parsed;
         try {
-            parsed = Args.parse(args, false);
+            parsed = Args.parse(args, cluster);
         } catch (UsageException e) {
-            System.err.println("broker: " + e.getMessage() + "\n");
-            System.err.print(USAGE);
+            System.err.println(command + ": " + e.getMessage() + "\n");
+            System.err.print(usage);
             return DemoRunner.USAGE;
         }
         if (parsed.help()) {
-            System.out.print(USAGE);
+            System.out.print(usage);
             return DemoRunner.OK;
         }
         if (parsed.portInUse() != null) {
-            System.err.println("broker: " + parsed.portInUse());
+            System.err.println(command + ": " + parsed.portInUse());
             return DemoRunner.FAILED;
         }
-        Map<String, String> settings = parsed.kafkaDefaults() ? LabBrokerConfig.kafkaDefaults(1) : LabBrokerConfig.defaults();
-        return serve(new EmbeddedKafkaBroker.Options(parsed.port(), parsed.dataDir(), settings,
-                parsed.sasl() ? SaslUsers.random() : null), parsed.kafkaDefaults());
+        return serve.applyAsInt(parsed);
     }
 
     private static int serve(EmbeddedKafkaBroker.Options options, boolean kafkaDefaults) {

@@ -1,7 +1,5 @@
 package io.offsetlab.lab;
 
-import io.offsetlab.lab.DemoArgs.UsageException;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -48,26 +46,12 @@ public final class ClusterMain {
     }
 
     static int run(String[] args) {
-        BrokerMain.Args parsed;
-        try {
-            parsed = BrokerMain.Args.parse(args, true);
-        } catch (UsageException e) {
-            System.err.println("cluster: " + e.getMessage() + "\n");
-            System.err.print(USAGE);
-            return DemoRunner.USAGE;
-        }
-        if (parsed.help()) {
-            System.out.print(USAGE);
-            return DemoRunner.OK;
-        }
-        if (parsed.portInUse() != null) {
-            System.err.println("cluster: " + parsed.portInUse());
-            return DemoRunner.FAILED;
-        }
-        int nodes = parsed.brokers();
-        Map<String, String> settings = parsed.kafkaDefaults() ? LabBrokerConfig.kafkaDefaults(nodes) : LabBrokerConfig.forNodes(nodes);
-        return serve(new KafkaCluster.Options(nodes, parsed.port(), parsed.dataDir(), settings,
-                parsed.sasl() ? SaslUsers.random() : null), parsed.kafkaDefaults());
+        return BrokerMain.run("cluster", USAGE, args, true, parsed -> {
+            int nodes = parsed.brokers();
+            Map<String, String> settings = parsed.kafkaDefaults() ? LabBrokerConfig.kafkaDefaults(nodes) : LabBrokerConfig.forNodes(nodes);
+            return serve(new KafkaCluster.Options(nodes, parsed.port(), parsed.dataDir(), settings,
+                    parsed.sasl() ? SaslUsers.random() : null), parsed.kafkaDefaults());
+        });
     }
 
     private static int serve(KafkaCluster.Options options, boolean kafkaDefaults) {
