@@ -36,6 +36,12 @@ public final class CrashableConsumer {
 
     /** Milliseconds of "work" per record, so that a kill lands mid-stream. */
     static final int WORK_MILLIS = 5;
+    /**
+     * The handed-off worker's milliseconds per record: work slow enough to be handed off. Its
+     * 200 records take 4 s, while poll() hands them all over at once and auto-commits them
+     * after the first interval (0.5 s): seconds in which committed records are not processed.
+     */
+    static final int HANDOFF_WORK_MILLIS = 20;
     static final int MAX_POLL_RECORDS = 50;
     /** Auto commit interval unless given (Kafka's default is 5000). */
     static final int AUTO_COMMIT_INTERVAL_MS = 500;
@@ -98,7 +104,7 @@ public final class CrashableConsumer {
                 consumer.commitSync(); // a crash in the loop below loses the rest of the batch
             }
             for (ConsumerRecord<String, String> record : records) {
-                process(record);
+                process(record, WORK_MILLIS);
             }
             if (strategy == CommitStrategy.COMMIT_AFTER_PROCESSING) {
                 consumer.commitSync(records.nextOffsets()); // a crash before this line re-reads the batch
@@ -116,7 +122,7 @@ public final class CrashableConsumer {
         Thread worker = new Thread(() -> {
             try {
                 while (true) {
-                    process(work.take());
+                    process(work.take(), HANDOFF_WORK_MILLIS);
                     done.incrementAndGet();
                 }
             } catch (InterruptedException e) {
@@ -153,8 +159,8 @@ public final class CrashableConsumer {
         return consumer.assignment().stream().allMatch(tp -> consumer.position(tp) >= ends.getOrDefault(tp, 0L));
     }
 
-    private void process(ConsumerRecord<String, String> record) throws InterruptedException {
-        Thread.sleep(WORK_MILLIS); // the work
+    private void process(ConsumerRecord<String, String> record, int workMillis) throws InterruptedException {
+        Thread.sleep(workMillis); // the work
         processed.processed(record);
     }
 }
