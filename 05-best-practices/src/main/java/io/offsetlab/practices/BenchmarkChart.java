@@ -1,6 +1,7 @@
 package io.offsetlab.practices;
 
-import io.offsetlab.practices.CommitBenchmark.Summary;
+import io.offsetlab.practices.BenchmarkReport.Summary;
+import io.offsetlab.practices.CommitBenchmark.Mode;
 
 import javax.imageio.ImageIO;
 import java.awt.BasicStroke;
@@ -8,54 +9,68 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
+import java.awt.Stroke;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
- * Draws the benchmark's medians as horizontal bars with min..max lines on a logarithmic axis
- * (per-record commits are orders of magnitude slower; on a linear axis their bar would vanish).
- * Plain Java2D, headless, so that the chart comes from the same run as the CSV, with no
- * plotting tool to install.
+ * The commit-interval trade-off in one picture: throughput (top, linear axis from 0) and the
+ * largest uncommitted window (bottom, log axis: it spans 1 to thousands of records) against
+ * the commit interval, one line per commit call and handler cost, medians with min..max
+ * whiskers. No value labels, so nothing can collide; the table and CSV carry the numbers.
+ * Plain Java2D, headless: the chart comes from the same run as the CSV.
  */
 final class BenchmarkChart {
 
-    private static final int WIDTH = 900;
-    private static final int ROW = 44;
-    private static final int LEFT = 230;
-    private static final int RIGHT = 40;
-    private static final int TOP = 60;
-    private static final int BOTTOM = 50;
+    private static final List<String> INTERVALS = List.of("1", "10", "100", "batch", "1000");
+    private static final Color[] COLORS = {new Color(40, 100, 170), new Color(215, 110, 20), new Color(40, 150, 70)};
+    private static final Color GRID = new Color(225, 225, 225);
+    private static final int WIDTH = 1000;
+    private static final int LEFT = 110;
+    private static final int RIGHT = 30;
+    private static final int PANEL = 260;
+    private static final int TOP_PANEL_Y = 100;
+    private static final int BOTTOM_PANEL_Y = TOP_PANEL_Y + PANEL + 70;
+    private static final int LEGEND_Y = BOTTOM_PANEL_Y + PANEL + 60;
 
     private BenchmarkChart() {
     }
 
-    static void write(Path file, List<Summary> summaries, String subtitle) throws IOException {
+    /** {@code subtitle}: the run's setup and where it ran, each line drawn under the title. */
+    static void write(Path file, List<Summary> summaries, List<String> subtitle) throws IOException {
         System.setProperty("java.awt.headless", "true");
-        int height = TOP + ROW * summaries.size() + BOTTOM;
+        List<Integer> work = summaries.stream().map(Summary::workMicros).distinct().toList();
+        int height = LEGEND_Y + 24 * (work.size() + 1) + 20;
         BufferedImage image = new BufferedImage(WIDTH, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, WIDTH, height);
-
-        double low = Math.floor(Math.log10(summaries.stream().mapToDouble(Summary::min).min().orElse(1)));
-        double high = Math.ceil(Math.log10(summaries.stream().mapToDouble(Summary::max).max().orElse(10)));
-        Axis axis = new Axis(low, high, LEFT, WIDTH - RIGHT);
-
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-        g.drawString("Records per second by commit strategy (log scale)", LEFT - 200, 24);
+        g.drawString("§5 What a commit interval costs (records/s) and buys (records a crash re-reads)", 20, 26);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        g.drawString(subtitle, LEFT - 200, 44);
-        drawGrid(g, axis, height);
-        for (int i = 0; i < summaries.size(); i++) {
-            drawRow(g, axis, summaries.get(i), TOP + i * ROW);
+        for (int i = 0; i < subtitle.size(); i++) {
+            g.drawString(subtitle.get(i), 20, 46 + 16 * i);
         }
+
+        double top = niceCeiling(summaries.stream().mapToDouble(Summary::max).max().orElse(1));
+        Axis throughput = new Axis(TOP_PANEL_Y, 0, top, false);
+        long widest = summaries.stream().filter(s -> s.strategy().commitsByHand() || s.strategy().mode() == Mode.AUTO)
+                .mapToLong(Summary::maxUncommitted).max().orElse(10);
+        Axis window = new Axis(BOTTOM_PANEL_Y, 0, Math.ceil(Math.log10(Math.max(10, widest))), true);
+        drawPanel(g, throughput, "records/s");
+        drawPanel(g, window, "largest uncommitted window (records)");
+        for (int w = 0; w < work.size(); w++) {
+            drawWorkLevel(g, summaries, work.get(w), w, work.size(), throughput, window);
+        }
+        drawLegend(g, work);
         g.dispose();
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
@@ -64,39 +79,150 @@ final class BenchmarkChart {
         ImageIO.write(image, "png", file.toFile());
     }
 
-    private record Axis(double lowExp, double highExp, int x0, int x1) {
-        int x(double value) {
-            double share = (Math.log10(value) - lowExp) / (highExp - lowExp);
-            return (int) Math.round(x0 + share * (x1 - x0));
+    /** A panel's vertical axis: linear from low to high, or log10 with low and high as exponents. */
+    private record Axis(int y0, double low, double high, boolean log) {
+        int y(double value) {
+            double v = log ? Math.log10(Math.max(1, value)) : value;
+            return (int) Math.round(y0 + PANEL - (v - low) / (high - low) * PANEL);
+        }
+
+        List<Double> ticks() {
+            int steps = log ? (int) (high - low) : 5;
+            return java.util.stream.IntStream.rangeClosed(0, steps)
+                    .mapToObj(i -> log ? Math.pow(10, low + i) : low + i * (high - low) / steps).toList();
         }
     }
 
-    private static void drawGrid(Graphics2D g, Axis axis, int height) {
+    private static int x(int interval) {
+        int slot = (WIDTH - LEFT - RIGHT) / INTERVALS.size();
+        return LEFT + slot / 2 + interval * slot;
+    }
+
+    private static void drawPanel(Graphics2D g, Axis axis, String title) {
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        for (int exp = (int) axis.lowExp(); exp <= (int) axis.highExp(); exp++) {
-            int x = axis.x(Math.pow(10, exp));
-            g.setColor(new Color(220, 220, 220));
-            g.drawLine(x, TOP - 6, x, height - BOTTOM + 4);
+        for (double tick : axis.ticks()) {
+            int y = axis.y(tick);
+            g.setColor(GRID);
+            g.drawLine(LEFT, y, WIDTH - RIGHT, y);
             g.setColor(Color.DARK_GRAY);
-            String label = String.format(Locale.ROOT, "%,.0f", Math.pow(10, exp));
-            g.drawString(label, x - g.getFontMetrics().stringWidth(label) / 2, height - BOTTOM + 20);
+            String label = tickLabel(tick);
+            g.drawString(label, LEFT - 8 - g.getFontMetrics().stringWidth(label), y + 4);
+        }
+        g.setColor(Color.BLACK);
+        g.drawLine(LEFT, axis.y0() + PANEL, WIDTH - RIGHT, axis.y0() + PANEL);
+        for (int i = 0; i < INTERVALS.size(); i++) {
+            String label = INTERVALS.get(i).equals("batch") ? "per poll batch (<= 500)" : "every " + INTERVALS.get(i);
+            g.drawString(label, x(i) - g.getFontMetrics().stringWidth(label) / 2, axis.y0() + PANEL + 16);
+        }
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
+        g.drawString(title + (axis.log() ? ", log scale" : ""), LEFT, axis.y0() - 10);
+    }
+
+    private static void drawWorkLevel(Graphics2D g, List<Summary> summaries, int work, int index, int levels,
+                                      Axis throughput, Axis window) {
+        Color color = COLORS[index % COLORS.length];
+        row(summaries, Mode.NONE, work).ifPresent(s -> horizontal(g, throughput.y(s.median()), color, dotted()));
+        row(summaries, Mode.AUTO, work).ifPresent(s -> horizontal(g, window.y(s.maxUncommitted()), color, dotted()));
+        if (index == 0) {
+            row(summaries, Mode.PERF_TOOL, work).ifPresent(s -> horizontal(g, throughput.y(s.median()), Color.GRAY, dashed()));
+        }
+        for (Mode mode : List.of(Mode.SYNC, Mode.ASYNC)) {
+            int series = index * 2 + (mode == Mode.SYNC ? 0 : 1);
+            int shift = (series * 2 - (levels * 2 - 1)) * 4; // side by side, so whiskers never overlap
+            Stroke stroke = mode == Mode.SYNC ? new BasicStroke(2) : dashed();
+            line(g, summaries, mode, work, color, stroke, shift, throughput, false);
+            line(g, summaries, mode, work, color, stroke, shift, window, true);
         }
     }
 
-    private static void drawRow(Graphics2D g, Axis axis, Summary s, int y) {
+    private static void line(Graphics2D g, List<Summary> summaries, Mode mode, int work, Color color, Stroke stroke,
+                             int shift, Axis axis, boolean window) {
+        int lastX = -1;
+        int lastY = -1;
+        for (int i = 0; i < INTERVALS.size(); i++) {
+            String interval = INTERVALS.get(i);
+            Optional<Summary> point = summaries.stream().filter(s -> s.workMicros() == work && s.strategy().mode() == mode
+                    && s.strategy().interval().equals(interval)).findFirst();
+            if (point.isEmpty()) {
+                continue;
+            }
+            Summary s = point.get();
+            int x = x(i) + shift;
+            int y = axis.y(window ? s.maxUncommitted() : s.median());
+            g.setColor(color);
+            if (lastX >= 0) {
+                g.setStroke(stroke);
+                g.drawLine(lastX, lastY, x, y);
+            }
+            g.setStroke(new BasicStroke(1.5f));
+            if (!window) {
+                g.drawLine(x, axis.y(s.min()), x, axis.y(s.max()));
+            }
+            g.fillOval(x - 4, y - 4, 8, 8);
+            lastX = x;
+            lastY = y;
+        }
+    }
+
+    private static Optional<Summary> row(List<Summary> summaries, Mode mode, int work) {
+        return summaries.stream().filter(s -> s.workMicros() == work && s.strategy().mode() == mode).findFirst();
+    }
+
+    private static void horizontal(Graphics2D g, int y, Color color, Stroke stroke) {
+        g.setColor(color);
+        g.setStroke(stroke);
+        g.drawLine(LEFT, y, WIDTH - RIGHT, y);
+    }
+
+    private static void drawLegend(Graphics2D g, List<Integer> work) {
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        for (int w = 0; w < work.size(); w++) {
+            Color color = COLORS[w % COLORS.length];
+            int y = LEGEND_Y + w * 24;
+            legendEntry(g, 20, y, color, new BasicStroke(2), "commitSync, handler " + work.get(w) + " µs/record");
+            legendEntry(g, 300, y, color, dashed(), "commitAsync, " + work.get(w) + " µs");
+            legendEntry(g, 520, y, color, dotted(), "top: no commit; bottom: auto commit (" + work.get(w) + " µs)");
+        }
+        legendEntry(g, 20, LEGEND_Y + work.size() * 24, Color.GRAY, dashed(), "top: kafka-consumer-perf-test (reference)");
+        g.drawString("dots: medians; whiskers: min..max", 558, LEGEND_Y + work.size() * 24);
+    }
+
+    private static void legendEntry(Graphics2D g, int x, int y, Color color, Stroke stroke, String text) {
+        g.setColor(color);
+        g.setStroke(stroke);
+        g.drawLine(x, y - 4, x + 30, y - 4);
         g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-        g.drawString(s.strategy().label, 10, y + 22);
-        int barEnd = axis.x(s.median());
-        g.setColor(s.strategy() == CommitBenchmark.Strategy.NO_COMMIT ? new Color(150, 150, 150) : new Color(70, 120, 180));
-        g.fillRect(axis.x0(), y + 8, Math.max(1, barEnd - axis.x0()), ROW - 16);
-        g.setColor(Color.BLACK);
-        g.setStroke(new BasicStroke(2));
-        g.drawLine(axis.x(s.min()), y + ROW / 2, axis.x(s.max()), y + ROW / 2);
-        g.drawLine(axis.x(s.min()), y + ROW / 2 - 5, axis.x(s.min()), y + ROW / 2 + 5);
-        g.drawLine(axis.x(s.max()), y + ROW / 2 - 5, axis.x(s.max()), y + ROW / 2 + 5);
-        String value = String.format(Locale.ROOT, "%,.0f", s.median());
-        int textX = Math.min(axis.x(s.max()) + 6, WIDTH - RIGHT - g.getFontMetrics().stringWidth(value));
-        g.drawString(value, textX, y + 16);
+        g.drawString(text, x + 38, y);
+    }
+
+    private static Stroke dashed() {
+        return new BasicStroke(2, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {8, 5}, 0);
+    }
+
+    private static Stroke dotted() {
+        return new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {2, 4}, 0);
+    }
+
+    /** 2.5M, 500k, 100. */
+    private static String tickLabel(double value) {
+        if (value >= 1e6) {
+            return String.format(Locale.ROOT, "%sM", trim(value / 1e6));
+        }
+        return value >= 1e3 ? String.format(Locale.ROOT, "%sk", trim(value / 1e3)) : trim(value);
+    }
+
+    private static String trim(double value) {
+        return value == Math.rint(value) ? String.format(Locale.ROOT, "%.0f", value) : String.format(Locale.ROOT, "%.1f", value);
+    }
+
+    /** 1, 2, 2.5 or 5 times a power of ten, at or above {@code value}. */
+    static double niceCeiling(double value) {
+        double power = Math.pow(10, Math.floor(Math.log10(value)));
+        for (double step : new double[] {1, 2, 2.5, 5, 10}) {
+            if (step * power >= value) {
+                return step * power;
+            }
+        }
+        return 10 * power;
     }
 }

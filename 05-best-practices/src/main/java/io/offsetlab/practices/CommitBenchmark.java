@@ -2,82 +2,124 @@ package io.offsetlab.practices;
 
 import io.offsetlab.lab.ClientConfigs;
 import io.offsetlab.lab.DemoArgs.Option;
+import io.offsetlab.lab.DemoArgs.UsageException;
 import io.offsetlab.lab.DemoArgs;
 import io.offsetlab.lab.DemoRunner;
 import io.offsetlab.lab.KafkaBackend;
-import io.offsetlab.lab.TextTable;
 import io.offsetlab.lab.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
 /**
- * §5 what "commit periodically" costs: records per second of one consumer reading the same
- * topic on the same broker with each commit strategy, a no-op handler (so the numbers are the
- * commit overhead at its most visible), several repetitions in rotating order. Prints a table
- * (median, min, max) and writes every measurement to a CSV; {@code --chart} also draws a PNG.
- *
- * <p>A benchmark, not a test: numbers depend on the machine and the broker, and belong in
- * the README beside the machine they came from, not in an assertion.
+ * §5 what "commit periodically" costs, and what it buys. One consumer reads the same topic on
+ * the same broker, committing in each way the chapter discusses: never, auto commit, and
+ * {@code commitSync} or {@code commitAsync} every 1, 10, 100 or 1000 records or once per poll
+ * batch. Each run is time-boxed ({@code --seconds}, after a warm-up), repeated in rotating
+ * order; each records:
+ * <ul>
+ *   <li>records per second, with a handler that busy-spins {@code --work-us} per record (0:
+ *       the commit cost at its most visible; 50: what it costs beside real work);</li>
+ *   <li>the largest uncommitted window the run had: records handled but not yet covered by a
+ *       committed offset, i.e. what a crash at the worst moment would make the group re-read
+ *       (counted when the client reports a commit done, {@link CommitWatch});</li>
+ *   <li>the p50 and p99 of {@code commitSync} latency.</li>
+ * </ul>
+ * Kafka's own {@code kafka-consumer-perf-test} reads the same topic in the same rotation, as
+ * the reference for the no-commit row. A benchmark, not a test: the numbers belong in the
+ * README beside the machine they came from, never in an assertion.
  */
 public final class CommitBenchmark {
 
     static final DemoRunner.Spec SPEC = new DemoRunner.Spec("./run benchmark",
-            "§5 commit strategies benchmark: records/s for each way to commit, on one topic and broker",
-            List.of(new Option("--records", "N", "records per run (default 200000)"),
-                    new Option("--per-record-limit", "N", "commitSync-per-record runs read only the first N (default 10000)"),
-                    new Option("--reps", "R", "repetitions of every strategy (default 5)"),
-                    new Option("--csv", "FILE", "where to write every measurement (default commit-benchmark.csv)"),
-                    new Option("--chart", "FILE", "also draw the medians as a PNG chart")),
+            "§5 commit strategies benchmark: throughput and uncommitted window of each way to commit",
+            List.of(new Option("--seconds", "S", "length of each timed run, after the first record (default 2)"),
+                    new Option("--reps", "R", "repetitions of every row, in rotating order (default 5)"),
+                    new Option("--work-us", "LIST", "handler cost per record in microseconds, busy-spun (default 0,50)"),
+                    new Option("--records", "N", "records in the topic: enough for the fastest run (default 12000000)"),
+                    new Option("--csv", "FILE", "where to write one line per run (default commit-benchmark.csv)"),
+                    new Option("--chart", "FILE", "also draw throughput and uncommitted window against the interval (PNG)")),
             Map.of(), List.of());
 
     static final int PARTITIONS = 3;
-    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(5);
+    static final int RECORD_BYTES = 100;
+    private static final Duration WARM_UP = Duration.ofMillis(500);
+    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(2);
 
-    /** How a run commits; each is a few lines in {@link #consume}. */
-    public enum Strategy {
-        NO_COMMIT("no commit (ceiling)"),
-        AUTO_COMMIT("auto commit (5 s)"),
-        SYNC_PER_RECORD("commitSync per record"),
-        SYNC_EVERY_100("commitSync every 100"),
-        SYNC_PER_BATCH("commitSync per poll batch"),
-        ASYNC_PER_BATCH("commitAsync per poll batch");
+    /** How a run commits. */
+    public enum Mode { PERF_TOOL, NONE, AUTO, SYNC, ASYNC }
 
-        final String label;
+    /** A way to commit: {@code every} records (0: once per poll batch) for SYNC and ASYNC. */
+    public record Strategy(Mode mode, int every) {
 
-        Strategy(String label) {
-            this.label = label;
+        static final int PER_BATCH = 0;
+
+        /** The rows of every run, in the table's order; the reference first. */
+        static final List<Strategy> ALL = all();
+
+        private static List<Strategy> all() {
+            List<Strategy> all = new ArrayList<>(List.of(new Strategy(Mode.PERF_TOOL, 0), new Strategy(Mode.NONE, 0),
+                    new Strategy(Mode.AUTO, 0)));
+            for (Mode mode : List.of(Mode.SYNC, Mode.ASYNC)) {
+                for (int every : List.of(1, 10, 100, PER_BATCH, 1000)) { // a poll batch holds up to 500
+                    all.add(new Strategy(mode, every));
+                }
+            }
+            return List.copyOf(all);
+        }
+
+        boolean commitsByHand() {
+            return mode == Mode.SYNC || mode == Mode.ASYNC;
+        }
+
+        /** "1", "10", ..., "batch": the chart's x axis; "-" without a commit interval. */
+        String interval() {
+            return !commitsByHand() ? "-" : every == PER_BATCH ? "batch" : String.valueOf(every);
+        }
+
+        String label() {
+            return switch (mode) {
+                case PERF_TOOL -> "kafka perf tool (ref.)";
+                case NONE -> "no commit";
+                case AUTO -> "auto commit (5 s)";
+                case SYNC, ASYNC -> (mode == Mode.SYNC ? "commitSync " : "commitAsync ")
+                        + (every == PER_BATCH ? "per batch" : "every " + every);
+            };
+        }
+
+        /** The CSV's name for it: SYNC_EVERY_100, ASYNC_PER_BATCH, NONE, PERF_TOOL. */
+        String id() {
+            return !commitsByHand() ? mode.name() : mode + (every == PER_BATCH ? "_PER_BATCH" : "_EVERY_" + every);
         }
     }
 
-    /** One timed run. */
-    public record Measurement(Strategy strategy, int rep, int records, double seconds) {
+    /** One timed run; maxUncommitted and the latencies are -1 where not measured. */
+    public record Measurement(Strategy strategy, int workMicros, int rep, long records, double seconds,
+                              long maxUncommitted, long commits, double commitP50Millis, double commitP99Millis) {
         double recordsPerSecond() {
             return records / seconds;
         }
-    }
-
-    /** Median, min and max of one strategy's records/s. */
-    public record Summary(Strategy strategy, double median, double min, double max) {
     }
 
     public static void main(String[] args) {
@@ -85,50 +127,96 @@ public final class CommitBenchmark {
     }
 
     static void run(KafkaBackend kafka, DemoArgs args, PrintStream out) throws Exception {
-        int records = args.positiveInt("--records", 200_000);
-        int perRecordLimit = Math.min(records, args.positiveInt("--per-record-limit", 10_000));
+        Duration runTime = Duration.ofMillis(Math.round(1000 * positiveDecimal(args, "--seconds", 2)));
         int reps = args.positiveInt("--reps", 5);
+        List<Integer> workLevels = workLevels(args.option("--work-us", "0,50"));
+        int records = args.positiveInt("--records", 12_000_000);
         Path csv = Path.of(args.option("--csv", "commit-benchmark.csv"));
         String topic = "s5-benchmark-" + UUID.randomUUID().toString().substring(0, 8);
-        out.printf("one consumer, %d records of 100 bytes on %d partitions (commitSync per record: the first %d),"
-                + " max.poll.records=500 (default), a no-op handler;%none warm-up run, then %d repetitions per strategy"
-                + " in rotating order%n%n", records, PARTITIONS, perRecordLimit, reps);
-        produce(kafka, topic, records);
-        for (Strategy strategy : Strategy.values()) { // warm-up: JIT, connections, the broker's page cache
-            consume(kafka, topic, strategy == Strategy.SYNC_PER_RECORD ? Math.min(perRecordLimit, 1000) : records, strategy);
-        }
-
-        List<Measurement> measurements = new ArrayList<>();
-        Strategy[] strategies = Strategy.values();
-        for (int rep = 1; rep <= reps; rep++) {
-            for (int i = 0; i < strategies.length; i++) {
-                Strategy strategy = strategies[(i + rep - 1) % strategies.length];
-                int count = strategy == Strategy.SYNC_PER_RECORD ? perRecordLimit : records;
-                double seconds = consume(kafka, topic, count, strategy);
-                measurements.add(new Measurement(strategy, rep, count, seconds));
-                out.printf("  rep %d  %-28s %,12.0f records/s%n", rep, strategy.label, count / seconds);
+        List<Config> configs = configs(workLevels);
+        out.printf("§5 commit benchmark on %s%n", kafka.description());
+        out.printf("one consumer, byte[] records of %d bytes on %d partitions (%,d in the topic), max.poll.records=500;%n"
+                + "%d rows x %d repetitions in rotating order, each run %.1f s after its first record, after a warm-up%n%n",
+                RECORD_BYTES, PARTITIONS, records, configs.size(), reps, runTime.toMillis() / 1000.0);
+        try (Admin admin = Admin.create(ClientConfigs.admin(kafka))) {
+            produce(kafka, admin, topic, records);
+            try {
+                List<Measurement> measurements = measure(kafka, topic, records, configs, reps, runTime, out);
+                report(measurements, args, csv, out, List.of(String.format("%,d records of %d bytes on %d partitions, runs of %.1f s,"
+                        + " %d repetitions in rotating order", records, RECORD_BYTES, PARTITIONS, runTime.toMillis() / 1000.0, reps),
+                        kafka.description()));
+            } finally {
+                admin.deleteTopics(List.of(topic)).all().get(); // leave the cluster as we found it
             }
         }
-        List<Summary> summaries = summarize(measurements);
+    }
+
+    /** One row of the table: a strategy at a handler cost. */
+    record Config(Strategy strategy, int workMicros) {
+    }
+
+    /** Every strategy at every work level; the reference only once (its handler does no work). */
+    static List<Config> configs(List<Integer> workLevels) {
+        List<Config> configs = new ArrayList<>();
+        for (int work : workLevels) {
+            for (Strategy strategy : Strategy.ALL) {
+                if (strategy.mode() != Mode.PERF_TOOL || work == workLevels.get(0)) {
+                    configs.add(new Config(strategy, work));
+                }
+            }
+        }
+        return configs;
+    }
+
+    private static List<Measurement> measure(KafkaBackend kafka, String topic, int records, List<Config> configs, int reps,
+                                             Duration runTime, PrintStream out) throws Exception {
+        for (Config config : configs) { // warm-up: JIT, connections, the broker's page cache
+            if (config.strategy().mode() != Mode.PERF_TOOL && config.workMicros() == 0) {
+                consume(kafka, topic, records, config, 0, runTime.compareTo(WARM_UP) < 0 ? runTime : WARM_UP);
+            }
+        }
+        List<Measurement> measurements = new ArrayList<>();
+        for (int rep = 1; rep <= reps; rep++) {
+            for (int i = 0; i < configs.size(); i++) {
+                Config config = configs.get((i + rep - 1) % configs.size()); // rotate: no row always runs first
+                Measurement m = config.strategy().mode() == Mode.PERF_TOOL
+                        ? KafkaPerfTool.consume(kafka, topic, records, rep)
+                        : consume(kafka, topic, records, config, rep, runTime);
+                measurements.add(m);
+                out.printf("  rep %d  %-24s %3d us %,12.0f records/s in %.1f s%n", rep, m.strategy().label(), m.workMicros(),
+                        m.recordsPerSecond(), m.seconds());
+                if (m.records() >= records && m.strategy().mode() != Mode.PERF_TOOL) { // the tool reads it all by design
+                    out.printf("  (read the whole topic before %.1f s: raise --records)%n", runTime.toMillis() / 1000.0);
+                }
+            }
+        }
+        return measurements;
+    }
+
+    private static void report(List<Measurement> measurements, DemoArgs args, Path csv, PrintStream out, List<String> subtitle)
+            throws Exception {
+        List<BenchmarkReport.Summary> summaries = BenchmarkReport.summarize(measurements);
         out.println();
-        out.print(table(summaries));
-        writeCsv(csv, measurements);
+        out.print(BenchmarkReport.tables(summaries));
+        BenchmarkReport.writeCsv(csv, measurements);
         out.println();
-        out.println("every measurement: " + csv.toAbsolutePath());
+        out.println("one line per run: " + csv.toAbsolutePath());
         String chart = args.option("--chart", null);
         if (chart != null) {
-            BenchmarkChart.write(Path.of(chart), summaries, String.format(Locale.ROOT,
-                    "%,d records per run (commitSync per record: the first %,d), %d repetitions; bar = median, line = min..max",
-                    records, perRecordLimit, reps));
+            BenchmarkChart.write(Path.of(chart), summaries, subtitle);
             out.println("chart: " + Path.of(chart).toAbsolutePath());
         }
     }
 
-    private static void produce(KafkaBackend kafka, String topic, int records) throws Exception {
-        try (Admin admin = Admin.create(ClientConfigs.admin(kafka));
-             KafkaProducer<String, String> producer = new KafkaProducer<>(ClientConfigs.producer(kafka))) {
-            Topics.create(admin, new NewTopic(topic, PARTITIONS, (short) 1));
-            String value = "x".repeat(100);
+    private static void produce(KafkaBackend kafka, Admin admin, String topic, int records) throws Exception {
+        Topics.create(admin, new NewTopic(topic, PARTITIONS, (short) 1));
+        Map<String, Object> config = ClientConfigs.producer(kafka);
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 20); // big batches: filling the topic is not what is measured
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config)) {
+            byte[] value = new byte[RECORD_BYTES];
             for (int i = 0; i < records; i++) {
                 producer.send(new ProducerRecord<>(topic, i % PARTITIONS, null, value));
             }
@@ -137,95 +225,151 @@ public final class CommitBenchmark {
     }
 
     /**
-     * A new group reads the first {@code records} records of the topic with {@code strategy};
-     * returns the seconds from the first records returned (after the group join, which is not
-     * what is measured) to the last one handled and, for synchronous strategies, committed.
+     * A new group reads the topic from the start with the config's strategy and handler cost,
+     * for {@code runTime} after its first record (the group join is not what is measured), or
+     * to the end of the topic if that comes first.
      */
-    static double consume(KafkaBackend kafka, String topic, int records, Strategy strategy) {
-        Map<String, Object> config = ClientConfigs.consumer(kafka, "s5-benchmark-" + UUID.randomUUID());
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, strategy == Strategy.AUTO_COMMIT);
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
+    static Measurement consume(KafkaBackend kafka, String topic, int topicRecords, Config run, int rep, Duration runTime) {
+        Strategy strategy = run.strategy();
+        CommitWatch watch = new CommitWatch();
+        Latencies syncLatencies = new Latencies();
+        long handled = 0;
+        long maxUncommitted = 0;
+        long workNanos = run.workMicros() * 1000L;
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig(kafka, strategy, watch));
+        try {
             consumer.subscribe(List.of(topic));
+            Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>(); // what "every N" commits
             long start = 0;
-            int handled = 0;
-            Map<TopicPartition, OffsetAndMetadata> handledOffsets = new HashMap<>(); // what "every 100" commits
             long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
-            while (handled < records) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(strategy + ": read " + handled + " of " + records + " in " + RUN_TIMEOUT.toMinutes() + " min");
-                }
-                ConsumerRecords<String, String> batch = consumer.poll(Duration.ofMillis(100));
+            reading:
+            while (handled < topicRecords) {
+                ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(100));
                 if (start == 0 && !batch.isEmpty()) {
                     start = System.nanoTime();
+                    deadline = start + runTime.toNanos();
                 }
-                for (ConsumerRecord<String, String> record : batch) {
-                    handled++; // the "work": none, so what remains is the commit cost
-                    if (strategy == Strategy.SYNC_PER_RECORD) {
-                        consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()),
-                                new OffsetAndMetadata(record.offset() + 1, record.leaderEpoch(), "")));
-                    } else if (strategy == Strategy.SYNC_EVERY_100) {
-                        handledOffsets.put(new TopicPartition(record.topic(), record.partition()),
+                for (ConsumerRecord<byte[], byte[]> record : batch) {
+                    work(workNanos);
+                    handled++;
+                    maxUncommitted = Math.max(maxUncommitted, handled - watch.committedRecords());
+                    if (strategy.commitsByHand() && strategy.every() != Strategy.PER_BATCH) {
+                        next.put(new TopicPartition(record.topic(), record.partition()),
                                 new OffsetAndMetadata(record.offset() + 1, record.leaderEpoch(), ""));
-                        if (handled % 100 == 0) {
-                            consumer.commitSync(handledOffsets);
+                        if (handled % strategy.every() == 0) {
+                            commit(consumer, strategy, next, syncLatencies);
                         }
                     }
+                    if (System.nanoTime() >= deadline) {
+                        break reading;
+                    }
                 }
-                if (!batch.isEmpty() && strategy == Strategy.SYNC_PER_BATCH) {
-                    consumer.commitSync(batch.nextOffsets());
-                } else if (!batch.isEmpty() && strategy == Strategy.ASYNC_PER_BATCH) {
-                    consumer.commitAsync(batch.nextOffsets(), null);
+                if (strategy.commitsByHand() && strategy.every() == Strategy.PER_BATCH && !batch.isEmpty()) {
+                    commit(consumer, strategy, batch.nextOffsets(), syncLatencies);
+                }
+                if (start == 0 && System.nanoTime() > deadline) {
+                    throw new IllegalStateException(strategy.label() + ": no record within " + RUN_TIMEOUT.toSeconds() + " s");
                 }
             }
-            return (System.nanoTime() - start) / 1e9;
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return new Measurement(strategy, run.workMicros(), rep, handled, seconds, maxUncommitted, watch.commits(),
+                    syncLatencies.percentileMillis(50), syncLatencies.percentileMillis(99));
+        } finally {
+            // The run is measured: don't wait for the hundreds of thousands of commitAsync
+            // requests "every 1" leaves queued (close() waits up to 30 s for them by default).
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(1)));
         }
     }
 
-    static List<Summary> summarize(List<Measurement> measurements) {
-        List<Summary> summaries = new ArrayList<>();
-        for (Strategy strategy : Strategy.values()) {
-            double[] rates = measurements.stream().filter(m -> m.strategy() == strategy)
-                    .mapToDouble(Measurement::recordsPerSecond).sorted().toArray();
-            if (rates.length > 0) {
-                summaries.add(new Summary(strategy, median(rates), rates[0], rates[rates.length - 1]));
+    private static Map<String, Object> consumerConfig(KafkaBackend kafka, Strategy strategy, CommitWatch watch) {
+        Map<String, Object> config = ClientConfigs.consumer(kafka, "s5-benchmark-" + UUID.randomUUID());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, strategy.mode() == Mode.AUTO);
+        // byte[] as kafka-consumer-perf-test reads them: the handler is the only work per record.
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        config.put(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG, List.of(CommitWatch.Interceptor.class));
+        config.put(CommitWatch.CONFIG, watch);
+        return config;
+    }
+
+    /** Commits {@code offsets} the strategy's way; a commitSync's latency goes into {@code syncLatencies}. */
+    private static void commit(KafkaConsumer<byte[], byte[]> consumer, Strategy strategy, Map<TopicPartition, OffsetAndMetadata> offsets,
+                               Latencies syncLatencies) {
+        if (strategy.mode() == Mode.ASYNC) {
+            consumer.commitAsync(Map.copyOf(offsets), null);
+            return;
+        }
+        long before = System.nanoTime();
+        consumer.commitSync(offsets);
+        syncLatencies.add(System.nanoTime() - before);
+    }
+
+    /** commitSync latencies of one run, in nanoseconds. */
+    static final class Latencies {
+        private long[] nanos = new long[1024];
+        private int count;
+
+        void add(long value) {
+            if (count == nanos.length) {
+                nanos = Arrays.copyOf(nanos, count * 2);
+            }
+            nanos[count++] = value;
+        }
+
+        /** The nearest-rank percentile in milliseconds; -1 when nothing was recorded. */
+        double percentileMillis(int percentile) {
+            if (count == 0) {
+                return -1;
+            }
+            long[] sorted = Arrays.copyOf(nanos, count);
+            Arrays.sort(sorted);
+            int rank = (int) Math.ceil(percentile / 100.0 * count);
+            return sorted[Math.max(0, rank - 1)] / 1e6;
+        }
+    }
+
+    /** The handler: spins for {@code nanos}, as CPU-bound work per record would. */
+    private static void work(long nanos) {
+        if (nanos > 0) {
+            long until = System.nanoTime() + nanos;
+            while (System.nanoTime() < until) {
+                Thread.onSpinWait();
             }
         }
-        return summaries;
     }
 
-    static double median(double[] sorted) {
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    }
-
-    static String table(List<Summary> summaries) {
-        double ceiling = summaries.stream().filter(s -> s.strategy() == Strategy.NO_COMMIT).mapToDouble(Summary::median)
-                .findFirst().orElse(Double.NaN);
-        double perRecord = summaries.stream().filter(s -> s.strategy() == Strategy.SYNC_PER_RECORD).mapToDouble(Summary::median)
-                .findFirst().orElse(Double.NaN);
-        TextTable table = new TextTable("STRATEGY", "MEDIAN REC/S", "MIN", "MAX", "OF CEILING", "X PER-RECORD");
-        for (Summary s : summaries) {
-            table.row(s.strategy().label, whole(s.median()), whole(s.min()), whole(s.max()),
-                    String.format(Locale.ROOT, "%.1f%%", 100 * s.median() / ceiling),
-                    String.format(Locale.ROOT, "%.1f", s.median() / perRecord));
+    private static double positiveDecimal(DemoArgs args, String name, double defaultValue) {
+        String text = args.option(name, null);
+        if (text == null) {
+            return defaultValue;
         }
-        return table.render();
+        try {
+            double value = Double.parseDouble(text);
+            if (value > 0 && value <= 600) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException(name + " must be a number of seconds above 0 (at most 600), got '" + text + "'");
     }
 
-    private static String whole(double value) {
-        return String.format(Locale.ROOT, "%,.0f", value);
-    }
-
-    private static void writeCsv(Path csv, List<Measurement> measurements) throws IOException {
-        List<String> lines = new ArrayList<>(List.of("strategy,rep,records,seconds,records_per_second"));
-        for (Measurement m : measurements) {
-            lines.add(String.format(Locale.ROOT, "%s,%d,%d,%.4f,%.1f", m.strategy(), m.rep(), m.records(), m.seconds(), m.recordsPerSecond()));
+    static List<Integer> workLevels(String text) {
+        List<Integer> levels = new ArrayList<>();
+        for (String part : text.split(",")) {
+            try {
+                int micros = Integer.parseInt(part.trim());
+                if (micros >= 0 && micros <= 1_000_000 && !levels.contains(micros)) {
+                    levels.add(micros);
+                    continue;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new UsageException("--work-us takes microseconds per record, 0 or more, separated by commas"
+                    + " (e.g. 0,50), got '" + text + "'");
         }
-        Path parent = csv.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        Files.write(csv, lines);
+        return levels;
     }
 }

@@ -34,31 +34,52 @@ class BestPracticesDemoIT {
                 () -> assertTrue(run.out().contains("(deleted the demo's 3 topics and 3 groups)"), "leaves the cluster as it found it"));
     }
 
+    /**
+     * A short run of every row at two handler costs: one CSV line per run, Kafka's perf tool
+     * as the reference row, and uncommitted windows that were measured: commitSync every N
+     * leaves exactly N records uncommitted just before each commit, and a run without commits
+     * leaves every record it read.
+     */
     @Test
-    void theBenchmarkWritesATableACsvRowPerRunAndAChart(LabKafka kafka, @TempDir Path dir) throws Exception {
+    void theBenchmarkWritesACsvLinePerRunWithThePerfToolAndMeasuredWindows(LabKafka kafka, @TempDir Path dir) throws Exception {
         Path csv = dir.resolve("bench.csv");
         Path chart = dir.resolve("bench.png");
 
-        Invocation run = run(CommitBenchmark.SPEC, CommitBenchmark::run, kafka.commandLine(
-                "--records", "600", "--per-record-limit", "60", "--reps", "2", "--csv", csv.toString(), "--chart", chart.toString()));
+        Invocation run = run(CommitBenchmark.SPEC, CommitBenchmark::run, kafka.commandLine("--records", "40000",
+                "--seconds", "0.3", "--reps", "1", "--work-us", "0,20", "--csv", csv.toString(), "--chart", chart.toString()));
 
         assertEquals(DemoRunner.OK, run.exit(), "the benchmark must finish; it said:\n" + run.out() + run.err());
         List<String> lines = Files.readAllLines(csv);
+        int rows = CommitBenchmark.configs(List.of(0, 20)).size();
         assertAll(
-                () -> assertEquals(1 + 2 * CommitBenchmark.Strategy.values().length, lines.size(),
-                        "a header and one line per strategy and repetition:\n" + String.join("\n", lines)),
-                () -> assertTrue(lines.stream().anyMatch(l -> l.startsWith("SYNC_PER_RECORD,1,60,")), "per record reads the first 60"),
-                () -> assertTrue(run.out().contains("commitSync every 100"), run.out()),
+                () -> assertEquals(1 + rows, lines.size(), "a header and one line per row and repetition:\n" + String.join("\n", lines)),
+                () -> assertEquals("10", csvField(lines, "SYNC_EVERY_10,10,0,", "max_uncommitted"),
+                        "commitSync every 10: 10 records handled and not yet committed, just before each commit"),
+                () -> assertEquals(csvField(lines, "NONE,-,0,", "records"), csvField(lines, "NONE,-,0,", "max_uncommitted"),
+                        "no commit: every record read stays uncommitted"),
+                () -> assertEquals("40000", csvField(lines, "PERF_TOOL,-,0,", "records"),
+                        "kafka-consumer-perf-test read the whole topic as the reference row"),
+                () -> assertTrue(run.out().contains("handler: 20 µs of work per record"), run.out()),
                 () -> assertTrue(Files.size(chart) > 1000, "a PNG chart was drawn"));
+    }
+
+    /** The named column of the CSV line that starts with {@code prefix}. */
+    private static String csvField(List<String> lines, String prefix, String column) {
+        int index = List.of(lines.get(0).split(",")).indexOf(column);
+        return lines.stream().filter(l -> l.startsWith(prefix)).findFirst()
+                .map(l -> l.split(",", -1)[index]).orElse("no line starting with " + prefix);
     }
 
     @Test
     void aBadBenchmarkOptionIsAUsageError(LabKafka kafka) {
-        Invocation run = run(CommitBenchmark.SPEC, CommitBenchmark::run, kafka.commandLine("--reps", "0"));
+        Invocation reps = run(CommitBenchmark.SPEC, CommitBenchmark::run, kafka.commandLine("--reps", "0"));
+        Invocation work = run(CommitBenchmark.SPEC, CommitBenchmark::run, kafka.commandLine("--work-us", "50us"));
 
         assertAll(
-                () -> assertEquals(DemoRunner.USAGE, run.exit(), "exit 2 for a bad value"),
-                () -> assertTrue(run.err().contains("--reps must be a whole number above 0, got '0'"), run.err()));
+                () -> assertEquals(DemoRunner.USAGE, reps.exit(), "exit 2 for a bad value"),
+                () -> assertTrue(reps.err().contains("--reps must be a whole number above 0, got '0'"), reps.err()),
+                () -> assertEquals(DemoRunner.USAGE, work.exit(), "exit 2 for a bad value"),
+                () -> assertTrue(work.err().contains("--work-us takes microseconds per record"), work.err()));
     }
 
     private static Invocation run(DemoRunner.Spec spec, DemoRunner.Demo demo, String... args) {

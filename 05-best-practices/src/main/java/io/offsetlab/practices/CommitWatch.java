@@ -1,0 +1,74 @@
+package io.offsetlab.practices;
+
+import org.apache.kafka.clients.consumer.ConsumerInterceptor;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What a consumer has committed, as the client itself reports it: Kafka calls a consumer
+ * interceptor's {@code onCommit} once a commit succeeded, whether it was a commitSync, a
+ * commitAsync or an automatic commit. The benchmark compares this with what it has handled to
+ * measure the uncommitted window. Kafka may call {@code onCommit} on its own threads (an async
+ * commit completed by the heartbeat thread), hence the locking.
+ *
+ * <p>It counts committed records as the sum of the committed offsets, which holds for a topic
+ * whose partitions start at offset 0, as the benchmark's new topic does.
+ */
+final class CommitWatch {
+
+    /** The consumer config key under which the interceptor finds its watch (Kafka passes unknown keys on). */
+    static final String CONFIG = "offsetlab.commit.watch";
+
+    private final Map<TopicPartition, Long> committed = new HashMap<>();
+    private long committedRecords;
+    private long commits;
+
+    /** Records covered by a committed offset so far. */
+    synchronized long committedRecords() {
+        return committedRecords;
+    }
+
+    /** Successful commits so far, of any kind. */
+    synchronized long commits() {
+        return commits;
+    }
+
+    private synchronized void committed(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        commits++;
+        offsets.forEach((tp, offset) -> {
+            long before = committed.getOrDefault(tp, 0L);
+            if (offset.offset() > before) {
+                committed.put(tp, offset.offset());
+                committedRecords += offset.offset() - before;
+            }
+        });
+    }
+
+    /** Set in {@code interceptor.classes}, with the watch under {@link #CONFIG}. */
+    public static final class Interceptor implements ConsumerInterceptor<byte[], byte[]> {
+        private CommitWatch watch;
+
+        @Override
+        public void configure(Map<String, ?> configs) {
+            watch = (CommitWatch) configs.get(CONFIG);
+        }
+
+        @Override
+        public ConsumerRecords<byte[], byte[]> onConsume(ConsumerRecords<byte[], byte[]> records) {
+            return records;
+        }
+
+        @Override
+        public void onCommit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+            watch.committed(offsets);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
