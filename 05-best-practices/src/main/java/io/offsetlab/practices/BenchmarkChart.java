@@ -19,7 +19,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The commit-interval trade-off in one picture: throughput (top, linear axis from 0) and the
+ * The commit-interval trade-off in one picture: throughput as a share of no commit at the same
+ * handler cost (top, linear axis from 0, so that both handler costs read alike) and the
  * largest uncommitted window (bottom, log axis: it spans 1 to thousands of records) against
  * the commit interval, one line per commit call and handler cost, medians with min..max
  * whiskers. No value labels, so nothing can collide; the table and CSV carry the numbers.
@@ -60,12 +61,12 @@ final class BenchmarkChart {
             g.drawString(subtitle.get(i), 20, 46 + 16 * i);
         }
 
-        double top = niceCeiling(summaries.stream().mapToDouble(Summary::max).max().orElse(1));
-        Axis throughput = new Axis(TOP_PANEL_Y, 0, top, false);
+        double highest = summaries.stream().mapToDouble(s -> share(summaries, s, s.max())).max().orElse(100);
+        Axis throughput = new Axis(TOP_PANEL_Y, 0, 25 * Math.ceil(Math.max(100, highest) / 25), false);
         long widest = summaries.stream().filter(s -> s.strategy().commitsByHand() || s.strategy().mode() == Mode.AUTO)
                 .mapToLong(Summary::maxUncommitted).max().orElse(10);
         Axis window = new Axis(BOTTOM_PANEL_Y, 0, Math.ceil(Math.log10(Math.max(10, widest))), true);
-        drawPanel(g, throughput, "records/s");
+        drawPanel(g, throughput, "records/s, % of no commit at the same handler cost");
         drawPanel(g, window, "largest uncommitted window (records)");
         for (int w = 0; w < work.size(); w++) {
             drawWorkLevel(g, summaries, work.get(w), w, work.size(), throughput, window);
@@ -87,7 +88,7 @@ final class BenchmarkChart {
         }
 
         List<Double> ticks() {
-            int steps = log ? (int) (high - low) : 5;
+            int steps = log ? (int) (high - low) : (int) Math.round((high - low) / 25); // linear: the % axis, every 25%
             return java.util.stream.IntStream.rangeClosed(0, steps)
                     .mapToObj(i -> log ? Math.pow(10, low + i) : low + i * (high - low) / steps).toList();
         }
@@ -105,7 +106,7 @@ final class BenchmarkChart {
             g.setColor(GRID);
             g.drawLine(LEFT, y, WIDTH - RIGHT, y);
             g.setColor(Color.DARK_GRAY);
-            String label = tickLabel(tick);
+            String label = axis.log() ? tickLabel(tick) : trim(tick) + "%";
             g.drawString(label, LEFT - 8 - g.getFontMetrics().stringWidth(label), y + 4);
         }
         g.setColor(Color.BLACK);
@@ -121,10 +122,11 @@ final class BenchmarkChart {
     private static void drawWorkLevel(Graphics2D g, List<Summary> summaries, int work, int index, int levels,
                                       Axis throughput, Axis window) {
         Color color = COLORS[index % COLORS.length];
-        row(summaries, Mode.NONE, work).ifPresent(s -> horizontal(g, throughput.y(s.median()), color, dotted()));
+        horizontal(g, throughput.y(100), Color.BLACK, dotted());
         row(summaries, Mode.AUTO, work).ifPresent(s -> horizontal(g, window.y(s.maxUncommitted()), color, dotted()));
         if (index == 0) {
-            row(summaries, Mode.PERF_TOOL, work).ifPresent(s -> horizontal(g, throughput.y(s.median()), Color.GRAY, dashed()));
+            row(summaries, Mode.PERF_TOOL, work).ifPresent(s -> horizontal(g, throughput.y(share(summaries, s, s.median())),
+                    Color.GRAY, dashed()));
         }
         for (Mode mode : List.of(Mode.SYNC, Mode.ASYNC)) {
             int series = index * 2 + (mode == Mode.SYNC ? 0 : 1);
@@ -148,7 +150,7 @@ final class BenchmarkChart {
             }
             Summary s = point.get();
             int x = x(i) + shift;
-            int y = axis.y(window ? s.maxUncommitted() : s.median());
+            int y = axis.y(window ? s.maxUncommitted() : share(summaries, s, s.median()));
             g.setColor(color);
             if (lastX >= 0) {
                 g.setStroke(stroke);
@@ -156,12 +158,18 @@ final class BenchmarkChart {
             }
             g.setStroke(new BasicStroke(1.5f));
             if (!window) {
-                g.drawLine(x, axis.y(s.min()), x, axis.y(s.max()));
+                g.drawLine(x, axis.y(share(summaries, s, s.min())), x, axis.y(share(summaries, s, s.max())));
             }
             g.fillOval(x - 4, y - 4, 8, 8);
             lastX = x;
             lastY = y;
         }
+    }
+
+    /** {@code recordsPerSecond} as a percentage of the no-commit median at the row's handler cost. */
+    private static double share(List<Summary> summaries, Summary row, double recordsPerSecond) {
+        double noCommit = row(summaries, Mode.NONE, row.workMicros()).map(Summary::median).orElse(Double.NaN);
+        return 100 * recordsPerSecond / noCommit;
     }
 
     private static Optional<Summary> row(List<Summary> summaries, Mode mode, int work) {
@@ -181,10 +189,11 @@ final class BenchmarkChart {
             int y = LEGEND_Y + w * 24;
             legendEntry(g, 20, y, color, new BasicStroke(2), "commitSync, handler " + work.get(w) + " µs/record");
             legendEntry(g, 300, y, color, dashed(), "commitAsync, " + work.get(w) + " µs");
-            legendEntry(g, 520, y, color, dotted(), "top: no commit; bottom: auto commit (" + work.get(w) + " µs)");
+            legendEntry(g, 520, y, color, dotted(), "bottom: auto commit (" + work.get(w) + " µs)");
         }
         legendEntry(g, 20, LEGEND_Y + work.size() * 24, Color.GRAY, dashed(), "top: kafka-consumer-perf-test (reference)");
-        g.drawString("dots: medians; whiskers: min..max", 558, LEGEND_Y + work.size() * 24);
+        legendEntry(g, 380, LEGEND_Y + work.size() * 24, Color.BLACK, dotted(), "top: no commit (100%)");
+        g.drawString("dots: medians; whiskers: min..max", 640, LEGEND_Y + work.size() * 24);
     }
 
     private static void legendEntry(Graphics2D g, int x, int y, Color color, Stroke stroke, String text) {
@@ -213,16 +222,5 @@ final class BenchmarkChart {
 
     private static String trim(double value) {
         return value == Math.rint(value) ? String.format(Locale.ROOT, "%.0f", value) : String.format(Locale.ROOT, "%.1f", value);
-    }
-
-    /** 1, 2, 2.5 or 5 times a power of ten, at or above {@code value}. */
-    static double niceCeiling(double value) {
-        double power = Math.pow(10, Math.floor(Math.log10(value)));
-        for (double step : new double[] {1, 2, 2.5, 5, 10}) {
-            if (step * power >= value) {
-                return step * power;
-            }
-        }
-        return 10 * power;
     }
 }
