@@ -24,11 +24,11 @@ final class CommitWatch {
     static final String CONFIG = "offsetlab.commit.watch";
 
     private final Map<TopicPartition, Long> committed = new HashMap<>();
-    private long committedRecords;
+    private volatile long committedRecords; // read for every record: a volatile read, no lock
     private long commits;
 
     /** Records covered by a committed offset so far. */
-    synchronized long committedRecords() {
+    long committedRecords() {
         return committedRecords;
     }
 
@@ -39,13 +39,15 @@ final class CommitWatch {
 
     private synchronized void committed(Map<TopicPartition, OffsetAndMetadata> offsets) {
         commits++;
-        offsets.forEach((tp, offset) -> {
-            long before = committed.getOrDefault(tp, 0L);
-            if (offset.offset() > before) {
-                committed.put(tp, offset.offset());
-                committedRecords += offset.offset() - before;
+        long total = committedRecords;
+        for (Map.Entry<TopicPartition, OffsetAndMetadata> e : offsets.entrySet()) {
+            long before = committed.getOrDefault(e.getKey(), 0L);
+            if (e.getValue().offset() > before) {
+                committed.put(e.getKey(), e.getValue().offset());
+                total += e.getValue().offset() - before;
             }
-        });
+        }
+        committedRecords = total;
     }
 
     /** Set in {@code interceptor.classes}, with the watch under {@link #CONFIG}. */
