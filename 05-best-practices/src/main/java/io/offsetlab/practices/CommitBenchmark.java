@@ -61,7 +61,7 @@ public final class CommitBenchmark {
                     new Option("--records", "N", "records in the topic: enough for the fastest run (default 16000000)"),
                     new Option("--csv", "FILE", "where to write one line per run (default commit-benchmark.csv)"),
                     new Option("--chart", "FILE", "also draw throughput and uncommitted window against the interval (PNG)")),
-            Map.of(), List.of());
+            Map.of(), List.of()).checkingOptions(Settings::of);
 
     static final int PARTITIONS = 3;
     static final int RECORD_BYTES = 100;
@@ -127,12 +127,22 @@ public final class CommitBenchmark {
         DemoRunner.main(SPEC, args, CommitBenchmark::run);
     }
 
+    /** The options, checked before any broker starts (a {@link UsageException} names a bad one). */
+    record Settings(Duration runTime, int reps, List<Integer> workLevels, int records, Path csv, String chart) {
+        static Settings of(DemoArgs args) {
+            return new Settings(Duration.ofMillis(Math.round(1000 * positiveDecimal(args, "--seconds", 2))),
+                    args.positiveInt("--reps", 5), CommitBenchmark.workLevels(args.option("--work-us", "0,50")),
+                    args.positiveInt("--records", 16_000_000), Path.of(args.option("--csv", "commit-benchmark.csv")),
+                    args.option("--chart", null));
+        }
+    }
+
     static void run(KafkaBackend kafka, DemoArgs args, PrintStream out) throws Exception {
-        Duration runTime = Duration.ofMillis(Math.round(1000 * positiveDecimal(args, "--seconds", 2)));
-        int reps = args.positiveInt("--reps", 5);
-        List<Integer> workLevels = workLevels(args.option("--work-us", "0,50"));
-        int records = args.positiveInt("--records", 16_000_000);
-        Path csv = Path.of(args.option("--csv", "commit-benchmark.csv"));
+        Settings settings = Settings.of(args);
+        Duration runTime = settings.runTime();
+        int reps = settings.reps();
+        List<Integer> workLevels = settings.workLevels();
+        int records = settings.records();
         String topic = "s5-benchmark-" + UUID.randomUUID().toString().substring(0, 8);
         List<Config> configs = configs(workLevels);
         out.printf("§5 commit benchmark on %s%n", kafka.description());
@@ -143,7 +153,7 @@ public final class CommitBenchmark {
             produce(kafka, admin, topic, records);
             try {
                 List<Measurement> measurements = measure(kafka, topic, records, configs, reps, runTime, out);
-                report(measurements, args, csv, out, List.of(String.format("%,d records of %d bytes on %d partitions, runs of %.1f s,"
+                report(measurements, settings, out, List.of(String.format("%,d records of %d bytes on %d partitions, runs of %.1f s,"
                         + " %d repetitions in rotating order", records, RECORD_BYTES, PARTITIONS, runTime.toMillis() / 1000.0, reps),
                         kafka.description()));
             } finally {
@@ -194,18 +204,17 @@ public final class CommitBenchmark {
         return measurements;
     }
 
-    private static void report(List<Measurement> measurements, DemoArgs args, Path csv, PrintStream out, List<String> subtitle)
+    private static void report(List<Measurement> measurements, Settings settings, PrintStream out, List<String> subtitle)
             throws Exception {
         List<BenchmarkReport.Summary> summaries = BenchmarkReport.summarize(measurements);
         out.println();
         out.print(BenchmarkReport.tables(summaries));
-        BenchmarkReport.writeCsv(csv, measurements);
+        BenchmarkReport.writeCsv(settings.csv(), measurements);
         out.println();
-        out.println("one line per run: " + csv.toAbsolutePath());
-        String chart = args.option("--chart", null);
-        if (chart != null) {
-            BenchmarkChart.write(Path.of(chart), summaries, subtitle);
-            out.println("chart: " + Path.of(chart).toAbsolutePath());
+        out.println("one line per run: " + settings.csv().toAbsolutePath());
+        if (settings.chart() != null) {
+            BenchmarkChart.write(Path.of(settings.chart()), summaries, subtitle);
+            out.println("chart: " + Path.of(settings.chart()).toAbsolutePath());
         }
     }
 

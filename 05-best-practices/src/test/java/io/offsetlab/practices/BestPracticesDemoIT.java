@@ -71,13 +71,15 @@ class BestPracticesDemoIT {
     }
 
     @Test
-    void aBadBenchmarkOptionIsAUsageError(LabKafka kafka) {
+    void aBadBenchmarkOptionIsAUsageErrorBeforeAnyClusterIsContacted(LabKafka kafka) {
         Invocation reps = run(CommitBenchmark.SPEC, CommitBenchmark::run, kafka.commandLine("--reps", "0"));
         Invocation work = run(CommitBenchmark.SPEC, CommitBenchmark::run, kafka.commandLine("--work-us", "50us"));
 
         assertAll(
                 () -> assertEquals(DemoRunner.USAGE, reps.exit(), "exit 2 for a bad value"),
                 () -> assertTrue(reps.err().contains("--reps must be a whole number above 0, got '0'"), reps.err()),
+                () -> assertTrue(!reps.out().contains("broker:"), "a bad value is refused before any cluster is contacted:\n"
+                        + reps.out()),
                 () -> assertEquals(DemoRunner.USAGE, work.exit(), "exit 2 for a bad value"),
                 () -> assertTrue(work.err().contains("--work-us takes microseconds per record"), work.err()));
     }

@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * What every chapter demo does around its own story: parse the command line, print the
@@ -36,7 +37,12 @@ public final class DemoRunner {
      * whose nodes the demo kills, so such a demo refuses --bootstrap-server.
      */
     public record Spec(String command, String section, List<Option> options, Map<String, String> brokerConfig,
-                       List<String> brokerSettings, int brokers) {
+                       List<String> brokerSettings, int brokers, Consumer<DemoArgs> optionCheck) {
+        public Spec(String command, String section, List<Option> options, Map<String, String> brokerConfig,
+                    List<String> brokerSettings, int brokers) {
+            this(command, section, options, brokerConfig, brokerSettings, brokers, args -> { });
+        }
+
         public Spec(String command, String section, List<Option> options, Map<String, String> brokerConfig,
                     List<String> brokerSettings) {
             this(command, section, options, brokerConfig, brokerSettings, 1);
@@ -44,6 +50,14 @@ public final class DemoRunner {
 
         public Spec(String command, String section) {
             this(command, section, List.of(), Map.of(), List.of());
+        }
+
+        /**
+         * This spec, with a check of the demo's own option values that runs before any broker
+         * starts or any cluster is contacted: a bad value is a usage error at once (exit 2).
+         */
+        public Spec checkingOptions(Consumer<DemoArgs> check) {
+            return new Spec(command, section, options, brokerConfig, brokerSettings, brokers, check);
         }
     }
 
@@ -60,6 +74,9 @@ public final class DemoRunner {
         DemoArgs parsed;
         try {
             parsed = DemoArgs.parse(args, spec.options());
+            if (!parsed.help()) {
+                spec.optionCheck().accept(parsed);
+            }
         } catch (UsageException e) {
             return usageError(spec, e, err);
         }
