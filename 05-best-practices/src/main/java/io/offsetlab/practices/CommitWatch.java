@@ -11,7 +11,9 @@ import java.util.Map;
 /**
  * What a consumer has committed, as the client itself reports it: Kafka calls a consumer
  * interceptor's {@code onCommit} once a commit succeeded, whether it was a commitSync, a
- * commitAsync or an automatic commit. The benchmark compares this with what it has handled to
+ * commitAsync or an automatic commit (in Kafka 4.4's classic consumer, ConsumerCoordinator's
+ * commitOffsetsSync and doCommitOffsetsAsync call it; auto commit goes through
+ * commitOffsetsAsync). The benchmark compares this with what it has handled to
  * measure the uncommitted window. Kafka may call {@code onCommit} on its own threads (an async
  * commit completed by the heartbeat thread), hence the locking.
  *
