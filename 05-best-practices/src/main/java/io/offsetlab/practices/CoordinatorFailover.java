@@ -80,13 +80,20 @@ public final class CoordinatorFailover {
      *                               controller is elected before the dead broker can be fenced)
      * @param uncommittedAtKill      records processed but not committed when the coordinator died
      * @param committedBeforeKill    the group's committed offsets just before the kill
-     * @param committedAfterFailover the same, read from the new coordinator
+     * @param committedAfterFailover the same, read from the new coordinator as a consumer reads them
+     *                               (requireStable: its latest replicated state)
+     * @param adminReadAfterFailover the same, read at once with Admin's default (requireStable=false),
+     *                               as kafka-consumer-groups reads them: answered at the new
+     *                               leader's high watermark, which may trail for a moment
+     * @param adminTrailedMillis     how long that default read still showed an offset older than
+     *                               {@code committedBeforeKill} (0 when it never did)
      * @param stallMillis            from the kill to the end of the first commit sent after it (one in
      *                               flight at the kill may have been answered before the node died)
      */
     public record Result(String protocol, int produced, int processedLines, int distinct, int killedNode, boolean killedController,
                          int newCoordinator, long killedAtMillis, long uncommittedAtKill, Map<TopicPartition, Long> committedBeforeKill,
-                         Map<TopicPartition, Long> committedAfterFailover, Map<TopicPartition, Long> committedAtEnd,
+                         Map<TopicPartition, Long> committedAfterFailover, Map<TopicPartition, Long> adminReadAfterFailover,
+                         long adminTrailedMillis, Map<TopicPartition, Long> committedAtEnd,
                          Map<TopicPartition, Long> endOffsets, long stallMillis, List<ClientEvent> clientEvents) {
 
         public int lost() {
@@ -120,7 +127,9 @@ public final class CoordinatorFailover {
                     + "commit stall " + stallMillis + " ms; client: " + afterKill(Kind.LOST).size() + " coordinator losses, "
                     + "the dead node named " + deadNodeFound() + " times, " + afterKill(Kind.COMMIT_FAILED).size()
                     + " failed commits retried; " + produced + " records, " + lost() + " lost, " + duplicates()
-                    + " duplicates (" + uncommittedAtKill + " processed but not committed at the kill)";
+                    + " duplicates (" + uncommittedAtKill + " processed but not committed at the kill)"
+                    + (adminTrailedMillis == 0 ? "" : "; Admin's default read trailed for " + adminTrailedMillis + " ms, first "
+                    + adminReadAfterFailover);
         }
     }
 
@@ -160,9 +169,16 @@ public final class CoordinatorFailover {
                     ? " and active controller" : "") + " (SIGKILL); " + processedAtKill.size() + " processed, " + sum(before)
                     + " committed");
             int newCoordinator = awaitNewCoordinator(group, coordinator);
-            Map<TopicPartition, Long> after = OffsetProbe.committed(admin, group);
+            long found = System.currentTimeMillis();
+            Map<TopicPartition, Long> adminRead = OffsetProbe.committed(admin, group);
+            Map<TopicPartition, Long> after = OffsetProbe.committedAsConsumerSees(admin, group);
             timeline.event("admin", "node " + newCoordinator + " is the coordinator now; it has the commits: " + sum(after)
                     + " (" + sum(before) + " at the kill)");
+            long trailed = behind(adminRead, before) ? awaitDefaultReadHas(group, before) - found : 0;
+            if (trailed > 0) {
+                timeline.event("admin", "kafka-consumer-groups' read (requireStable=false) showed " + sum(adminRead)
+                        + " at first: the new leader's high watermark caught up " + trailed + " ms later");
+            }
             int produced = producer.awaitAcked(TIMEOUT);
             timeline.event("producer", produced + " records written and acknowledged, " + producer.failed() + " failed");
             awaitProcessed(consumer, log, produced);
@@ -171,7 +187,7 @@ public final class CoordinatorFailover {
             List<String> lines = ProcessedLog.read(log);
             timeline.event("consumer", "all " + produced + " processed; shut down (commit, close)");
             return new Result(protocol, produced, lines.size(), new HashSet<>(lines).size(), coordinator, controller, newCoordinator,
-                    killedAt, uncommitted, before, after, OffsetProbe.committed(admin, group), endOffsets(topic),
+                    killedAt, uncommitted, before, after, adminRead, trailed, OffsetProbe.committed(admin, group), endOffsets(topic),
                     firstCommitAfter(consumer.output(), killedAt) - killedAt, clientEvents(consumer.output()));
         }
     }
@@ -222,6 +238,18 @@ public final class CoordinatorFailover {
             }
         });
         return found[0];
+    }
+
+    /** Waits until Admin's default read shows every offset of {@code before}; returns when it did. */
+    private long awaitDefaultReadHas(String group, Map<TopicPartition, Long> before) {
+        Wait.until("the new coordinator to show the commits made before the kill", Duration.ofSeconds(30),
+                () -> !behind(OffsetProbe.committed(admin, group), before));
+        return System.currentTimeMillis();
+    }
+
+    /** Whether {@code read} lacks an offset of {@code before} or has an older one. */
+    static boolean behind(Map<TopicPartition, Long> read, Map<TopicPartition, Long> before) {
+        return before.entrySet().stream().anyMatch(e -> read.getOrDefault(e.getKey(), -1L) < e.getValue());
     }
 
     private Map<TopicPartition, Long> endOffsets(String topic) throws Exception {

@@ -1,6 +1,7 @@
 package io.offsetlab.lab;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -64,10 +65,29 @@ public final class OffsetProbe {
         }
     }
 
-    /** Every committed offset of the group, per partition (Admin listConsumerGroupOffsets). */
+    /**
+     * Every committed offset of the group, per partition, as kafka-consumer-groups reads them
+     * (Admin listConsumerGroupOffsets with its default requireStable=false). The coordinator
+     * answers that from the state at its high watermark (CoordinatorRuntime's read operations
+     * use the shard's last committed offset), which right after a coordinator failover can
+     * trail the commits it already has for a moment.
+     */
     public static Map<TopicPartition, Long> committed(Admin admin, String groupId) {
+        return committedOffsets(admin, groupId, new ListConsumerGroupOffsetsOptions());
+    }
+
+    /**
+     * The same, asked the way a consumer asks (requireStable=true, as ConsumerCoordinator and
+     * CommitRequestManager send OffsetFetch): the coordinator answers from its latest state once
+     * that is replicated, so it never shows an older commit than the group made.
+     */
+    public static Map<TopicPartition, Long> committedAsConsumerSees(Admin admin, String groupId) {
+        return committedOffsets(admin, groupId, new ListConsumerGroupOffsetsOptions().requireStable(true));
+    }
+
+    private static Map<TopicPartition, Long> committedOffsets(Admin admin, String groupId, ListConsumerGroupOffsetsOptions options) {
         try {
-            return admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get().entrySet().stream()
+            return admin.listConsumerGroupOffsets(groupId, options).partitionsToOffsetAndMetadata().get().entrySet().stream()
                     .filter(e -> e.getValue() != null)
                     .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
         } catch (InterruptedException e) {
