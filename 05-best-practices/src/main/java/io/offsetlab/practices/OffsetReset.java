@@ -24,16 +24,23 @@ import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.resource.ResourceType;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 
@@ -48,9 +55,14 @@ import java.util.stream.Collectors;
  *   <li>only for a group that is Empty, Dead or unknown: a live member would overwrite the
  *       offsets with its own next commit, so the broker refuses (UNKNOWN_MEMBER_ID) and so does
  *       this tool, with the command's own message;</li>
- *   <li>targets: {@code --to-earliest}, {@code --to-latest}, {@code --to-offset N} (kept within
- *       [log start, end], with a warning, as the command does), {@code --to-datetime T} (the
- *       first record with a timestamp at or after T; the end when there is none).</li>
+ *   <li>targets: {@code --to-earliest}, {@code --to-latest}, {@code --to-offset N} and
+ *       {@code --shift-by N} (kept within [log start, end], with a warning, as the command
+ *       does), {@code --to-datetime T} and {@code --by-duration D} (the first record with a
+ *       timestamp at or after T, or now minus D; the end when there is none),
+ *       {@code --to-current} (the committed offset; the end where there is none) and
+ *       {@code --from-file FILE} (the offsets in a CSV that {@code --export} wrote);</li>
+ *   <li>{@code --export} prints the plan as that CSV ({@code topic,partition,offset} per line,
+ *       the command's format for one group), to save the offsets before changing them.</li>
  * </ul>
  */
 public final class OffsetReset {
@@ -63,14 +75,24 @@ public final class OffsetReset {
     static final String TO_LATEST = "--to-latest";
     static final String TO_OFFSET = "--to-offset";
     static final String TO_DATETIME = "--to-datetime";
+    static final String BY_DURATION = "--by-duration";
+    static final String SHIFT_BY = "--shift-by";
+    static final String TO_CURRENT = "--to-current";
+    static final String FROM_FILE = "--from-file";
+    static final String EXPORT = "--export";
     static final String EXECUTE = "--execute";
     static final List<Option> OPTIONS = List.of(
             new Option(GROUP, "GROUP", "the consumer group (required; must have no active members)"),
-            new Option(TOPIC, "TOPIC", "the topic whose partitions to reset (required)"),
+            new Option(TOPIC, "TOPIC", "the topic whose partitions to reset (required, except with " + FROM_FILE + ")"),
             Option.flag(TO_EARLIEST, "to each partition's log start offset"),
             Option.flag(TO_LATEST, "to each partition's end (skip everything written so far)"),
             new Option(TO_OFFSET, "N", "to offset N (kept within log start .. end)"),
             new Option(TO_DATETIME, "T", "to the first record at or after T: 2026-11-24T09:00:00Z, or local time without a zone"),
+            new Option(BY_DURATION, "D", "to the first record at or after now minus D, e.g. PT1H or P1DT12H (ISO-8601)"),
+            new Option(SHIFT_BY, "N", "to the committed offset plus N (N < 0 re-reads, N > 0 skips)"),
+            Option.flag(TO_CURRENT, "to the committed offset (the end where there is none)"),
+            new Option(FROM_FILE, "FILE", "to the offsets in FILE: topic,partition,offset lines, as " + EXPORT + " writes"),
+            Option.flag(EXPORT, "print the plan as CSV (topic,partition,offset) instead of a table"),
             Option.flag(EXECUTE, "apply the plan (without it: a dry run that changes nothing)"));
 
     /** Where to move the offsets. */
@@ -79,6 +101,14 @@ public final class OffsetReset {
         record Latest() implements Target { }
         record Offset(long offset) implements Target { }
         record Datetime(Instant time) implements Target { }
+        /** The first record at or after now minus the duration. */
+        record ByDuration(Duration duration) implements Target { }
+        /** The committed offset plus {@code by}. */
+        record ShiftBy(long by) implements Target { }
+        /** The committed offset; the end for a partition without one. */
+        record Current() implements Target { }
+        /** The offsets read from a CSV file, per partition. */
+        record FromFile(Map<TopicPartition, Long> offsets) implements Target { }
     }
 
     /** The group is live; the message is kafka-consumer-groups.sh's own. */
@@ -103,7 +133,7 @@ public final class OffsetReset {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        return ToolRunner.run(COMMAND, SUMMARY, OPTIONS, List.of(GROUP, TOPIC), OffsetReset::target, args,
+        return ToolRunner.run(COMMAND, SUMMARY, OPTIONS, List.of(GROUP), OffsetReset::target, args,
                 OffsetReset::run, out, err);
     }
 
@@ -118,7 +148,11 @@ public final class OffsetReset {
             return DemoRunner.FAILED;
         }
         plan.warnings().forEach(err::println);
-        print(plan, out);
+        if (args.flag(EXPORT)) {
+            out.print(csv(plan));
+        } else {
+            print(plan, out);
+        }
         if (args.flag(EXECUTE)) {
             execute(admin, plan);
             err.println("Applied: the group's committed offsets are now the NEW-OFFSET column.");
@@ -128,8 +162,22 @@ public final class OffsetReset {
         return DemoRunner.OK;
     }
 
-    /** Exactly one of the --to-* options, parsed; a {@link UsageException} otherwise. */
+    /**
+     * Exactly one target option, parsed, and {@code --topic} unless the target is a file; a
+     * {@link UsageException} otherwise.
+     */
     static Target target(DemoArgs args) {
+        Target target = onlyTarget(args);
+        if (target instanceof Target.FromFile && args.option(TOPIC, null) != null) {
+            throw new UsageException(FROM_FILE + " names its partitions: give no " + TOPIC);
+        }
+        if (!(target instanceof Target.FromFile) && args.option(TOPIC, null) == null) {
+            throw new UsageException(TOPIC + " is required");
+        }
+        return target;
+    }
+
+    private static Target onlyTarget(DemoArgs args) {
         List<Target> targets = new ArrayList<>();
         if (args.flag(TO_EARLIEST)) {
             targets.add(new Target.Earliest());
@@ -143,11 +191,76 @@ public final class OffsetReset {
         if (args.option(TO_DATETIME, null) != null) {
             targets.add(new Target.Datetime(parseDatetime(args.option(TO_DATETIME, null))));
         }
+        if (args.option(BY_DURATION, null) != null) {
+            targets.add(new Target.ByDuration(parseDuration(args.option(BY_DURATION, null))));
+        }
+        if (args.option(SHIFT_BY, null) != null) {
+            targets.add(new Target.ShiftBy(parseShift(args.option(SHIFT_BY, null))));
+        }
+        if (args.flag(TO_CURRENT)) {
+            targets.add(new Target.Current());
+        }
+        if (args.option(FROM_FILE, null) != null) {
+            targets.add(new Target.FromFile(readCsv(Path.of(args.option(FROM_FILE, null)), args.option(GROUP, null))));
+        }
         if (targets.size() != 1) {
-            throw new UsageException("give exactly one of " + TO_EARLIEST + ", " + TO_LATEST + ", "
-                    + TO_OFFSET + " N, " + TO_DATETIME + " T");
+            throw new UsageException("give exactly one of " + TO_EARLIEST + ", " + TO_LATEST + ", " + TO_OFFSET + " N, "
+                    + TO_DATETIME + " T, " + BY_DURATION + " D, " + SHIFT_BY + " N, " + TO_CURRENT + ", " + FROM_FILE + " FILE");
         }
         return targets.get(0);
+    }
+
+    private static Duration parseDuration(String text) {
+        try {
+            Duration duration = Duration.parse(text);
+            if (!duration.isNegative()) {
+                return duration;
+            }
+        } catch (DateTimeParseException e) {
+            // reported below
+        }
+        throw new UsageException(BY_DURATION + " expects an ISO-8601 duration such as PT30M, PT1H or P1DT12H, got '" + text + "'");
+    }
+
+    private static long parseShift(String text) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new UsageException(SHIFT_BY + " must be a whole number (negative to go back), got '" + text + "'");
+        }
+    }
+
+    /**
+     * The offsets of {@code group} in a CSV as kafka-consumer-groups --export writes it:
+     * {@code topic,partition,offset} per line for one group, {@code group,topic,partition,offset}
+     * for several (then only {@code group}'s lines count).
+     */
+    static Map<TopicPartition, Long> readCsv(Path file, String group) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file).stream().filter(l -> !l.isBlank()).toList();
+        } catch (IOException e) {
+            throw new UsageException(FROM_FILE + ": cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+        }
+        Map<TopicPartition, Long> offsets = new LinkedHashMap<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String[] cells = lines.get(i).trim().split(",");
+            try {
+                if (cells.length == 3 || cells.length == 4 && cells[0].equals(group)) {
+                    int at = cells.length - 3; // the group column, if any, comes first
+                    offsets.put(new TopicPartition(cells[at], Integer.parseInt(cells[at + 1])), Long.parseLong(cells[at + 2]));
+                } else if (cells.length != 4) {
+                    throw new NumberFormatException();
+                }
+            } catch (NumberFormatException e) {
+                throw new UsageException(FROM_FILE + ": line " + (i + 1) + " of " + file + " is not topic,partition,offset"
+                        + " (or group,topic,partition,offset): '" + lines.get(i) + "'");
+            }
+        }
+        if (offsets.isEmpty()) {
+            throw new UsageException(FROM_FILE + ": " + file + " has no offsets for group '" + group + "'");
+        }
+        return offsets;
     }
 
     private static long parseOffset(String text) {
@@ -183,8 +296,14 @@ public final class OffsetReset {
      */
     public static Plan plan(Admin admin, String group, String topic, Target target) throws InterruptedException, ExecutionException {
         requireInactive(admin, group);
-        List<TopicPartition> partitions = readableTopic(admin, topic).partitions().stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        List<TopicPartition> partitions = target instanceof Target.FromFile file ? existing(admin, file.offsets().keySet())
+                : partitionsOf(readableTopic(admin, topic));
+        if (target instanceof Target.ByDuration by) { // one "now" for every partition, as the command does
+            target = new Target.Datetime(Instant.now().minus(by.duration()));
+        }
+        // Only these targets start from the committed offsets (reading them needs DESCRIBE on the group).
+        boolean fromCommitted = target instanceof Target.ShiftBy || target instanceof Target.Current;
+        Map<TopicPartition, Long> committed = fromCommitted ? OffsetProbe.committed(admin, group) : Map.of();
         Map<TopicPartition, Long> starts = OffsetProbe.offsets(admin, partitions, OffsetSpec.earliest());
         Map<TopicPartition, Long> ends = OffsetProbe.offsets(admin, partitions, OffsetSpec.latest());
         Map<TopicPartition, Long> newOffsets = new LinkedHashMap<>();
@@ -192,20 +311,56 @@ public final class OffsetReset {
         for (TopicPartition tp : partitions) {
             long start = starts.get(tp);
             long end = ends.get(tp);
-            newOffsets.put(tp, clamp(tp, wanted(admin, tp, target, start, end, warnings), start, end, warnings));
+            long wanted = wanted(admin, tp, target, committed.get(tp), start, end, warnings);
+            // The command keeps explicit numbers within the log; the other targets are offsets of the log already
+            // (--to-current keeps a committed offset as it is, even one outside the log).
+            boolean explicit = target instanceof Target.Offset || target instanceof Target.ShiftBy || target instanceof Target.FromFile;
+            newOffsets.put(tp, explicit ? clamp(tp, wanted, start, end, warnings) : wanted);
         }
         return new Plan(group, newOffsets, warnings);
     }
 
-    private static long wanted(Admin admin, TopicPartition tp, Target target, long start, long end, List<String> warnings)
-            throws InterruptedException, ExecutionException {
+    private static long wanted(Admin admin, TopicPartition tp, Target target, Long committed, long start, long end,
+                               List<String> warnings) throws InterruptedException, ExecutionException {
         if (target instanceof Target.Offset offset) {
             return offset.offset();
         }
         if (target instanceof Target.Datetime datetime) {
             return atOrAfter(admin, tp, datetime.time(), end, warnings);
         }
+        if (target instanceof Target.FromFile file) {
+            return file.offsets().get(tp);
+        }
+        if (target instanceof Target.ShiftBy shift) {
+            if (committed == null) { // the command's own message
+                throw new IllegalArgumentException("Cannot shift offset for partition " + tp + " since there is no current committed offset");
+            }
+            return committed + shift.by();
+        }
+        if (target instanceof Target.Current) {
+            return committed != null ? committed : end;
+        }
         return target instanceof Target.Earliest ? start : end;
+    }
+
+    private static List<TopicPartition> partitionsOf(TopicDescription topic) {
+        return topic.partitions().stream().map(p -> new TopicPartition(topic.name(), p.partition())).toList();
+    }
+
+    /** The file's partitions, sorted; each topic must be readable and each partition must exist. */
+    private static List<TopicPartition> existing(Admin admin, Set<TopicPartition> partitions)
+            throws InterruptedException, ExecutionException {
+        Set<TopicPartition> known = new HashSet<>();
+        for (String topic : partitions.stream().map(TopicPartition::topic).collect(Collectors.toCollection(TreeSet::new))) {
+            known.addAll(partitionsOf(readableTopic(admin, topic)));
+        }
+        List<TopicPartition> missing = partitions.stream().filter(tp -> !known.contains(tp)).toList();
+        if (!missing.isEmpty()) { // the command's own message
+            throw new IllegalArgumentException("The partitions \"" + missing.stream().map(TopicPartition::toString)
+                    .collect(Collectors.joining(",")) + "\" do not exist");
+        }
+        return partitions.stream().sorted(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition))
+                .toList();
     }
 
     /** Commits the plan's offsets for the group (Admin alterConsumerGroupOffsets). */
@@ -287,6 +442,14 @@ public final class OffsetReset {
             return start;
         }
         return wanted;
+    }
+
+    /** The plan as kafka-consumer-groups --export prints it for one group: topic,partition,offset per line. */
+    static String csv(Plan plan) {
+        StringBuilder csv = new StringBuilder();
+        plan.newOffsets().forEach((tp, offset) -> csv.append(tp.topic()).append(',').append(tp.partition()).append(',')
+                .append(offset).append('\n'));
+        return csv.toString();
     }
 
     /** The command's plan table. */

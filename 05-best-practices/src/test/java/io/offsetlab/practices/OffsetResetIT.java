@@ -8,13 +8,17 @@ import io.offsetlab.lab.Polling;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -31,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * §5 keeping offsets alive, the repair: {@link OffsetReset}, the --reset-offsets equivalent.
  * One topic, 2 partitions of 10 records each; record i of each partition has the timestamp
- * {@code BASE + i s}.
+ * {@link #at(int) BASE + i minutes}.
  */
 @KafkaLab
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -43,6 +47,11 @@ class OffsetResetIT {
     private TopicPartition p0;
     private TopicPartition p1;
 
+    /** The timestamp of record i: a minute apart, so that "now minus a duration" lands between two records. */
+    private static Instant at(int i) {
+        return BASE.plus(Duration.ofMinutes(i));
+    }
+
     @BeforeAll
     void topicWithTimestamps(LabKafka kafka) {
         topic = kafka.createTopic("s5-reset", 2);
@@ -51,7 +60,7 @@ class OffsetResetIT {
         try (KafkaProducer<String, String> producer = kafka.producer()) {
             for (int partition = 0; partition < 2; partition++) {
                 for (int i = 0; i < 10; i++) {
-                    long timestamp = BASE.plusSeconds(i).toEpochMilli();
+                    long timestamp = at(i).toEpochMilli();
                     producer.send(new ProducerRecord<>(topic, partition, timestamp, "key-" + i, "record-" + i));
                 }
             }
@@ -118,7 +127,7 @@ class OffsetResetIT {
 
         reset(kafka, group, "--to-earliest", "--execute");
         List<Long> earliest = committed(kafka, group);
-        reset(kafka, group, "--to-datetime", BASE.plusSeconds(4).toString(), "--execute");
+        reset(kafka, group, "--to-datetime", at(4).toString(), "--execute");
         List<Long> datetime = committed(kafka, group);
         reset(kafka, group, "--to-offset", "7", "--execute");
         List<Long> offset = committed(kafka, group);
@@ -127,7 +136,7 @@ class OffsetResetIT {
 
         assertAll(
                 () -> assertEquals(List.of(0L, 0L), earliest, "--to-earliest: the log start offsets"),
-                () -> assertEquals(List.of(4L, 4L), datetime, "--to-datetime BASE+4s: the first record with a timestamp at or after it"),
+                () -> assertEquals(List.of(4L, 4L), datetime, "--to-datetime of record 4: the first record with a timestamp at or after it"),
                 () -> assertEquals(List.of(7L, 7L), offset, "--to-offset 7"),
                 () -> assertEquals(List.of(10L, 10L), latest, "--to-latest: the end offsets"));
     }
@@ -137,14 +146,14 @@ class OffsetResetIT {
         String group = emptyGroupAtTheEnd(kafka);
 
         Invocation tooHigh = reset(kafka, group, "--to-offset", "99", "--execute");
-        Invocation afterTheLastRecord = reset(kafka, group, "--to-datetime", BASE.plusSeconds(60).toString());
+        Invocation afterTheLastRecord = reset(kafka, group, "--to-datetime", at(30).toString());
 
         assertAll(
                 () -> assertTrue(tooHigh.err().contains("New offset (99) is higher than latest offset for topic partition " + p0
                         + ". Value will be set to 10"), tooHigh.err()),
                 () -> assertEquals(List.of(10L, 10L), committed(kafka, group), "offset 99 became the end offset, 10"),
                 () -> assertTrue(afterTheLastRecord.err().contains("Falling back to latest known offset"),
-                        "no record at or after BASE+60s: the end offset, with the command's warning:\n" + afterTheLastRecord.err()));
+                        "no record at or after BASE+30 min: the end offset, with the command's warning:\n" + afterTheLastRecord.err()));
     }
 
     @Test
@@ -187,7 +196,7 @@ class OffsetResetIT {
     @Test
     void thePlanAgreesWithKafkaConsumerGroupsCommandDryRun(LabKafka kafka) {
         String group = emptyGroupAtTheEnd(kafka);
-        String datetime = BASE.plusSeconds(3).toString().replace("Z", ".000Z");
+        String datetime = at(3).toString().replace("Z", ".000Z");
 
         KafkaConsumerGroupsCommand.Output command = KafkaConsumerGroupsCommand.run(kafka.commandLine(
                 "--reset-offsets", "--group", group, "--topic", topic, "--to-datetime", datetime, "--dry-run"));
@@ -207,14 +216,103 @@ class OffsetResetIT {
         Invocation none = reset(kafka, "any");
         Invocation notAnOffset = reset(kafka, "any", "--to-offset", "ten");
         Invocation notADate = reset(kafka, "any", "--to-datetime", "yesterday");
+        Invocation notAShift = reset(kafka, "any", "--shift-by", "back");
+        Invocation notADuration = reset(kafka, "any", "--by-duration", "1h");
+        Invocation noFile = reset(kafka, "any", "--from-file", "/no/such/offsets.csv");
 
-        for (Invocation bad : List.of(two, none, notAnOffset, notADate)) {
+        for (Invocation bad : List.of(two, none, notAnOffset, notADate, notAShift, notADuration, noFile)) {
             assertEquals(DemoRunner.USAGE, bad.exit(), "bad targets: usage and exit 2; got:\n" + bad.err());
         }
         assertAll(
                 () -> assertTrue(two.err().contains("give exactly one of"), two.err()),
                 () -> assertTrue(notAnOffset.err().contains("--to-offset must be an offset"), notAnOffset.err()),
-                () -> assertTrue(notADate.err().contains("--to-datetime expects"), notADate.err()));
+                () -> assertTrue(notADate.err().contains("--to-datetime expects"), notADate.err()),
+                () -> assertTrue(notAShift.err().contains("--shift-by must be a whole number"), notAShift.err()),
+                () -> assertTrue(notADuration.err().contains("--by-duration expects an ISO-8601 duration"), notADuration.err()),
+                () -> assertTrue(noFile.err().contains("--from-file: cannot read /no/such/offsets.csv"), noFile.err()));
+    }
+
+    /** A group whose only commit is offset 4 on partition 0 (Admin alterConsumerGroupOffsets creates it, Empty). */
+    private String groupWithACommitOnPartition0Only(LabKafka kafka) throws Exception {
+        String group = kafka.newGroupId("s5-reset");
+        kafka.admin().alterConsumerGroupOffsets(group, Map.of(p0, new OffsetAndMetadata(4))).all().get();
+        return group;
+    }
+
+    /** Our plan and kafka-consumer-groups --reset-offsets --dry-run's, for {@code target}: [ours, the command's]. */
+    private List<List<List<String>>> bothPlans(LabKafka kafka, String group, String... target) {
+        List<String> args = new ArrayList<>(List.of("--reset-offsets", "--group", group, "--topic", topic, "--dry-run"));
+        args.addAll(List.of(target));
+        KafkaConsumerGroupsCommand.Output command = KafkaConsumerGroupsCommand.run(kafka.commandLine(args.toArray(String[]::new)));
+        assertEquals(0, command.exitCode(), command.text());
+        return List.of(planRows(reset(kafka, group, target), group), sorted(command.rows(group)));
+    }
+
+    @Test
+    void shiftByToCurrentAndByDurationAgreeWithKafkaConsumerGroupsCommandDryRun(LabKafka kafka) throws Exception {
+        String atTheEnd = emptyGroupAtTheEnd(kafka);
+        String onlyP0 = groupWithACommitOnPartition0Only(kafka);
+        // now minus this lands 30 s before record 3: with records a minute apart, the two runs agree on record 3.
+        String sinceRecord3 = Duration.between(at(3).minusSeconds(30), Instant.now()).truncatedTo(ChronoUnit.SECONDS).toString();
+
+        List<List<List<String>>> back3 = bothPlans(kafka, atTheEnd, "--shift-by", "-3");
+        List<List<List<String>>> ahead5 = bothPlans(kafka, atTheEnd, "--shift-by", "5");
+        List<List<List<String>>> current = bothPlans(kafka, onlyP0, "--to-current");
+        List<List<List<String>>> duration = bothPlans(kafka, atTheEnd, "--by-duration", sinceRecord3);
+
+        assertAll(
+                () -> assertEquals(rows(atTheEnd, 7, 7), back3.get(0), "--shift-by -3: committed 10 minus 3"),
+                () -> assertEquals(rows(atTheEnd, 10, 10), ahead5.get(0), "--shift-by 5: 15 is past the end, kept at 10"),
+                () -> assertEquals(rows(onlyP0, 4, 10), current.get(0), "--to-current: the commit (4), the end where none (10)"),
+                () -> assertEquals(rows(atTheEnd, 3, 3), duration.get(0), "--by-duration " + sinceRecord3 + ": record 3"),
+                () -> assertEquals(back3.get(1), back3.get(0), "--shift-by -3: the same plan as kafka-consumer-groups"),
+                () -> assertEquals(ahead5.get(1), ahead5.get(0), "--shift-by 5: the same plan as kafka-consumer-groups"),
+                () -> assertEquals(current.get(1), current.get(0), "--to-current: the same plan as kafka-consumer-groups"),
+                () -> assertEquals(duration.get(1), duration.get(0), "--by-duration: the same plan as kafka-consumer-groups"));
+    }
+
+    private List<List<String>> rows(String group, long offset0, long offset1) {
+        return List.of(List.of(group, topic, "0", String.valueOf(offset0)), List.of(group, topic, "1", String.valueOf(offset1)));
+    }
+
+    @Test
+    void shiftingAPartitionWithoutACommitIsRefusedWithTheCommandsMessage(LabKafka kafka) throws Exception {
+        String group = groupWithACommitOnPartition0Only(kafka);
+
+        Invocation refused = reset(kafka, group, "--shift-by", "1");
+
+        assertAll(
+                () -> assertEquals(DemoRunner.FAILED, refused.exit(), "no committed offset on partition 1 to shift: exit 1"),
+                () -> assertTrue(refused.err().contains("Cannot shift offset for partition " + p1
+                        + " since there is no current committed offset"), refused.err()));
+    }
+
+    @Test
+    void exportWritesTheCommandsCsvAndFromFilePutsTheOffsetsBack(LabKafka kafka, @TempDir Path dir) throws Exception {
+        String group = emptyGroupAtTheEnd(kafka);
+        KafkaConsumerGroupsCommand.Output command = KafkaConsumerGroupsCommand.run(kafka.commandLine("--reset-offsets",
+                "--group", group, "--topic", topic, "--to-current", "--dry-run", "--export"));
+        Invocation exported = reset(kafka, group, "--to-current", "--export");
+        Path saved = Files.writeString(dir.resolve("offsets.csv"), exported.out());
+        reset(kafka, group, "--to-earliest", "--execute"); // the mistake the saved file undoes
+
+        Invocation restored = Invocation.of(OffsetReset::run, kafka.commandLine("--group", group, "--from-file", saved.toString(),
+                "--execute"));
+        KafkaConsumerGroupsCommand.Output commandPlan = KafkaConsumerGroupsCommand.run(kafka.commandLine("--reset-offsets",
+                "--group", group, "--from-file", saved.toString(), "--dry-run"));
+
+        assertAll(
+                () -> assertEquals(List.of(topic + ",0,10", topic + ",1,10"), csvLines(exported.out()), "--export: the committed offsets"),
+                () -> assertEquals(csvLines(command.text()).stream().sorted().toList(), csvLines(exported.out()),
+                        "the same CSV as kafka-consumer-groups --export:\n" + command.text()),
+                () -> assertEquals(DemoRunner.OK, restored.exit(), restored.err()),
+                () -> assertEquals(List.of(10L, 10L), committed(kafka, group), "--from-file put back the saved offsets"),
+                () -> assertEquals(sorted(commandPlan.rows(group)), planRows(restored, group),
+                        "--from-file: the same plan as kafka-consumer-groups:\n" + commandPlan.text()));
+    }
+
+    private List<String> csvLines(String text) {
+        return text.lines().map(String::trim).filter(l -> l.startsWith(topic + ",")).toList();
     }
 
     @Test
