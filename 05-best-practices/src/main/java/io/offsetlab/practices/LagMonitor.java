@@ -2,13 +2,19 @@ package io.offsetlab.practices;
 
 import io.offsetlab.lab.BrokerSettings;
 import io.offsetlab.lab.DemoArgs.Option;
+import io.offsetlab.lab.DemoArgs.UsageException;
 import io.offsetlab.lab.DemoArgs;
 import io.offsetlab.lab.DemoRunner;
 import io.offsetlab.lab.KafkaFailures.MissingAclException;
 import io.offsetlab.lab.Logging;
 import io.offsetlab.lab.TextTable;
+import io.offsetlab.practices.LagStatus.Sample;
+import io.offsetlab.practices.LagStatus.Status;
+import io.offsetlab.practices.LagStatus.Verdict;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.admin.ListGroupsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.MemberDescription;
@@ -25,10 +31,14 @@ import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.resource.ResourceType;
 
 import java.io.PrintStream;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -51,16 +61,32 @@ import java.util.stream.Collectors;
  * partitions by topic and number, then committed partitions no member owns.
  *
  * <p>On top of the command, an empty group is flagged: its offsets are on a clock
- * (offsets.retention.minutes, KIP-211), and when they expire auto.offset.reset decides.
+ * (offsets.retention.minutes, KIP-211), and when they expire auto.offset.reset decides. And
+ * beyond it: {@code --watch} samples again and again and shows each partition's trend, and
+ * {@code --check} judges each group ({@link LagStatus}) with an exit code a script can act on.
  *
- * <pre>./run lag-monitor --bootstrap-server HOST:PORT [--command-config FILE] --group GROUP</pre>
+ * <pre>./run lag-monitor --bootstrap-server HOST:PORT [--command-config FILE] (--group GROUP | --all-groups)
+ *     [--watch SECONDS [--samples N]] [--check]</pre>
  */
 public final class LagMonitor {
 
     static final String GROUP = "--group";
+    static final String ALL_GROUPS = "--all-groups";
+    static final String WATCH = "--watch";
+    static final String SAMPLES = "--samples";
+    static final String CHECK = "--check";
+    /** --check's exit code when a group is not OK: 1 and 2 already mean "failed" and "bad command line". */
+    public static final int NOT_OK = 3;
+    /** How many samples --check --watch judges when --samples is not given. */
+    static final int CHECK_WINDOW = 5;
     static final String COMMAND = "./run lag-monitor";
-    static final String SUMMARY = "§5 lag monitor: kafka-consumer-groups.sh --describe, from the Admin API";
-    static final List<Option> OPTIONS = List.of(new Option(GROUP, "GROUP", "the consumer group to describe (required)"));
+    static final String SUMMARY = "§5 lag monitor: kafka-consumer-groups.sh --describe, from the Admin API, and a status per group";
+    static final List<Option> OPTIONS = List.of(
+            new Option(GROUP, "GROUP", "the consumer group to describe (or " + ALL_GROUPS + ")"),
+            Option.flag(ALL_GROUPS, "every consumer group, in the command's order (by group id)"),
+            new Option(WATCH, "SECONDS", "sample every SECONDS until Ctrl-C: rates and time to catch up"),
+            new Option(SAMPLES, "N", "with " + WATCH + ": stop after N samples (" + CHECK + " judges " + CHECK_WINDOW + " by default)"),
+            Option.flag(CHECK, "a status per group (OK, WARN, STALL, STOP, OFFSETS AT RISK); exit " + NOT_OK + " if one is not OK"));
 
     /** One row of the table; null prints as "-". */
     public record Row(String group, String topic, int partition, Long currentOffset, Long logEndOffset, Long lag,
@@ -98,11 +124,42 @@ public final class LagMonitor {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        return ToolRunner.run(COMMAND, SUMMARY, OPTIONS, List.of(GROUP), parsed -> { }, args, LagMonitor::run, out, err);
+        return ToolRunner.run(COMMAND, SUMMARY, OPTIONS, List.of(), LagMonitor::checkOptions, args, LagMonitor::run, out, err);
+    }
+
+    /** Which groups and how to sample them: a {@link UsageException} for a combination that means nothing. */
+    static void checkOptions(DemoArgs args) {
+        if ((args.option(GROUP, null) == null) == !args.flag(ALL_GROUPS)) {
+            throw new UsageException("give " + GROUP + " GROUP or " + ALL_GROUPS + " (one of them)");
+        }
+        if (args.option(SAMPLES, null) != null && args.option(WATCH, null) == null) {
+            throw new UsageException(SAMPLES + " counts the samples of " + WATCH + ": give " + WATCH + " SECONDS too");
+        }
+        args.positiveInt(WATCH, 1);
+        args.positiveInt(SAMPLES, 1);
     }
 
     static int run(Admin admin, DemoArgs args, PrintStream out, PrintStream err) throws Exception {
-        String group = args.option(GROUP, null);
+        List<String> groups = args.flag(ALL_GROUPS) ? allGroups(admin) : List.of(args.option(GROUP, null));
+        if (args.option(WATCH, null) == null && !args.flag(CHECK)) {
+            return args.flag(ALL_GROUPS) ? describeEach(admin, groups, out, err) : describeOne(admin, groups.get(0), out, err);
+        }
+        Map<String, List<Sample>> windows = sample(admin, groups, args, out);
+        if (windows.isEmpty() && !args.flag(ALL_GROUPS)) {
+            err.println("Error: Consumer group '" + groups.get(0) + "' does not exist.");
+            return DemoRunner.FAILED;
+        }
+        if (!args.flag(CHECK)) {
+            return DemoRunner.OK;
+        }
+        List<Verdict> verdicts = windows.values().stream().map(LagStatus::judge).toList();
+        TextTable table = new TextTable("GROUP", "STATUS", "WHY");
+        verdicts.forEach(v -> table.row(v.group(), v.status().label(), v.detail()));
+        out.print(table.render());
+        return verdicts.stream().allMatch(v -> v.status() == Status.OK) ? DemoRunner.OK : NOT_OK;
+    }
+
+    private static int describeOne(Admin admin, String group, PrintStream out, PrintStream err) throws Exception {
         GroupLag lag = describe(admin, group);
         if (lag == null) {
             err.println("Error: Consumer group '" + group + "' does not exist.");
@@ -114,6 +171,72 @@ public final class LagMonitor {
                     + " without an error, the offsets of topics the user has no DESCRIBE on).");
         }
         return DemoRunner.OK;
+    }
+
+    /** --all-groups: each group's table in turn, a blank line after each, as the command prints them. */
+    private static int describeEach(Admin admin, List<String> groups, PrintStream out, PrintStream err) throws Exception {
+        for (String group : groups) {
+            GroupLag lag = describe(admin, group);
+            if (lag != null && !lag.rows().isEmpty()) { // like the command: a group without rows gets no table
+                print(lag, out, err);
+                out.println();
+            }
+        }
+        return DemoRunner.OK;
+    }
+
+    /**
+     * Every consumer group this user may describe (Admin listGroups, consumer groups of either
+     * protocol, as the command lists them), by group id: the command's order.
+     */
+    static List<String> allGroups(Admin admin) throws InterruptedException, ExecutionException {
+        return admin.listGroups(ListGroupsOptions.forConsumerGroups()).all().get().stream().map(GroupListing::groupId)
+                .sorted().toList();
+    }
+
+    /**
+     * Describes the groups once, or every {@code --watch} seconds; prints each partition's trend
+     * after every sample unless {@code --check} only wants the verdicts. Returns each group's
+     * samples, oldest first (groups that do not exist have none).
+     */
+    private static Map<String, List<Sample>> sample(Admin admin, List<String> groups, DemoArgs args, PrintStream out)
+            throws Exception {
+        int every = args.positiveInt(WATCH, 0);
+        int samples = every == 0 ? 1 : args.positiveInt(SAMPLES, args.flag(CHECK) ? CHECK_WINDOW : Integer.MAX_VALUE);
+        Map<String, List<Sample>> windows = new LinkedHashMap<>();
+        for (int i = 0; i < samples; i++) {
+            if (i > 0) {
+                Thread.sleep(every * 1000L); // the sampling interval: rates are measured over the passing time
+            }
+            long at = System.currentTimeMillis();
+            for (String group : groups) {
+                GroupLag lag = describe(admin, group);
+                if (lag != null) {
+                    windows.computeIfAbsent(group, g -> new ArrayList<>()).add(new Sample(at, lag));
+                }
+            }
+            if (every > 0 && !args.flag(CHECK)) {
+                printTrends(windows, i + 1, every, out);
+            }
+        }
+        return windows;
+    }
+
+    /** One refresh of --watch: each partition's lag now, and its rates since the first sample. */
+    private static void printTrends(Map<String, List<Sample>> windows, int sample, int every, PrintStream out) {
+        out.println("sample " + sample + " at " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + " (every " + every
+                + " s; rates since the first sample; Ctrl-C stops)");
+        TextTable table = new TextTable("GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG",
+                "CONSUMED/S", "PRODUCED/S", "CATCH-UP");
+        windows.forEach((group, window) -> LagStatus.trends(window).values().forEach(t -> table.row(group, t.last().topic(),
+                t.last().partition(), t.last().currentOffset(), t.last().logEndOffset(), t.last().lag(),
+                rate(t, t.consumedPerSecond()), rate(t, t.producedPerSecond()), t.catchUp())));
+        out.print(table.render());
+        out.println();
+    }
+
+    private static String rate(LagStatus.Trend trend, double perSecond) {
+        return trend.lastAtMillis() == trend.firstAtMillis() ? "-" : String.format(Locale.ROOT, "%.1f", perSecond);
     }
 
     /**
