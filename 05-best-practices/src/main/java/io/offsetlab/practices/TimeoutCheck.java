@@ -19,7 +19,8 @@ import java.util.Locale;
  *
  * <pre>./run timeout-check --max-poll-records 500 --time-per-record-ms 700 [--max-poll-interval-ms 300000]
  *                    [--session-timeout-ms 45000] [--heartbeat-interval-ms 3000] [--protocol classic|consumer]</pre>
- * Exit 0: the batch fits with headroom; 1: eviction risk; 2: bad command line.
+ * Exit 0: the batch fits with headroom; {@value #EXIT_AT_RISK}: under the limit without
+ * headroom; {@value #EXIT_EVICTED}: over the limit; 2: bad command line.
  */
 public final class TimeoutCheck {
 
@@ -33,6 +34,10 @@ public final class TimeoutCheck {
     static final int DEFAULT_HEARTBEAT_INTERVAL_MS = 3_000;
 
     public enum Verdict { FITS, AT_RISK, EVICTED }
+
+    /** Exit codes a script can tell apart: 1 and 2 keep their meaning of "failed" and "bad command line". */
+    static final int EXIT_AT_RISK = 3;
+    static final int EXIT_EVICTED = 4;
 
     /** The settings to check; sessionTimeoutMs and heartbeatIntervalMs null when not set (the defaults apply). */
     public record Settings(int maxPollRecords, double msPerRecord, int maxPollIntervalMs, Integer sessionTimeoutMs,
@@ -137,19 +142,20 @@ public final class TimeoutCheck {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        String summary = "§5 does max.poll.records x time per record fit max.poll.interval.ms? (no broker needed)";
+        String summary = "§5 does max.poll.records x time per record fit max.poll.interval.ms? (no broker needed)\n"
+                + "exit 0: fits with headroom; " + EXIT_AT_RISK + ": at risk; " + EXIT_EVICTED + ": evicted; 2: bad command line";
         Settings settings;
         try {
             DemoArgs parsed = DemoArgs.parse(args, OPTIONS);
             if (parsed.help()) {
-                out.print(DemoArgs.usage(COMMAND, summary, OPTIONS));
+                out.print(DemoArgs.usageWithoutKafka(COMMAND, summary, OPTIONS));
                 return DemoRunner.OK;
             }
             settings = settings(parsed);
         } catch (UsageException e) {
             err.println(COMMAND + ": " + e.getMessage());
             err.println();
-            err.print(DemoArgs.usage(COMMAND, summary, OPTIONS));
+            err.print(DemoArgs.usageWithoutKafka(COMMAND, summary, OPTIONS));
             return DemoRunner.USAGE;
         }
         Result result = check(settings);
@@ -159,7 +165,11 @@ public final class TimeoutCheck {
             out.println("change one of:");
             result.advice().forEach(a -> out.println("  - " + a));
         }
-        return result.verdict() == Verdict.FITS ? DemoRunner.OK : DemoRunner.FAILED;
+        return switch (result.verdict()) {
+            case FITS -> DemoRunner.OK;
+            case AT_RISK -> EXIT_AT_RISK;
+            case EVICTED -> EXIT_EVICTED;
+        };
     }
 
     static Settings settings(DemoArgs args) {

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** §5 the timeout arithmetic (pure logic; chapter 04 proves the behaviour on a broker). */
@@ -89,19 +90,37 @@ class TimeoutCheckTest {
     }
 
     @Test
-    void theCommandLineExitsOneOnRiskAndTwoOnBadInput() {
+    void theCommandLineHasAnExitCodeForEachVerdictAndTwoForBadInput() {
         Invocation evicted = Invocation.of(TimeoutCheck::run, "--max-poll-records", "500", "--time-per-record-ms", "700");
+        Invocation atRisk = Invocation.of(TimeoutCheck::run, "--max-poll-records", "500", "--time-per-record-ms", "400");
         Invocation fits = Invocation.of(TimeoutCheck::run, "--time-per-record-ms", "10");
         Invocation missing = Invocation.of(TimeoutCheck::run, "--max-poll-records", "500");
         Invocation negative = Invocation.of(TimeoutCheck::run, "--time-per-record-ms", "-3");
 
         assertAll(
-                () -> assertEquals(DemoRunner.FAILED, evicted.exit(), evicted.out()),
+                () -> assertEquals(TimeoutCheck.EXIT_EVICTED, evicted.exit(), "EVICTED: exit 4, " + evicted.out()),
                 () -> assertTrue(evicted.out().startsWith("verdict: EVICTED"), evicted.out()),
+                () -> assertEquals(TimeoutCheck.EXIT_AT_RISK, atRisk.exit(), "500 x 400 ms = 67% of 300000 ms, AT_RISK: exit 3, "
+                        + atRisk.out()),
+                () -> assertTrue(atRisk.out().startsWith("verdict: AT_RISK"), atRisk.out()),
                 () -> assertEquals(DemoRunner.OK, fits.exit(), fits.out()),
                 () -> assertEquals(DemoRunner.USAGE, missing.exit()),
                 () -> assertTrue(missing.err().contains("--time-per-record-ms is required"), missing.err()),
                 () -> assertEquals(DemoRunner.USAGE, negative.exit()),
                 () -> assertTrue(negative.err().contains("must be a number above 0"), negative.err()));
+    }
+
+    @Test
+    void helpOffersNoClusterOptionsBecauseTheCheckNeedsNoBroker() {
+        Invocation help = Invocation.of(TimeoutCheck::run, "--help");
+        Invocation refused = Invocation.of(TimeoutCheck::run, "--time-per-record-ms", "10", "--bootstrap-server", "localhost:9092");
+
+        assertAll(
+                () -> assertEquals(DemoRunner.OK, help.exit(), help.err()),
+                () -> assertTrue(help.out().contains("--time-per-record-ms MS"), help.out()),
+                () -> assertTrue(help.out().contains("exit 0: fits with headroom; 3: at risk; 4: evicted"), help.out()),
+                () -> assertFalse(help.out().contains("--bootstrap-server") || help.out().contains("--command-config"),
+                        "help must not offer what the command refuses:\n" + help.out()),
+                () -> assertEquals(DemoRunner.USAGE, refused.exit(), "--bootstrap-server is still refused: " + refused.err()));
     }
 }

@@ -172,13 +172,26 @@ public final class DemoArgs {
 
     /** The usage text, with {@code bootstrapHelp} saying what --bootstrap-server means to this command. */
     public static String usage(String command, String summary, List<Option> options, String bootstrapHelp) {
+        return usage(command, summary, options, bootstrapHelp, true);
+    }
+
+    /** The usage text of a command that talks to no Kafka cluster: only its own options and --help. */
+    public static String usageWithoutKafka(String command, String summary, List<Option> options) {
+        return usage(command, summary, options, null, false);
+    }
+
+    private static String usage(String command, String summary, List<Option> options, String bootstrapHelp, boolean kafka) {
         List<String[]> lines = new ArrayList<>();
-        lines.add(new String[] {"--bootstrap-server HOST:PORT", bootstrapHelp});
-        lines.add(new String[] {"--command-config FILE", "client properties for that cluster (SASL/SSL), as for Kafka's tools"});
+        if (kafka) {
+            lines.add(new String[] {"--bootstrap-server HOST:PORT", bootstrapHelp});
+            lines.add(new String[] {"--command-config FILE", "client properties for that cluster (SASL/SSL), as for Kafka's tools"});
+        }
         for (Option o : options) {
             lines.add(new String[] {o.name() + (o.takesValue() ? " " + o.valueName() : ""), o.help()});
         }
-        lines.add(new String[] {Logging.VERBOSE, "also show Kafka's own log lines (its clients at INFO)"});
+        if (kafka) {
+            lines.add(new String[] {Logging.VERBOSE, "also show Kafka's own log lines (its clients at INFO)"});
+        }
         lines.add(new String[] {"--help", "show this help and exit"});
         int width = lines.stream().mapToInt(l -> l[0].length()).max().orElse(0);
         StringBuilder out = new StringBuilder("usage: " + command + " [options]\n" + summary + "\n\noptions:\n");
