@@ -26,14 +26,16 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * §5 避免 Kafka Offset 丢失的最佳实践, shown:
+ * §5 避免 Kafka Offset 丢失的最佳实践, shown in the article's order:
  * <ol>
- *   <li>commit every 100, on revocation and on shutdown: a member joins and leaves in the middle
- *       of a stream; with the revocation commit nothing is read twice, without it some is;</li>
- *   <li>monitor: the lag monitor on a live group and on the same group once it is empty, with
- *       the warning that its offsets are now on the retention clock;</li>
- *   <li>offsets alive: reset that empty group's offsets, a dry run first, then --execute;</li>
- *   <li>timeouts: the article's max.poll.interval.ms=600000 example, checked.</li>
+ *   <li>§5.1 commit every 100, on revocation and on shutdown: a member joins and leaves in the
+ *       middle of a stream; with the revocation commit nothing is read twice, without it some is;</li>
+ *   <li>§5.2 offsets alive: a group whose member left is empty, and its offsets are on the
+ *       retention clock (the lag monitor says so); save them (--to-current --export), reset them,
+ *       and put them back (--from-file);</li>
+ *   <li>§5.3 monitor: the lag monitor on a live member that read more than it committed, and
+ *       --check over three samples: the commit does not move, STALL;</li>
+ *   <li>§5.4 timeouts: the article's max.poll.interval.ms=600000 example, checked.</li>
  * </ol>
  */
 public final class BestPracticesDemo {
@@ -65,10 +67,11 @@ public final class BestPracticesDemo {
         try (Admin admin = Admin.create(ClientConfigs.admin(kafka))) {
             BestPracticesDemo demo = new BestPracticesDemo(kafka, admin, out);
             demo.commitLoopAcrossARebalance();
-            demo.resetTheEmptyGroup(demo.monitorALiveThenEmptyGroup());
+            String topic = demo.keepAnEmptyGroupsOffsetsAlive();
+            demo.monitorALiveGroup(topic);
             demo.checkTheArticlesTimeouts();
-            demo.whatToNotice();
             demo.deleteWhatItCreated();
+            demo.whatToNotice();
         }
     }
 
@@ -97,15 +100,11 @@ public final class BestPracticesDemo {
         out.println();
     }
 
-    /** A group and the topic it consumed. */
-    private record GroupOnTopic(String group, String topic) {
-    }
-
-    /** Returns the group it left behind, empty, for the reset step. */
-    private GroupOnTopic monitorALiveThenEmptyGroup() throws Exception {
-        DemoRunner.heading(out, "§5.3 monitor: kafka-consumer-groups --describe, from the Admin API (./run lag-monitor)");
+    /** §5.2: returns the topic of 300 records it wrote, for §5.3. */
+    private String keepAnEmptyGroupsOffsetsAlive() throws Exception {
+        DemoRunner.heading(out, "§5.2 offsets alive: an empty group's offsets are on a clock (./run reset-offsets)");
         String topic = "s5-demo-" + UUID.randomUUID().toString().substring(0, 8);
-        String group = topic + "-group";
+        String group = topic + "-left";
         topics.add(topic);
         groups.add(group);
         Topics.create(admin, new NewTopic(topic, 1, (short) 1));
@@ -114,35 +113,57 @@ public final class BestPracticesDemo {
                 producer.send(new ProducerRecord<>(topic, 0, "key-" + i, "record-" + i));
             }
         }
+        try (KafkaConsumer<String, String> consumer = member(group, topic)) {
+            Polling.pollAtLeast(consumer, 300, Duration.ofSeconds(30));
+            consumer.commitSync();
+        } // closed: the group has no members left
+        out.println("A member read all 300 records of " + topic + ", committed, and left. The lag monitor:");
+        LagMonitor.print(LagMonitor.describe(admin, group), out, out);
+        OffsetReset.Plan saved = OffsetReset.plan(admin, group, topic, new OffsetReset.Target.Current());
+        out.println();
+        out.println("Save them before anything else (--to-current --export), as CSV:");
+        out.print(OffsetReset.csv(saved));
+        resetAndShow(group, topic, new OffsetReset.Target.Earliest(), "--to-earliest --execute: every record will be read again");
+        resetAndShow(group, null, new OffsetReset.Target.FromFile(saved.newOffsets()),
+                "--from-file (that CSV) --execute: the saved offsets are back");
+        out.println("Expired offsets come back the same way: from the CSV, or --to-offset N / --to-datetime T.");
+        out.println();
+        return topic;
+    }
+
+    private void resetAndShow(String group, String topic, OffsetReset.Target target, String what) throws Exception {
+        OffsetReset.Plan plan = OffsetReset.plan(admin, group, topic, target);
+        OffsetReset.execute(admin, plan);
+        out.println(what);
+        OffsetReset.print(plan, out);
+    }
+
+    /** §5.3: a live member that read all 300 records of {@code topic} but committed only 200. */
+    private void monitorALiveGroup(String topic) throws Exception {
+        DemoRunner.heading(out, "§5.3 monitor: kafka-consumer-groups --describe, and a status (./run lag-monitor)");
+        String group = topic + "-live";
+        groups.add(group);
+        try (KafkaConsumer<String, String> consumer = member(group, topic)) {
+            Polling.pollAtLeast(consumer, 300, Duration.ofSeconds(30));
+            consumer.commitSync(Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(200)));
+            out.println("A live member read all 300 records but committed only 200:");
+            LagMonitor.print(LagMonitor.describe(admin, group), out, out);
+            out.println();
+            out.println("--check --watch 1 --samples 3: the member is there, its commit does not move");
+            String[] check = {"--group", group, LagMonitor.CHECK, LagMonitor.WATCH, "1", LagMonitor.SAMPLES, "3"};
+            LagMonitor.run(admin, DemoArgs.parse(check, LagMonitor.OPTIONS), out, out);
+        }
+        out.println();
+    }
+
+    /** A member of {@code group} on {@code topic} that commits only when told, and starts at the log start. */
+    private KafkaConsumer<String, String> member(String group, String topic) {
         Map<String, Object> config = ClientConfigs.consumer(kafka, group);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
-            consumer.subscribe(List.of(topic));
-            Polling.pollAtLeast(consumer, 300, Duration.ofSeconds(30));
-            consumer.commitSync(Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(200)));
-            out.println("A live member read all 300 records of " + topic + " but committed only 200:");
-            LagMonitor.print(LagMonitor.describe(admin, group), out, out);
-        }
-        out.println();
-        out.println("The member closed. Same group, now empty:");
-        LagMonitor.print(LagMonitor.describe(admin, group), out, out);
-        out.println();
-        return new GroupOnTopic(group, topic);
-    }
-
-    private void resetTheEmptyGroup(GroupOnTopic empty) throws Exception {
-        String group = empty.group();
-        DemoRunner.heading(out, "§5.2 offsets alive: reset an empty group's offsets (./run reset-offsets)");
-        OffsetReset.Plan plan = OffsetReset.plan(admin, group, empty.topic(), new OffsetReset.Target.Earliest());
-        out.println("--to-earliest, a dry run (the default): the plan, nothing changed");
-        OffsetReset.print(plan, out);
-        OffsetReset.execute(admin, plan);
-        out.println("--execute: applied; the monitor now shows");
-        LagMonitor.print(LagMonitor.describe(admin, group), out, out);
-        out.println("A group member started now re-reads all 300. To restore lost offsets instead, reset to the");
-        out.println("offset or the time you recorded (--to-offset N, --to-datetime T).");
-        out.println();
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config);
+        consumer.subscribe(List.of(topic));
+        return consumer;
     }
 
     private void checkTheArticlesTimeouts() {
@@ -161,17 +182,21 @@ public final class BestPracticesDemo {
     private void deleteWhatItCreated() throws Exception {
         admin.deleteConsumerGroups(groups).all().get(); // all empty by now
         admin.deleteTopics(topics).all().get();
-        out.println();
         out.println("(deleted the demo's " + topics.size() + " topics and " + groups.size() + " groups)");
+        out.println();
     }
 
     private void whatToNotice() {
-        DemoRunner.heading(out, "What to notice");
-        out.println("- Committing every 100 bounds what a crash re-reads; committing in onPartitionsRevoked makes a");
-        out.println("  rebalance re-read nothing. Without it, the next owner re-reads what was processed since the last commit.");
-        out.println("- CURRENT-OFFSET is the committed offset, not the live position: the live member had read 300, it showed 200.");
-        out.println("- An empty group's offsets expire after offsets.retention.minutes (7 days); the monitor says so.");
-        out.println("- The article's 600000 ms is enough for that batch, but with little headroom: fewer records per poll is safer.");
-        out.println("- What commits cost: ./run benchmark. Duplicates never: transactions, see ExactlyOnceIT and the README.");
+        out.println("What to notice (§5):");
+        out.println("  - committing every 100 bounds what a crash re-reads; committing in onPartitionsRevoked");
+        out.println("    makes a rebalance re-read nothing. Without it, the next owner re-reads what was");
+        out.println("    processed since the last commit.");
+        out.println("  - an empty group's offsets expire after offsets.retention.minutes (7 days by default);");
+        out.println("    save them with --export, and put them back with --from-file.");
+        out.println("  - CURRENT-OFFSET is the committed offset, not the live position (300 read, 200 shown);");
+        out.println("    a lag alone says little, its trend says more: --check.");
+        out.println("  - the article's 600000 ms fits that batch, with little headroom: fewer records per poll.");
+        out.println("  - what commits cost: ./run benchmark; no duplicates at all: transactions (ExactlyOnceIT).");
+        out.println("Proof: mvn -pl 05-best-practices -am verify (see 05-best-practices/README.md).");
     }
 }

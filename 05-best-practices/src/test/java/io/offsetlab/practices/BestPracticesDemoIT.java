@@ -28,10 +28,26 @@ class BestPracticesDemoIT {
                 () -> assertTrue(run.out().lines().anyMatch(l -> l.matches("every 100 \\+ revocation \\+ shutdown\\s+400\\s+400\\s+0\\s+0\\s.*")),
                         "with the revocation commit: 400 produced, 400 processed, 0 duplicates, 0 lost:\n" + run.out()),
                 () -> assertTrue(run.out().contains("has no active members."), "the monitor flags the empty group"),
+                () -> assertTrue(run.out().contains(",0,300\n"), "the saved offsets, as --export's CSV:\n" + run.out()),
                 () -> assertTrue(run.out().contains("NEW-OFFSET"), "the reset plan is shown"),
+                () -> assertTrue(run.out().lines().anyMatch(l -> l.matches("\\S+-live\\s+STALL\\s+.*")),
+                        "--check: a live member whose commit does not move is STALL:\n" + run.out()),
                 () -> assertTrue(run.out().contains("max.poll.interval.ms=600000: AT_RISK"), "the article's example, checked"),
-                () -> assertTrue(run.out().contains("What to notice"), "ends with what to notice"),
-                () -> assertTrue(run.out().contains("(deleted the demo's 3 topics and 3 groups)"), "leaves the cluster as it found it"));
+                () -> assertTrue(inOrder(run.out(), "§5.1 ", "§5.2 ", "§5.3 ", "§5.4 ", "What to notice (§5):", "Proof: "),
+                        "the article's order, then the common ending:\n" + run.out()),
+                () -> assertTrue(run.out().strip().endsWith("(see 05-best-practices/README.md)."), "ends with the Proof line"),
+                () -> assertTrue(run.out().contains("(deleted the demo's 3 topics and 4 groups)"), "leaves the cluster as it found it"));
+    }
+
+    private static boolean inOrder(String text, String... parts) {
+        int at = 0;
+        for (String part : parts) {
+            at = text.indexOf(part, at);
+            if (at < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
