@@ -238,12 +238,15 @@ public final class OffsetReset {
     static Map<TopicPartition, Long> readCsv(Path file, String group) {
         List<String> lines;
         try {
-            lines = Files.readAllLines(file).stream().filter(l -> !l.isBlank()).toList();
+            lines = Files.readAllLines(file);
         } catch (IOException e) {
             throw new UsageException(FROM_FILE + ": cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
         }
         Map<TopicPartition, Long> offsets = new LinkedHashMap<>();
         for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).isBlank()) {
+                continue; // the command's own export ends with an empty line
+            }
             String[] cells = lines.get(i).trim().split(",");
             try {
                 if (cells.length == 3 || cells.length == 4 && cells[0].equals(group)) {

@@ -211,7 +211,7 @@ class OffsetResetIT {
     }
 
     @Test
-    void badTargetsAreUsageErrors(LabKafka kafka) {
+    void badTargetsAreUsageErrors(LabKafka kafka, @TempDir Path dir) throws Exception {
         Invocation two = reset(kafka, "any", "--to-earliest", "--to-latest");
         Invocation none = reset(kafka, "any");
         Invocation notAnOffset = reset(kafka, "any", "--to-offset", "ten");
@@ -219,8 +219,10 @@ class OffsetResetIT {
         Invocation notAShift = reset(kafka, "any", "--shift-by", "back");
         Invocation notADuration = reset(kafka, "any", "--by-duration", "1h");
         Invocation noFile = reset(kafka, "any", "--from-file", "/no/such/offsets.csv");
+        Path malformed = Files.writeString(dir.resolve("malformed.csv"), "\n" + topic + ",0,5\nnot a line\n");
+        Invocation badLine = Invocation.of(OffsetReset::run, kafka.commandLine("--group", "any", "--from-file", malformed.toString()));
 
-        for (Invocation bad : List.of(two, none, notAnOffset, notADate, notAShift, notADuration, noFile)) {
+        for (Invocation bad : List.of(two, none, notAnOffset, notADate, notAShift, notADuration, noFile, badLine)) {
             assertEquals(DemoRunner.USAGE, bad.exit(), "bad targets: usage and exit 2; got:\n" + bad.err());
         }
         assertAll(
@@ -229,7 +231,9 @@ class OffsetResetIT {
                 () -> assertTrue(notADate.err().contains("--to-datetime expects"), notADate.err()),
                 () -> assertTrue(notAShift.err().contains("--shift-by must be a whole number"), notAShift.err()),
                 () -> assertTrue(notADuration.err().contains("--by-duration expects an ISO-8601 duration"), notADuration.err()),
-                () -> assertTrue(noFile.err().contains("--from-file: cannot read /no/such/offsets.csv"), noFile.err()));
+                () -> assertTrue(noFile.err().contains("--from-file: cannot read /no/such/offsets.csv"), noFile.err()),
+                () -> assertTrue(badLine.err().contains("line 3 of " + malformed + " is not topic,partition,offset"),
+                        "the bad line, numbered as in the file (blank lines count): " + badLine.err()));
     }
 
     /** A group whose only commit is offset 4 on partition 0 (Admin alterConsumerGroupOffsets creates it, Empty). */
