@@ -54,15 +54,7 @@ public final class OffsetProbe {
 
     /** The group's committed offset for {@code partition}, or null when it has none. */
     public static Long committed(Admin admin, String groupId, TopicPartition partition) {
-        try {
-            OffsetAndMetadata offset = admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get().get(partition);
-            return offset == null ? null : offset.offset();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading offsets", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot read the offsets of group " + groupId + ": " + e.getCause().getMessage(), e.getCause());
-        }
+        return committed(admin, groupId).get(partition);
     }
 
     /**
