@@ -130,7 +130,7 @@ public final class CommitBenchmark {
     /** The options, checked before any broker starts (a {@link UsageException} names a bad one). */
     record Settings(Duration runTime, int reps, List<Integer> workLevels, int records, Path csv, String chart) {
         static Settings of(DemoArgs args) {
-            return new Settings(Duration.ofMillis(Math.round(1000 * positiveDecimal(args, "--seconds", 2))),
+            return new Settings(Duration.ofMillis(Math.round(1000 * args.positiveNumber("--seconds", 2, 600))),
                     args.positiveInt("--reps", 5), CommitBenchmark.workLevels(args.option("--work-us", "0,50")),
                     args.positiveInt("--records", 16_000_000), Path.of(args.option("--csv", "commit-benchmark.csv")),
                     args.option("--chart", null));
@@ -376,22 +376,6 @@ public final class CommitBenchmark {
                 Thread.onSpinWait();
             }
         }
-    }
-
-    private static double positiveDecimal(DemoArgs args, String name, double defaultValue) {
-        String text = args.option(name, null);
-        if (text == null) {
-            return defaultValue;
-        }
-        try {
-            double value = Double.parseDouble(text);
-            if (value > 0 && value <= 600) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new UsageException(name + " must be a number of seconds above 0 (at most 600), got '" + text + "'");
     }
 
     static List<Integer> workLevels(String text) {

@@ -180,7 +180,7 @@ public final class TimeoutCheck {
             throw new UsageException("no broker needed: the check is arithmetic on the settings");
         }
         return new Settings(args.positiveInt("--max-poll-records", DEFAULT_MAX_POLL_RECORDS),
-                positiveNumber(args.option("--time-per-record-ms", null)),
+                args.positiveNumber("--time-per-record-ms", 0, Double.MAX_VALUE),
                 args.positiveInt("--max-poll-interval-ms", DEFAULT_MAX_POLL_INTERVAL_MS),
                 optionalInt(args, "--session-timeout-ms"), optionalInt(args, "--heartbeat-interval-ms"),
                 args.option("--protocol", "classic"));
@@ -188,17 +188,5 @@ public final class TimeoutCheck {
 
     private static Integer optionalInt(DemoArgs args, String name) {
         return args.option(name, null) == null ? null : args.positiveInt(name, 0);
-    }
-
-    private static double positiveNumber(String text) {
-        try {
-            double value = Double.parseDouble(text);
-            if (value > 0 && Double.isFinite(value)) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new UsageException("--time-per-record-ms must be a number above 0, got '" + text + "'");
     }
 }

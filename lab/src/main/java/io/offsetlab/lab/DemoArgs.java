@@ -1,5 +1,6 @@
 package io.offsetlab.lab;
 
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -163,6 +164,28 @@ public final class DemoArgs {
             // reported below
         }
         throw new UsageException(name + " must be a whole number above 0, got '" + text + "'");
+    }
+
+    /**
+     * The value of option {@code name} as a number above 0 and at most {@code max},
+     * {@code defaultValue} when it was not given; a {@link UsageException} naming the option
+     * otherwise.
+     */
+    public double positiveNumber(String name, double defaultValue, double max) {
+        String text = extras.get(name);
+        if (text == null) {
+            return defaultValue;
+        }
+        try {
+            double value = Double.parseDouble(text);
+            if (value > 0 && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        String bound = max == Double.MAX_VALUE ? "" : " (at most " + BigDecimal.valueOf(max).stripTrailingZeros().toPlainString() + ")";
+        throw new UsageException(name + " must be a number above 0" + bound + ", got '" + text + "'");
     }
 
     /** The usage text: the common options, then the demo's own. */
