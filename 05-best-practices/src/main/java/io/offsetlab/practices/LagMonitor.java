@@ -10,6 +10,7 @@ import io.offsetlab.lab.Logging;
 import io.offsetlab.lab.TextTable;
 import io.offsetlab.practices.LagStatus.Sample;
 import io.offsetlab.practices.LagStatus.Status;
+import io.offsetlab.practices.LagStatus.Trend;
 import io.offsetlab.practices.LagStatus.Verdict;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -42,6 +43,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -141,15 +143,30 @@ public final class LagMonitor {
 
     static int run(Admin admin, DemoArgs args, PrintStream out, PrintStream err) throws Exception {
         List<String> groups = args.flag(ALL_GROUPS) ? allGroups(admin) : List.of(args.option(GROUP, null));
-        if (args.option(WATCH, null) == null && !args.flag(CHECK)) {
+        int every = args.positiveInt(WATCH, 0);
+        boolean check = args.flag(CHECK);
+        if (every == 0 && !check) {
             return args.flag(ALL_GROUPS) ? describeEach(admin, groups, out, err) : describeOne(admin, groups.get(0), out, err);
         }
-        Map<String, List<Sample>> windows = sample(admin, groups, args, out);
-        if (windows.isEmpty() && !args.flag(ALL_GROUPS)) {
-            err.println("Error: Consumer group '" + groups.get(0) + "' does not exist.");
-            return DemoRunner.FAILED;
+        Map<String, List<Sample>> windows = new LinkedHashMap<>(); // --check: every sample, to judge them
+        Map<String, Map<String, Trend>> trends = new LinkedHashMap<>(); // --watch alone: each partition's trend so far
+        int samples = every == 0 ? 1 : args.positiveInt(SAMPLES, check ? CHECK_WINDOW : Integer.MAX_VALUE);
+        sample(admin, groups, every, samples, (round, taken) -> {
+            for (Sample sample : taken) {
+                if (check) {
+                    windows.computeIfAbsent(sample.lag().group(), g -> new ArrayList<>()).add(sample);
+                } else {
+                    LagStatus.add(trends.computeIfAbsent(sample.lag().group(), g -> new LinkedHashMap<>()), sample);
+                }
+            }
+            if (!check) {
+                printTrends(trends, round, every, out);
+            }
+        });
+        if (windows.isEmpty() && trends.isEmpty() && !args.flag(ALL_GROUPS)) {
+            return noSuchGroup(groups.get(0), err);
         }
-        if (!args.flag(CHECK)) {
+        if (!check) {
             return DemoRunner.OK;
         }
         List<Verdict> verdicts = windows.values().stream().map(LagStatus::judge).toList();
@@ -162,8 +179,7 @@ public final class LagMonitor {
     private static int describeOne(Admin admin, String group, PrintStream out, PrintStream err) throws Exception {
         GroupLag lag = describe(admin, group);
         if (lag == null) {
-            err.println("Error: Consumer group '" + group + "' does not exist.");
-            return DemoRunner.FAILED;
+            return noSuchGroup(group, err);
         }
         print(lag, out, err);
         if (lag.rows().isEmpty()) {
@@ -194,48 +210,48 @@ public final class LagMonitor {
                 .sorted().toList();
     }
 
+    /** The command's words for a group that is not there; exit 1. */
+    private static int noSuchGroup(String group, PrintStream err) {
+        err.println("Error: Consumer group '" + group + "' does not exist.");
+        return DemoRunner.FAILED;
+    }
+
     /**
-     * Describes the groups once, or every {@code --watch} seconds; prints each partition's trend
-     * after every sample unless {@code --check} only wants the verdicts. Returns each group's
-     * samples, oldest first (groups that do not exist have none).
+     * Describes the groups {@code samples} times, {@code every} seconds apart, and hands each
+     * round's samples (of the groups that exist) to {@code round}, numbered from 1.
      */
-    private static Map<String, List<Sample>> sample(Admin admin, List<String> groups, DemoArgs args, PrintStream out)
+    private static void sample(Admin admin, List<String> groups, int every, int samples, BiConsumer<Integer, List<Sample>> round)
             throws Exception {
-        int every = args.positiveInt(WATCH, 0);
-        int samples = every == 0 ? 1 : args.positiveInt(SAMPLES, args.flag(CHECK) ? CHECK_WINDOW : Integer.MAX_VALUE);
-        Map<String, List<Sample>> windows = new LinkedHashMap<>();
         for (int i = 0; i < samples; i++) {
             if (i > 0) {
                 Thread.sleep(every * 1000L); // the sampling interval: rates are measured over the passing time
             }
             long at = System.currentTimeMillis();
+            List<Sample> taken = new ArrayList<>();
             for (String group : groups) {
                 GroupLag lag = describe(admin, group);
                 if (lag != null) {
-                    windows.computeIfAbsent(group, g -> new ArrayList<>()).add(new Sample(at, lag));
+                    taken.add(new Sample(at, lag));
                 }
             }
-            if (every > 0 && !args.flag(CHECK)) {
-                printTrends(windows, i + 1, every, out);
-            }
+            round.accept(i + 1, taken);
         }
-        return windows;
     }
 
     /** One refresh of --watch: each partition's lag now, and its rates since the first sample. */
-    private static void printTrends(Map<String, List<Sample>> windows, int sample, int every, PrintStream out) {
+    private static void printTrends(Map<String, Map<String, Trend>> trends, int sample, int every, PrintStream out) {
         out.println("sample " + sample + " at " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + " (every " + every
                 + " s; rates since the first sample; Ctrl-C stops)");
         TextTable table = new TextTable("GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG",
                 "CONSUMED/S", "PRODUCED/S", "CATCH-UP");
-        windows.forEach((group, window) -> LagStatus.trends(window).values().forEach(t -> table.row(group, t.last().topic(),
+        trends.forEach((group, partitions) -> partitions.values().forEach(t -> table.row(group, t.last().topic(),
                 t.last().partition(), t.last().currentOffset(), t.last().logEndOffset(), t.last().lag(),
                 rate(t, t.consumedPerSecond()), rate(t, t.producedPerSecond()), t.catchUp())));
         out.print(table.render());
         out.println();
     }
 
-    private static String rate(LagStatus.Trend trend, double perSecond) {
+    private static String rate(Trend trend, double perSecond) {
         return trend.lastAtMillis() == trend.firstAtMillis() ? "-" : String.format(Locale.ROOT, "%.1f", perSecond);
     }
 

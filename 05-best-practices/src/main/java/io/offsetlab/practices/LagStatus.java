@@ -5,7 +5,6 @@ import io.offsetlab.practices.LagMonitor.Row;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.GroupType;
 
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,6 +49,17 @@ public final class LagStatus {
     /** What one partition did over the window: its first and last row with a committed offset, and when. */
     public record Trend(Row first, long firstAtMillis, Row last, long lastAtMillis, boolean lagGrewEverySample, boolean lagWasZero) {
 
+        /** A partition's trend from its first row. */
+        static Trend of(Row row, long atMillis) {
+            return new Trend(row, atMillis, row, atMillis, false, row.lag() == 0);
+        }
+
+        /** This trend with one more, later row: the lag grew at every sample only if it grew at this one too. */
+        Trend then(Row row, long atMillis) {
+            boolean grew = (lastAtMillis == firstAtMillis || lagGrewEverySample) && row.lag() > last.lag();
+            return new Trend(first, firstAtMillis, row, atMillis, grew, lagWasZero || row.lag() == 0);
+        }
+
         double seconds() {
             return (lastAtMillis - firstAtMillis) / 1000.0;
         }
@@ -93,29 +103,20 @@ public final class LagStatus {
     private LagStatus() {
     }
 
-    /** Each partition's trend over {@code window} (oldest first), in the order of the last sample's rows. */
+    /** Each partition's trend over {@code window} (oldest first), in the order the partitions first appear. */
     public static Map<String, Trend> trends(List<Sample> window) {
-        Map<String, List<Row>> series = new LinkedHashMap<>();
-        Map<String, List<Long>> times = new LinkedHashMap<>();
-        for (Sample sample : window) {
-            for (Row row : sample.lag().rows()) {
-                if (row.lag() != null) { // never committed: nothing to judge
-                    series.computeIfAbsent(key(row), k -> new ArrayList<>()).add(row);
-                    times.computeIfAbsent(key(row), k -> new ArrayList<>()).add(sample.atMillis());
-                }
+        Map<String, Trend> trends = new LinkedHashMap<>();
+        window.forEach(sample -> add(trends, sample));
+        return trends;
+    }
+
+    /** Folds {@code sample}, later than those before, into each partition's trend (partitions with a committed offset). */
+    public static void add(Map<String, Trend> trends, Sample sample) {
+        for (Row row : sample.lag().rows()) {
+            if (row.lag() != null) { // never committed: nothing to judge
+                trends.merge(key(row), Trend.of(row, sample.atMillis()), (trend, first) -> trend.then(row, sample.atMillis()));
             }
         }
-        Map<String, Trend> trends = new LinkedHashMap<>();
-        series.forEach((key, rows) -> {
-            List<Long> at = times.get(key);
-            boolean grew = rows.size() > 1;
-            for (int i = 1; i < rows.size(); i++) {
-                grew &= rows.get(i).lag() > rows.get(i - 1).lag();
-            }
-            trends.put(key, new Trend(rows.get(0), at.get(0), rows.get(rows.size() - 1), at.get(at.size() - 1), grew,
-                    rows.stream().anyMatch(r -> r.lag() == 0)));
-        });
-        return trends;
     }
 
     /** "topic-partition", as Kafka names a partition. */

@@ -309,15 +309,15 @@ public final class OffsetReset {
         Map<TopicPartition, Long> committed = fromCommitted ? OffsetProbe.committed(admin, group) : Map.of();
         Map<TopicPartition, Long> starts = OffsetProbe.offsets(admin, partitions, OffsetSpec.earliest());
         Map<TopicPartition, Long> ends = OffsetProbe.offsets(admin, partitions, OffsetSpec.latest());
+        // The command keeps explicit numbers within the log; the other targets are offsets of the log already
+        // (--to-current keeps a committed offset as it is, even one outside the log).
+        boolean explicit = target instanceof Target.Offset || target instanceof Target.ShiftBy || target instanceof Target.FromFile;
         Map<TopicPartition, Long> newOffsets = new LinkedHashMap<>();
         List<String> warnings = new ArrayList<>();
         for (TopicPartition tp : partitions) {
             long start = starts.get(tp);
             long end = ends.get(tp);
             long wanted = wanted(admin, tp, target, committed.get(tp), start, end, warnings);
-            // The command keeps explicit numbers within the log; the other targets are offsets of the log already
-            // (--to-current keeps a committed offset as it is, even one outside the log).
-            boolean explicit = target instanceof Target.Offset || target instanceof Target.ShiftBy || target instanceof Target.FromFile;
             newOffsets.put(tp, explicit ? clamp(tp, wanted, start, end, warnings) : wanted);
         }
         return new Plan(group, newOffsets, warnings);
