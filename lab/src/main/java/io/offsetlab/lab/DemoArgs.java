@@ -217,7 +217,8 @@ public final class DemoArgs {
         }
         lines.add(new String[] {"--help", "show this help and exit"});
         int width = lines.stream().mapToInt(l -> l[0].length()).max().orElse(0);
-        StringBuilder out = new StringBuilder("usage: " + command + " [options]\n" + summary + "\n\noptions:\n");
+        StringBuilder out = new StringBuilder("usage: " + command + " [options]\n" + Columns.wrap(summary, Columns.TERMINAL, "   ")
+                + "\n\noptions:\n");
         for (String[] line : lines) {
             out.append(String.format("  %-" + width + "s  %s%n", line[0], line[1]));
         }

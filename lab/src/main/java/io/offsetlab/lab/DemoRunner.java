@@ -84,7 +84,7 @@ public final class DemoRunner {
             out.print(DemoArgs.usage(spec.command(), spec.section(), spec.options()));
             return OK;
         }
-        out.println(spec.section());
+        out.println(Columns.wrap(spec.section(), Columns.TERMINAL, "   "));
         out.println();
         if (parsed.bootstrapServers() != null && spec.brokers() > 1) {
             return usageError(spec, new UsageException("this demo kills brokers, so it runs only on the " + spec.brokers()
@@ -137,14 +137,14 @@ public final class DemoRunner {
     /** A step heading, underlined: demos print one before each step of their story. */
     public static void heading(PrintStream out, String title) {
         out.println(title);
-        out.println("-".repeat(title.length()));
+        out.println("-".repeat(Math.min(Columns.of(title), Columns.TERMINAL)));
     }
 
     private static KafkaBackend connect(Spec spec, DemoArgs args, PrintStream out) {
         if (args.bootstrapServers() != null) {
             ExternalCluster cluster = new ExternalCluster(args.bootstrapServers(), args.commandConfig());
             cluster.checkReachable(CONNECT_TIMEOUT);
-            out.println("broker: " + cluster.description() + " (--bootstrap-server given)");
+            out.println(Columns.wrap("broker: " + cluster.description() + " (--bootstrap-server given)", Columns.TERMINAL, "  "));
             return cluster;
         }
         if (spec.brokers() > 1) {

@@ -21,10 +21,14 @@ class LogPictureTest {
                         +---+---+---+---+---+---+---+---+---+---+
                         | . | . | . | # | # | # | # | # | # | # |
                         +---+---+---+---+---+---+---+---+---+---+
-                                      ^                                  log-start     3  first offset still in the log
-                                                  ^                      committed     6  the group resumes here after a restart
-                                                          ^              position      8  next offset this consumer's poll() returns
-                                                                  ^      end          10  next offset to be written (last offset + 1)
+                                      ^ log-start 3
+                                                  ^ committed 6
+                                                          ^ position 8
+                                                                  ^ end 10
+                        log-start     3  first offset still in the log
+                        committed     6  the group resumes here after a restart
+                        position      8  next offset this consumer's poll() returns
+                        end          10  next offset to be written (last offset + 1)
                         # record in the log   . deleted (below log start)
                 """;
         assertEquals(expected, LogPicture.render(new PartitionOffsets(ORDERS_0, 3, 6L, 8L, 10)),
@@ -49,9 +53,8 @@ class LogPictureTest {
     @Test
     void marksACommittedOffsetBeyondTheEndAsOutOfRange() {
         String picture = LogPicture.render(new PartitionOffsets(ORDERS_0, 0, 100L, null, 5));
-        String committedLine = picture.lines().filter(l -> l.contains("committed")).findFirst().orElseThrow();
-        assertTrue(committedLine.contains(">"), "an offset past the end is marked '>': " + committedLine);
-        assertTrue(committedLine.contains("out of range (beyond the end)"), committedLine);
+        assertTrue(picture.contains("> committed 100"), "an offset past the end is marked '>':\n" + picture);
+        assertTrue(picture.contains("committed   100  out of range (beyond the end)"), picture);
     }
 
     @Test
@@ -76,6 +79,35 @@ class LogPictureTest {
     void picksTheSmallestScaleThatFits() {
         String picture = LogPicture.render(new PartitionOffsets(ORDERS_0, 0, null, null, 41));
         assertTrue(picture.contains("(each cell = 5 offsets)"), "41 offsets: 2 per cell needs 21 cells, 5 per cell 9:\n" + picture);
+    }
+
+    @Test
+    void aLogOfMillionsOfOffsetsStillFitsATerminal() {
+        String picture = LogPicture.render(new PartitionOffsets(ORDERS_0, 1_234_567, 9_000_000L, 2_500_000L, 3_000_000));
+        for (String line : picture.lines().toList()) {
+            assertTrue(Columns.of(line) <= Columns.TERMINAL, "every line within " + Columns.TERMINAL + " columns, not "
+                    + Columns.of(line) + ":\n" + picture);
+        }
+        assertTrue(picture.contains("(each cell = 500000 offsets)"), picture);
+    }
+
+    @Test
+    void aLabelThatWouldPassTheEdgeGoesLeftOfItsMark() {
+        String picture = LogPicture.render(new PartitionOffsets(ORDERS_0, 0, 100L, null, 20));
+        String caretLine = picture.lines().filter(l -> l.contains(">")).findFirst().orElseThrow();
+        assertTrue(caretLine.endsWith("committed 100 >"), "20 cells: the '>' past the end is at column 94, too far right "
+                + "for its label:\n" + picture);
+        assertTrue(Columns.of(caretLine) <= Columns.TERMINAL, caretLine);
+    }
+
+    @Test
+    void anExtraMarkerTakesItsPlaceInOffsetOrder() {
+        LogPicture.Marker processed = new LogPicture.Marker("processed", 7L, "processing stopped here");
+        String picture = LogPicture.render(new PartitionOffsets(ORDERS_0, 0, 6L, 8L, 10), List.of(processed));
+        List<String> names = picture.lines().filter(l -> l.contains("^")).map(l -> l.trim().split(" ")[1]).toList();
+        assertEquals(List.of("log-start", "committed", "processed", "position", "end"), names, picture);
+        assertTrue(picture.contains("processed     7  processing stopped here"), picture);
+        assertEquals(List.of(10, 34, 38, 42, 50), caretColumns(picture), "each caret under its offset's cell:\n" + picture);
     }
 
     private static List<Integer> caretColumns(String picture) {
