@@ -27,7 +27,7 @@ import java.util.Map;
  * <ol>
  *   <li>offsets expired: a group commits and leaves; its retention clock runs during 2 and 3;</li>
  *   <li>new group, committed offset, committed below the log start / beyond the end, topic recreated;</li>
- *   <li>a partition added to a subscribed topic (the article's "partition adjustment");</li>
+ *   <li>a partition moved by a rebalance, and one added to a subscribed topic (the article's "partition adjustment");</li>
  *   <li>the expired group: wait (with progress) until the broker drops its offsets, then start it.</li>
  * </ol>
  */
@@ -69,7 +69,7 @@ public final class AutoOffsetResetDemo {
             AutoOffsetResetDemo demo = new AutoOffsetResetDemo(kafka, admin, out);
             Expiring expiring = demo.startExpiry(args);
             demo.scenarioTable();
-            demo.partitionAdded(admin);
+            demo.partitionChanges(admin);
             if (expiring != null) {
                 demo.finishExpiry(expiring);
             }
@@ -112,8 +112,9 @@ public final class AutoOffsetResetDemo {
 
     private void scenarioTable() throws Exception {
         step("2  every case without a usable committed offset, with every policy");
-        out.println("Each topic: 2 records stamped 2 h ago, then fresh ones. A new consumer of the group starts on the");
-        out.println("partition with each policy and reads to the end; it never commits, so every policy sees the same setup.\n");
+        out.println("Each topic: 2 records stamped 2 h ago, then fresh ones. A new consumer of the group starts on");
+        out.println("the partition with each policy and reads to the end. It never commits, so every policy sees");
+        out.println("the same setup.\n");
         TextTable table = table();
         for (Setup setup : List.of(scenarios.newGroup(), scenarios.committedOffset(), scenarios.committedBelowLogStart(),
                 scenarios.committedBeyondEnd(), scenarios.topicRecreated())) {
@@ -122,18 +123,23 @@ public final class AutoOffsetResetDemo {
         out.println(table.render());
     }
 
-    private void partitionAdded(Admin admin) throws Exception {
-        step("3  a partition added to a subscribed topic (the article's \"partition adjustment\")");
-        out.println("A member is assigned partition 0 and stops polling; partition 1 is added and gets 3 records;");
-        out.println("then the member polls again, is assigned partition 1 (no committed offset) and 2 more records follow.\n");
-        TextTable table = new TextTable("POLICY", "PROTOCOL", "STARTED AT", "READ", "LOST");
+    /** The article's "partition adjustment", both kinds: a partition moved by a rebalance, a partition added. */
+    private void partitionChanges(Admin admin) throws Exception {
+        step("3  partitions moved and added (the article's \"partition adjustment\")");
+        out.println("Moved: a member commits offset 10 on both partitions; 3 more records follow; a second member");
+        out.println("joins with latest, and the rebalance moves one partition to it.");
+        out.println("Added: a member stops polling; partition 1 is added and gets 3 records; the member polls again,");
+        out.println("is assigned partition 1 (no committed offset) and 2 more records follow.\n");
+        TextTable table = new TextTable("PARTITION", "POLICY", "COMMITTED", "STARTED AT", "READ", "LOST");
+        PartitionMove.Result move = PartitionMove.run(kafka, admin, "latest", "classic");
+        table.row("moved by a rebalance", move.policy(), move.committed(), move.startedAt(), move.read(), move.lost());
         for (String policy : List.of("latest", "earliest", "by_duration:PT5M")) {
-            PartitionExpansion.Result result = PartitionExpansion.run(kafka, admin, policy, "classic");
-            table.row(result.policy(), result.protocol(), result.startedAt(), result.read(), result.lost());
+            PartitionExpansion.Result added = PartitionExpansion.run(kafka, admin, policy, "classic");
+            table.row("added", added.policy(), null, added.startedAt(), added.read(), added.lost());
         }
         out.println(table.render());
-        out.println("A rebalance that MOVES a partition keeps its committed offset (PartitionChangesIT); a partition that is");
-        out.println("ADDED has none, and latest silently skips what was written before the group noticed it.\n");
+        out.println("The moved partition kept its committed offset: latest was never asked. The added one had none,");
+        out.println("and latest skipped what was written before the group noticed the partition.\n");
     }
 
     private void finishExpiry(Expiring expiring) throws Exception {
@@ -158,26 +164,28 @@ public final class AutoOffsetResetDemo {
         out.println("  - auto.offset.reset is used only without a usable committed offset: a valid one always wins.");
         out.println("  - earliest = log start, latest = end (what is written from now on), none = an exception,");
         out.println("    by_duration:<ISO-8601> (Kafka 4.0+) = the first record newer than now minus the duration.");
-        out.println("  - \"no usable offset\": new group, expired offsets, deleted topic (NoOffsetForPartitionException with");
-        out.println("    none), and committed offsets out of range (OffsetOutOfRangeException with none).");
+        out.println("  - \"no usable offset\": new group, expired offsets, deleted topic (with none:");
+        out.println("    NoOffsetForPartitionException), committed offset out of range (OffsetOutOfRangeException).");
         out.println("  - latest never looks for the nearest record: out of range, it jumps to the end and skips the rest.");
-        out.println("  - reassigning partitions keeps offsets; ADDING partitions with latest loses records.");
+        out.println("  - a partition MOVED by a rebalance keeps its offset; one ADDED, with latest, loses records.");
         out.println("Proof: mvn -pl 02-auto-offset-reset -am verify (see 02-auto-offset-reset/README.md).");
     }
 
     private static TextTable table() {
-        return new TextTable("SCENARIO", "LOG-START", "END", "COMMITTED", "POLICY", "STARTED AT", "READ", "SKIPPED", "EXCEPTION");
+        return new TextTable("SCENARIO", "POLICY", "STARTED AT", "READ", "SKIPPED", "EXCEPTION");
     }
 
     private void addRows(TextTable table, Setup setup) {
         // Before any probe: log start, end and the group's committed offset, as the group left them.
+        // One line per policy; the scenario's cell, under its name, says what the group left.
         PartitionOffsets before = OffsetProbe.snapshot(admin, setup.group(), setup.partition(), null);
-        boolean first = true;
-        for (String policy : ResetScenarios.POLICIES) {
+        List<String> scenario = List.of(setup.name(), "  log-start " + before.logStart() + ", end " + before.end(),
+                "  committed " + (before.committed() == null ? "none" : before.committed()), "");
+        for (int i = 0; i < ResetScenarios.POLICIES.size(); i++) {
+            String policy = ResetScenarios.POLICIES.get(i);
             Outcome o = ResetProbe.start(kafka, setup.group(), setup.partition(), policy, TIMEOUT);
-            table.row(first ? setup.name() : "", first ? before.logStart() : "", first ? before.end() : "",
-                    first ? before.committed() : "", policy, o.startedAt(), o.failed() ? null : o.read(), o.failed() ? null : o.skipped(), o.exception());
-            first = false;
+            table.row(scenario.get(i), policy, o.startedAt(), o.failed() ? null : o.read(), o.failed() ? null : o.skipped(),
+                    o.exception());
         }
     }
 

@@ -59,7 +59,7 @@ public final class ResetScenarios {
         TopicPartition tp = topicWithRecords("committed", 5);
         String group = group("committed");
         commit(group, tp, 3);
-        return new Setup("committed offset 3", group, tp);
+        return new Setup("valid committed offset", group, tp);
     }
 
     /** Committed offset 2, then deleteRecords(before 6) on 10 records: committed is below the log start. */
@@ -68,7 +68,7 @@ public final class ResetScenarios {
         String group = group("below-start");
         commit(group, tp, 2);
         admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(6))).all().get();
-        return new Setup("committed 2 < log start 6", group, tp);
+        return new Setup("committed < log start", group, tp);
     }
 
     /**
@@ -80,7 +80,7 @@ public final class ResetScenarios {
         TopicPartition tp = topicWithRecords("beyond-end", 5);
         String group = group("beyond-end");
         commit(group, tp, 100);
-        return new Setup("committed 100 > end 5", group, tp);
+        return new Setup("committed > end", group, tp);
     }
 
     /** The group committed 5 of 5; the topic is deleted and recreated with 5 new records. */
@@ -93,7 +93,7 @@ public final class ResetScenarios {
         Wait.until("the group's offsets for the deleted topic to go", TIMEOUT, () -> committed(group, tp) == null);
         Wait.until("the topic to be recreated", TIMEOUT, () -> tryCreate(tp.topic(), 1));
         produce(tp, 5);
-        return new Setup("topic deleted + recreated", group, tp);
+        return new Setup("topic recreated", group, tp);
     }
 
     /** The group's committed offset for {@code tp}, or null. */

@@ -1,6 +1,7 @@
 package io.offsetlab.reset;
 
 import io.offsetlab.lab.ChildJvm;
+import io.offsetlab.lab.DemoOutput;
 import io.offsetlab.lab.DemoRunner;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
@@ -28,11 +29,14 @@ class AutoOffsetResetDemoIT {
             assertTrue(output.startsWith("§2 auto.offset.reset 详解"), "the first line names the article section:\n" + output);
             assertTrue(output.contains("(offset expiry skipped: this cluster keeps an empty group's offsets 7 days"), "the test broker keeps "
                     + "offsets 7 days (offsets.retention.minutes=10080, Kafka's default): the demo says it skips expiry:\n" + output);
-            assertTrue(output.matches("(?s).*new group +0 +5 +- +earliest +0 +5 +0 +-.*"), "new group, earliest:\n" + output);
-            assertTrue(output.matches("(?s).*none +- +- +- +NoOffsetForPartitionException.*"), output);
-            assertTrue(output.matches("(?s).*committed 100 > end 5 +0 +5 +100 +earliest +0 +5 +0.*"), output);
-            assertTrue(output.matches("(?s).*latest +classic +3 +2 +3.*"), "added partition, latest: 3 lost:\n" + output);
-            assertTrue(output.contains("What to notice (§2):"), output);
+            assertTrue(output.matches("(?s).*\nnew group +earliest +0 +5 +0 +-\n +log-start 0, end 5 +latest +5 +0 +5 +-\n"
+                    + " +committed none +none +- +- +- +NoOffsetForPartitionException\n.*"), "new group: its offsets and policies:\n" + output);
+            assertTrue(output.matches("(?s).*\ncommitted > end +earliest +0 +5 +0 +-\n +log-start 0, end 5 +latest +5 +0 +5 +-\n"
+                    + " +committed 100 +none +- +- +- +OffsetOutOfRangeException\n.*"), "committed beyond the end:\n" + output);
+            assertTrue(output.matches("(?s).*\nmoved by a rebalance +latest +10 +10 +3 +0\n.*"),
+                    "a moved partition starts at its committed offset 10 with latest, and loses nothing:\n" + output);
+            assertTrue(output.matches("(?s).*\nadded +latest +- +3 +2 +3\n.*"), "an added partition with latest: 3 lost:\n" + output);
+            DemoOutput.assertReadable(output, "2");
         }
     }
 
