@@ -4,14 +4,16 @@ package io.offsetlab.commit;
 public enum CommitStrategy {
     /** enable.auto.commit=false and never commit: the committed offset never moves. */
     NO_COMMIT("no commit"),
-    /** Process the batch, then commitSync(): at-least-once. */
-    COMMIT_AFTER_PROCESSING("commit after processing"),
+    /** The article's example: commit each record's offset as soon as it is processed. */
+    COMMIT_EACH_RECORD("commit after each record"),
+    /** Process the batch poll() returned, then commitSync(): at-least-once, one commit per batch. */
+    COMMIT_AFTER_PROCESSING("commit after each batch"),
     /** commitSync() first, then process: at-most-once. */
     COMMIT_BEFORE_PROCESSING("commit before processing"),
     /** enable.auto.commit=true, processing on the poll thread: commits inside later poll() calls. */
     AUTO_COMMIT("auto commit"),
-    /** enable.auto.commit=true, processing handed to another thread: poll() commits what is not done yet. */
-    AUTO_COMMIT_HANDOFF("auto commit, processing handed off");
+    /** enable.auto.commit=true, processing handed off to another thread: poll() commits what is not done yet. */
+    AUTO_COMMIT_HANDOFF("auto commit, hand-off");
 
     private final String label;
 

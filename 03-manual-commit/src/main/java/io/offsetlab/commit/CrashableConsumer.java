@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <pre>CrashableConsumer --bootstrap-server HOST:PORT [--command-config FILE] TOPIC GROUP LOG_FILE STRATEGY
  *     [--auto-commit-interval MS] [--exit-at-end]</pre>
  *
- * After every poll it prints "position PARTITION OFFSET" for each assigned partition. With
+ * After every poll it prints "position PARTITION OFFSET" for each assigned partition, and
+ * "commit" after each commit it asks for. With
  * --exit-at-end it stops once it has processed everything up to the end offsets it saw at
  * start, commits as its strategy does (auto commit: in close()), and exits with 0.
  */
@@ -102,12 +103,18 @@ public final class CrashableConsumer {
             }
             if (strategy == CommitStrategy.COMMIT_BEFORE_PROCESSING) {
                 consumer.commitSync(); // a crash in the loop below loses the rest of the batch
+                commitIssued();
             }
             for (ConsumerRecord<String, String> record : records) {
                 process(record, WORK_MILLIS);
+                if (strategy == CommitStrategy.COMMIT_EACH_RECORD) {
+                    ArticleExample.commit(consumer, record); // the article's commit(msg): one commit per record
+                    commitIssued();
+                }
             }
             if (strategy == CommitStrategy.COMMIT_AFTER_PROCESSING) {
                 consumer.commitSync(records.nextOffsets()); // a crash before this line re-reads the batch
+                commitIssued();
             }
         } while (!(exitAtEnd && atEnd()));
     }
@@ -147,6 +154,11 @@ public final class CrashableConsumer {
         }
         System.out.flush();
         return records;
+    }
+
+    /** Tells whoever watches that the application asked for a commit (auto commits are not counted). */
+    private static void commitIssued() {
+        System.out.println("commit");
     }
 
     private boolean atEnd() {

@@ -1,6 +1,7 @@
 package io.offsetlab.commit;
 
 import io.offsetlab.lab.ChildJvm;
+import io.offsetlab.lab.DemoOutput;
 import io.offsetlab.lab.DemoRunner;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
@@ -30,22 +31,29 @@ class CommitStrategiesDemoIT {
             int[] noCommit = row(output, "no commit");
             assertEquals(noCommit[2], noCommit[4], "no commit: everything processed before the crash is re-read");
             assertEquals(0, noCommit[5], "no commit loses nothing");
-            assertEquals(0, row(output, "commit after processing")[5], "commit after processing loses nothing");
+            int[] eachRecord = row(output, "commit after each record");
+            assertEquals(0, eachRecord[5], "commit after each record loses nothing");
+            assertTrue(eachRecord[6] >= CommitStrategiesDemo.RECORDS, "the article's example commits once per record at least "
+                    + "(re-read records are committed again):\n" + output);
+            int[] eachBatch = row(output, "commit after each batch");
+            assertEquals(0, eachBatch[5], "commit after each batch loses nothing");
+            assertTrue(eachBatch[6] < eachRecord[6] / 10, "a commit per batch of up to " + CrashableConsumer.MAX_POLL_RECORDS
+                    + " is far fewer commits than one per record:\n" + output);
             assertEquals(0, row(output, "commit before processing")[4], "commit before processing re-reads nothing");
-            assertTrue(row(output, "auto commit, processing handed off")[5] > 0, "hand-off + auto commit loses records:\n" + output);
-            assertTrue(output.contains("What to notice (§3):"), output);
+            assertTrue(row(output, "auto commit, hand-off")[5] > 0, "hand-off + auto commit loses records:\n" + output);
+            assertTrue(output.matches("(?s).*\\^ processed \\d+\n.*"), "the picture marks where processing stopped:\n" + output);
+            DemoOutput.assertReadable(output, "3");
         }
     }
 
-    /** The numbers of a table row: committed, position, processed at crash, processed, re-read, lost. */
+    /** A table row: committed, position, processed at crash, processed in all, re-read, lost, commits ("-" is -1). */
     private static int[] row(String output, String strategy) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(strategy) + " {2,}(\\S+) +(\\d+) +(\\d+) +(\\d+) +(\\d+) +(\\d+)$")
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(strategy) + " {2,}(\\S+) +(\\d+) +(\\d+) +(\\d+) +(\\d+) +(\\d+) +(\\S+)$")
                 .matcher(output);
         assertTrue(m.find(), "no table row for '" + strategy + "' in:\n" + output);
-        int[] numbers = new int[6];
-        numbers[0] = m.group(1).equals("-") ? -1 : Integer.parseInt(m.group(1));
-        for (int i = 1; i < 6; i++) {
-            numbers[i] = Integer.parseInt(m.group(i + 1));
+        int[] numbers = new int[7];
+        for (int i = 0; i < 7; i++) {
+            numbers[i] = m.group(i + 1).equals("-") ? -1 : Integer.parseInt(m.group(i + 1));
         }
         return numbers;
     }

@@ -5,6 +5,7 @@ import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.OffsetProbe;
 import io.offsetlab.lab.Polling;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerInterceptor;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -12,6 +13,8 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
@@ -47,6 +51,53 @@ class ManualCommitIT {
 
         assertEquals(50, firstRun);
         assertEquals(50, secondRun, "no commit: the restarted member starts over and re-reads all 50 records (50 duplicates)");
+    }
+
+    /**
+     * The article's example, translated ({@link ArticleExample}): it commits once per message,
+     * each time the offset after that message. An interceptor sees every commit that completes.
+     */
+    @Test
+    void theArticlesExampleCommitsTheOffsetAfterEachMessage(LabKafka kafka) throws Exception {
+        String topic = kafka.createTopic("article", 1);
+        kafka.produce(topic, 0, 5);
+        String group = kafka.newGroupId("article");
+        CommitsSeen.OFFSETS.clear();
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        try (KafkaConsumer<String, String> consumer = kafka.consumer(group, Map.of(
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG, CommitsSeen.class.getName()))) {
+            consumer.subscribe(List.of(topic));
+            ArticleExample.consume(consumer, new PrintStream(printed, true),
+                    () -> printed.toString().lines().count() < 5);
+        } // close() waits for the commits still in flight
+
+        assertEquals(5, printed.toString().lines().filter(l -> l.startsWith("Received message: ")).count(), printed.toString());
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), CommitsSeen.OFFSETS, "one commit per message, each of the offset after it");
+        assertEquals(5L, OffsetProbe.committed(kafka.admin(), group, new TopicPartition(topic, 0)));
+    }
+
+    /** Records the offset of every completed commit (Kafka calls onCommit for sync, async and auto commits). */
+    public static final class CommitsSeen implements ConsumerInterceptor<String, String> {
+        static final List<Long> OFFSETS = new CopyOnWriteArrayList<>();
+
+        @Override
+        public ConsumerRecords<String, String> onConsume(ConsumerRecords<String, String> records) {
+            return records;
+        }
+
+        @Override
+        public void onCommit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+            offsets.values().forEach(o -> OFFSETS.add(o.offset()));
+        }
+
+        @Override
+        public void close() {
+        }
+
+        @Override
+        public void configure(Map<String, ?> configs) {
+        }
     }
 
     @Test
