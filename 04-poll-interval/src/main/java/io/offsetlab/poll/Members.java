@@ -4,7 +4,9 @@ import io.offsetlab.lab.BrokerSettings;
 import io.offsetlab.lab.ClientConfigs;
 import io.offsetlab.lab.KafkaBackend;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.TopicPartition;
 
+import java.util.Collection;
 import java.util.Map;
 
 /**
@@ -73,5 +75,10 @@ public final class Members {
     public static int longerThanTheSessionMs(KafkaBackend kafka, String protocol) {
         int session = sessionTimeoutMs(kafka, protocol);
         return session + Math.min(session / 2, 10_000);
+    }
+
+    /** Partitions as a demo shows them, by number only ("[0, 1]"): the topic is named once, above the timeline. */
+    public static String partitions(Collection<TopicPartition> partitions) {
+        return partitions.stream().map(TopicPartition::partition).sorted().toList().toString();
     }
 }

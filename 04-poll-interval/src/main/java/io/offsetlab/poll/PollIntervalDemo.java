@@ -1,6 +1,7 @@
 package io.offsetlab.poll;
 
 import io.offsetlab.lab.BrokerSettings;
+import io.offsetlab.lab.ChildJvm;
 import io.offsetlab.lab.ClientConfigs;
 import io.offsetlab.lab.DemoArgs;
 import io.offsetlab.lab.DemoRunner;
@@ -34,7 +35,9 @@ import java.util.UUID;
  *       its partition and re-reads what slow processed but could not commit, slow's commit
  *       fails, and its next poll() rejoins;</li>
  *   <li>a member takes longer than the session timeout but less than max.poll.interval.ms:
- *       nothing happens, because heartbeats come from a background thread.</li>
+ *       nothing happens, because heartbeats come from a background thread;</li>
+ *   <li>a member killed with SIGKILL keeps its partition until its session times out; one that
+ *       calls close() hands it over at once.</li>
  * </ol>
  * The session timeout is the broker's business (read from it): the shortest it allows on
  * classic, its group.consumer.session.timeout.ms on consumer. Scene 2 scales with it.
@@ -44,7 +47,8 @@ public final class PollIntervalDemo {
     static final String PROTOCOL = "--protocol";
 
     static final DemoRunner.Spec SPEC = new DemoRunner.Spec("./run 04",
-            "§4 max.poll.interval.ms 和消费者会话管理 (max.poll.interval.ms and consumer session management): who gets evicted, and when",
+            "§4 max.poll.interval.ms 和消费者会话管理 (max.poll.interval.ms and consumer session management): "
+                    + "who gets evicted, and when",
             List.of(DemoArgs.Option.choice(PROTOCOL, "the group protocol (default classic, Kafka 4.4's default)",
                     "classic", "consumer")),
             Map.of(),
@@ -77,6 +81,7 @@ public final class PollIntervalDemo {
         demo.settings();
         demo.slowMemberIsEvicted();
         demo.longProcessingWithinMaxPollIntervalIsFine();
+        demo.crashVersusClose();
         demo.whatToNotice();
     }
 
@@ -86,7 +91,7 @@ public final class PollIntervalDemo {
         boolean classic = protocol.equals("classic");
         out.println("group.protocol=" + protocol + ". Timeouts in this run (Kafka's defaults in brackets):");
         setting("max.poll.interval.ms", MAX_POLL_INTERVAL_MS, 300_000, "client-side, both protocols");
-        setting("session timeout", session, 45_000, classic ? "client's session.timeout.ms, the shortest the broker allows"
+        setting("session timeout", session, 45_000, classic ? "client's session.timeout.ms (what the broker allows)"
                 : "broker's group.consumer.session.timeout.ms");
         setting("heartbeat every", heartbeat, classic ? 3000 : 5000, classic ? "client's heartbeat.interval.ms"
                 : "broker's group.consumer.heartbeat.interval.ms");
@@ -101,23 +106,25 @@ public final class PollIntervalDemo {
         int overrun = Members.overrunMs(kafka, protocol, MAX_POLL_INTERVAL_MS);
         step("Scene 1: one batch takes " + overrun + " ms, more than max.poll.interval.ms (" + MAX_POLL_INTERVAL_MS + " ms)");
         String topic = createTopic("slow");
+        out.println("topic " + topic + ", partitions 0 and 1; slow polls 5 records at a time\n");
         String group = topic + "-group";
         Timeline timeline = new Timeline(out);
         Map<String, Object> slowConfig = Members.config(kafka, group, protocol, MAX_POLL_INTERVAL_MS);
         slowConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5);
         try (SteadyMember steady = new SteadyMember(Members.config(kafka, group, protocol, 300_000), topic,
-                partitions -> timeline.event("steady", "assigned " + partitions));
+                partitions -> timeline.event("steady", "assigned " + Members.partitions(partitions)));
              KafkaConsumer<String, String> slow = new KafkaConsumer<>(slowConfig);
              Admin admin = Admin.create(ClientConfigs.admin(kafka))) {
             slow.subscribe(List.of(topic));
             Polling.pollUntil(slow, TIMEOUT, () -> slow.assignment().size() == 1 && steady.assignment().size() == 1);
             TopicPartition mine = slow.assignment().iterator().next();
-            timeline.event("slow", "assigned " + slow.assignment());
+            timeline.event("slow", "assigned " + Members.partitions(slow.assignment()));
             produce(topic);
 
             ConsumerRecords<String, String> first = Polling.pollNonEmpty(slow, TIMEOUT);
             slow.commitSync(first.nextOffsets());
-            timeline.event("slow", "processed offsets " + range(first, mine) + " of " + mine + ", committed " + next(first, mine));
+            timeline.event("slow", "processed offsets " + range(first, mine) + " of partition " + mine.partition() + ", committed "
+                    + next(first, mine));
             ConsumerRecords<String, String> second = Polling.pollNonEmpty(slow, TIMEOUT);
             long lastPoll = System.currentTimeMillis();
             timeline.event("slow", "polled offsets " + range(second, mine) + "; processing takes " + overrun
@@ -126,10 +133,14 @@ public final class PollIntervalDemo {
                     lastPoll, timeline)) {
                 slowProcessing(Duration.ofMillis(overrun));
             }
+            // Kafka's own words, shown with --verbose: classic's AbstractCoordinator and the consumer
+            // protocol's AbstractHeartbeatRequestManager log them (4.4 client).
+            timeline.event("", "(Kafka's client logs a WARN: \"" + (protocol.equals("classic") ? "c" : "C")
+                    + "onsumer poll timeout has expired\"; --verbose)");
             tryCommit(slow, second, timeline);
             reportReRead(steady, mine, second, timeline);
             Polling.pollUntil(slow, TIMEOUT, () -> !slow.assignment().isEmpty());
-            timeline.event("slow", "poll(): rejoined the group, assigned " + slow.assignment());
+            timeline.event("slow", "poll(): rejoined the group, assigned " + Members.partitions(slow.assignment()));
         }
         out.println();
     }
@@ -139,28 +150,68 @@ public final class PollIntervalDemo {
         int processing = Members.longerThanTheSessionMs(kafka, protocol);
         int maxPollInterval = 2 * processing;
         if (processing > LONGEST_SCENE_MS) {
-            out.println("(scene 2 skipped: the session timeout is " + session + " ms on this cluster; processing longer than it "
-                    + "takes over a minute)\n");
+            out.println("(scene 2 skipped: the session timeout is " + session + " ms on this cluster;");
+            out.println(" processing longer than it takes over a minute)\n");
             return;
         }
         step("Scene 2: a batch takes " + processing + " ms: over the session timeout (" + session
-                + "), under max.poll.interval.ms (" + maxPollInterval + ")");
+                + "), under max.poll.interval.ms");
         String topic = createTopic("heartbeat");
+        out.println("max.poll.interval.ms=" + maxPollInterval + " here; the member polls once, then processes\n");
         Timeline timeline = new Timeline(out);
         try (KafkaConsumer<String, String> member = new KafkaConsumer<>(
                 Members.config(kafka, topic + "-group", protocol, maxPollInterval))) {
             member.subscribe(List.of(topic));
             Polling.pollUntil(member, TIMEOUT, () -> !member.assignment().isEmpty());
-            timeline.event("member", "assigned " + member.assignment());
+            timeline.event("member", "assigned " + Members.partitions(member.assignment()));
             produce(topic);
             ConsumerRecords<String, String> batch = Polling.pollNonEmpty(member, TIMEOUT);
             timeline.event("member", "polled " + batch.count() + " records; processing takes " + processing + " ms");
             slowProcessing(Duration.ofMillis(processing));
             member.commitSync(batch.nextOffsets());
-            timeline.event("member", "commitSync() succeeded; still assigned " + member.assignment());
+            timeline.event("member", "commitSync() succeeded; still assigned " + Members.partitions(member.assignment()));
         }
         out.println("The background heartbeat thread kept the session alive the whole time: session.timeout.ms");
         out.println("detects dead processes, max.poll.interval.ms detects a stuck poll loop.\n");
+    }
+
+    /** Scene 3: a crash leaves the partition with a dead member until the session times out; close() hands it over. */
+    private void crashVersusClose() throws Exception {
+        int session = Members.sessionTimeoutMs(kafka, protocol);
+        step("Scene 3: a member killed with SIGKILL, then one that calls close() (session " + session + " ms)");
+        String topic = createTopic("handover");
+        String group = topic + "-group";
+        out.println("steady polls all along; \"crashed\" runs in its own JVM, so that it can be killed\n");
+        Timeline timeline = new Timeline(out);
+        try (SteadyMember steady = new SteadyMember(Members.config(kafka, group, protocol, 300_000), topic,
+                partitions -> timeline.event("steady", "assigned " + Members.partitions(partitions)))) {
+            try (ChildJvm crashed = ChildJvm.start(kafka, PollingMember.class, topic, group, protocol)) {
+                Wait.until("the two members to share the partitions", TIMEOUT, () -> steady.assignment().size() == 1
+                        && crashed.output().matches("(?s).*assigned \\[[^,\\]]+\\]\\s*$"));
+                timeline.event("crashed", "has the other partition");
+                long killedAt = System.currentTimeMillis();
+                crashed.kill();
+                timeline.event("crashed", "killed (SIGKILL): no LeaveGroup; its heartbeats stop");
+                awaitHandover(steady, session, "the session timed out", killedAt, timeline);
+            }
+            try (KafkaConsumer<String, String> closing = new KafkaConsumer<>(Members.config(kafka, group, protocol, 300_000))) {
+                closing.subscribe(List.of(topic));
+                Polling.pollUntil(closing, TIMEOUT, () -> closing.assignment().size() == 1 && steady.assignment().size() == 1);
+                timeline.event("closing", "assigned " + Members.partitions(closing.assignment()));
+                long closedAt = System.currentTimeMillis();
+                closing.close();
+                timeline.event("closing", "close(): it leaves the group");
+                awaitHandover(steady, session, "no session to wait for", closedAt, timeline);
+            }
+        }
+        out.println("A crashed member's partitions wait for its session to time out: nobody reads them meanwhile.");
+        out.println("A clean close() leaves the group, and the partitions move at once.\n");
+    }
+
+    private static void awaitHandover(SteadyMember steady, int session, String why, long since, Timeline timeline) {
+        Wait.until("steady to get both partitions", TIMEOUT.plusMillis(session), () -> steady.assignment().size() == 2);
+        long handover = steady.assignments.get(steady.assignments.size() - 1).atMillis() - since;
+        timeline.event("group", "handover " + handover + " ms later: " + why);
     }
 
     private void whatToNotice() {
@@ -174,21 +225,28 @@ public final class PollIntervalDemo {
             out.println("    before then still succeeds (PollIntervalIT).");
         }
         out.println("  - session.timeout.ms is about heartbeats, sent by a background thread: slow processing does not");
-        out.println("    stop them. It catches crashes: a killed member keeps its partitions until it expires (see README).");
+        out.println("    stop them. It catches crashes: a killed member keeps its partitions until its session times");
+        out.println("    out (scene 3); close() hands them over at once.");
         out.println("  - the fix for slow work is not only a bigger max.poll.interval.ms: pause() the partitions, process");
         out.println("    elsewhere, keep calling poll(), resume() when done (PollIntervalIT).");
         out.println(protocol.equals("classic")
                 ? "  - run it with --protocol consumer (KIP-848): same client-side rule, broker-side session timeout."
-                : "  - run it without --protocol for classic, Kafka 4.4's default: the client sets its session timeout.");
+                : "  - the consumer protocol's session timeout is the broker's (per group: the group config");
+        if (protocol.equals("consumer")) {
+            out.println("    consumer.session.timeout.ms); classic's is the client's session.timeout.ms (./run 04).");
+        }
         out.println("Proof: mvn -pl 04-poll-interval -am verify (see 04-poll-interval/README.md).");
     }
 
-    private static void tryCommit(KafkaConsumer<String, String> slow, ConsumerRecords<String, String> batch, Timeline timeline) {
+    private void tryCommit(KafkaConsumer<String, String> slow, ConsumerRecords<String, String> batch, Timeline timeline) {
         try {
             slow.commitSync(batch.nextOffsets());
             timeline.event("slow", "processing done; commitSync() succeeded");
         } catch (KafkaException e) {
             timeline.event("slow", "processing done; commitSync() -> " + e.getClass().getSimpleName());
+            if (protocol.equals("consumer")) {
+                timeline.event("", "(Kafka's client logs an ERROR: \"OffsetCommit failed with UNKNOWN_MEMBER_ID\")");
+            }
         }
     }
 
@@ -196,8 +254,9 @@ public final class PollIntervalDemo {
                                      Timeline timeline) {
         List<Long> uncommitted = batch.records(tp).stream().map(ConsumerRecord::offset).toList();
         Wait.until("the other member to re-read " + tp, TIMEOUT, () -> steady.offsetsRead(tp).containsAll(uncommitted));
-        timeline.event("steady", "read " + tp + " offsets " + uncommitted.get(0) + "-" + uncommitted.get(uncommitted.size() - 1)
-                + " again: slow processed them but never committed them (" + uncommitted.size() + " duplicates)");
+        timeline.event("steady", "read offsets " + uncommitted.get(0) + "-" + uncommitted.get(uncommitted.size() - 1)
+                + " of partition " + tp.partition() + " again: slow processed them, never committed them");
+        timeline.event("", "(" + uncommitted.size() + " duplicates)");
     }
 
     private String createTopic(String name) throws Exception {

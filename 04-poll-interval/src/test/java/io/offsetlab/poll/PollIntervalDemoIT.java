@@ -1,6 +1,7 @@
 package io.offsetlab.poll;
 
 import io.offsetlab.lab.ChildJvm;
+import io.offsetlab.lab.DemoOutput;
 import io.offsetlab.lab.DemoRunner;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
@@ -30,9 +31,27 @@ class PollIntervalDemoIT {
             assertTrue(output.matches("(?s).*group +slow is out of the group, \\d+ ms after its last poll\\(\\).*"),
                     "the timeline shows when the broker dropped the slow member:\n" + output);
             assertTrue(output.contains("commitSync() -> CommitFailedException"), output);
-            assertTrue(output.matches("(?s).*steady +read \\S+ offsets \\d+-\\d+ again.*"), "the re-read is on the timeline:\n" + output);
+            assertTrue(output.matches("(?s).*steady +read offsets \\d+-\\d+ of partition \\d again.*"), "the re-read is on the timeline:\n" + output);
             assertTrue(output.contains("commitSync() succeeded; still assigned"), "scene 2: no eviction:\n" + output);
-            assertTrue(output.contains("What to notice (§4):"), output);
+            assertTrue(output.matches("(?s).*killed \\(SIGKILL\\).*group +handover \\d+ ms later: the session timed out\n"
+                    + ".*close\\(\\): it leaves the group\n.*group +handover \\d+ ms later: no session to wait for\n.*"),
+                    "scene 3: the handover after SIGKILL waits for the session, after close() it does not:\n" + output);
+            DemoOutput.assertReadable(output, "4");
+        }
+    }
+
+    /** The demo's own lines say what Kafka's client logs; with --verbose, Kafka's lines are there too. */
+    @Test
+    void withVerboseKafkasOwnLinesAppearWhereTheDemoSaysTheyDo(LabKafka kafka) {
+        try (ChildJvm demo = ChildJvm.start(kafka.backend(), PollIntervalDemo.class, "--protocol", "consumer", "--verbose")) {
+            assertEquals(DemoRunner.OK, demo.waitFor(Duration.ofSeconds(240)), demo.output());
+            String output = demo.output();
+            assertTrue(output.contains("(Kafka's client logs a WARN: \"Consumer poll timeout has expired\"; --verbose)"), output);
+            assertTrue(output.matches("(?s).*\\bWARN\\b[^\n]*Consumer poll timeout has expired.*"),
+                    "Kafka's WARN, as the demo says:\n" + output);
+            assertTrue(output.contains("(Kafka's client logs an ERROR: \"OffsetCommit failed with UNKNOWN_MEMBER_ID\")"), output);
+            assertTrue(output.matches("(?s).*\\bERROR\\b[^\n]*OffsetCommit failed with UNKNOWN_MEMBER_ID.*"),
+                    "Kafka's ERROR, as the demo says:\n" + output);
         }
     }
 
