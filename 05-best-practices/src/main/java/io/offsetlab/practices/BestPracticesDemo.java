@@ -2,6 +2,7 @@ package io.offsetlab.practices;
 
 import io.offsetlab.lab.BrokerSettings;
 import io.offsetlab.lab.ClientConfigs;
+import io.offsetlab.lab.Columns;
 import io.offsetlab.lab.DemoArgs;
 import io.offsetlab.lab.DemoRunner;
 import io.offsetlab.lab.KafkaBackend;
@@ -90,20 +91,21 @@ public final class BestPracticesDemo {
             topics.add(r.topic());
             groups.add(r.group());
         }
-        TextTable table = new TextTable("LOOP", "PRODUCED", "PROCESSED", "DUPLICATES", "LOST", "COMMITS OF A");
+        TextTable table = new TextTable("LOOP", "PRODUCED", "PROCESSED", "DUPLICATES", "LOST", "COMMITS BY A");
         for (Result r : List.of(with, without)) {
             table.row(r.commitOnRevocation() ? "every 100 + revocation + shutdown" : "every 100 + shutdown",
                     r.produced(), r.processed().size(), r.duplicates(), r.lost(), r.commitsA());
         }
         out.println();
         out.print(table.render());
+        out.println("(COMMITS BY A: every 100 + on revocation + on shutdown)");
         out.println();
     }
 
     /** §5.2: returns the topic of 300 records it wrote, for §5.3. */
     private String keepAnEmptyGroupsOffsetsAlive() throws Exception {
         DemoRunner.heading(out, "§5.2 offsets alive: an empty group's offsets are on a clock (./run reset-offsets)");
-        String topic = "s5-demo-" + UUID.randomUUID().toString().substring(0, 8);
+        String topic = "s5-" + UUID.randomUUID().toString().substring(0, 4); // short: the monitor's table fits 100 columns
         String group = topic + "-left";
         topics.add(topic);
         groups.add(group);
@@ -146,8 +148,9 @@ public final class BestPracticesDemo {
         try (KafkaConsumer<String, String> consumer = member(group, topic)) {
             Polling.pollAtLeast(consumer, 300, Duration.ofSeconds(30));
             consumer.commitSync(Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(200)));
-            out.println("A live member read all 300 records but committed only 200:");
-            LagMonitor.print(LagMonitor.describe(admin, group), out, out);
+            out.println("A live member read all 300 records but committed only 200 (HOST and CLIENT-ID left");
+            out.println("out here to fit; ./run lag-monitor prints every column of kafka-consumer-groups):");
+            LagMonitor.printNarrow(LagMonitor.describe(admin, group), out, out);
             out.println();
             out.println("--check --watch 1 --samples 3: the member is there, its commit does not move");
             String[] check = {"--group", group, LagMonitor.CHECK, LagMonitor.WATCH, "1", LagMonitor.SAMPLES, "3"};
@@ -171,9 +174,10 @@ public final class BestPracticesDemo {
         for (int interval : new int[] {300_000, 600_000}) {
             TimeoutCheck.Result result = TimeoutCheck.check(new TimeoutCheck.Settings(500, 700, interval, null, null, "classic"));
             out.println("500 records x 700 ms, max.poll.interval.ms=" + interval + ": " + result.verdict());
-            out.println("  " + result.findings().get(0));
+            out.println(Columns.wrap("  " + result.findings().get(0), Columns.TERMINAL, "    "));
             if (!result.advice().isEmpty()) {
-                out.println("  change: " + result.advice().get(0) + "; " + result.advice().get(1));
+                out.println(Columns.wrap("  change: " + result.advice().get(0) + "; " + result.advice().get(1), Columns.TERMINAL,
+                        "    "));
             }
         }
         out.println();

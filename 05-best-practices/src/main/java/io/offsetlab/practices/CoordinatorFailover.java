@@ -166,8 +166,8 @@ public final class CoordinatorFailover {
             long killedAt = System.currentTimeMillis();
             long uncommitted = uncommitted(processedAtKill, before);
             timeline.eventAt(killing, "cluster", "killed node " + coordinator + ", the coordinator" + (controller
-                    ? " and active controller" : "") + " (SIGKILL); " + processedAtKill.size() + " processed, " + sum(before)
-                    + " committed");
+                    ? " and active controller" : "") + " (SIGKILL)");
+            timeline.eventAt(killing, "", "at that moment: " + processedAtKill.size() + " processed, " + sum(before) + " committed");
             int newCoordinator = awaitNewCoordinator(group, coordinator);
             long found = System.currentTimeMillis();
             Map<TopicPartition, Long> adminRead = OffsetProbe.committed(admin, group);

@@ -7,6 +7,7 @@ import io.offsetlab.lab.DemoArgs;
 import io.offsetlab.lab.DemoRunner;
 import io.offsetlab.lab.KafkaFailures.MissingAclException;
 import io.offsetlab.lab.Logging;
+import io.offsetlab.lab.Columns;
 import io.offsetlab.lab.TextTable;
 import io.offsetlab.practices.LagStatus.Sample;
 import io.offsetlab.practices.LagStatus.Status;
@@ -357,18 +358,40 @@ public final class LagMonitor {
                 .toList();
     }
 
-    /** The command's layout: notices on stderr, the table on stdout. */
+    /** The command's layout: notices on stderr, the table on stdout, with every column of the real command. */
     public static void print(GroupLag lag, PrintStream out, PrintStream err) {
-        if (lag.state() == GroupState.EMPTY) {
-            err.println("Consumer group '" + lag.group() + "' has no active members.");
-            err.println(expiryWarning(lag));
-        } else if (REBALANCING.contains(lag.state())) {
-            err.println("Warning: Consumer group '" + lag.group() + "' is rebalancing.");
-        }
+        printNotices(lag, err);
         TextTable table = new TextTable("GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG",
                 "CONSUMER-ID", "HOST", "CLIENT-ID");
         lag.rows().forEach(row -> table.row(row.cells().toArray()));
         out.print(table.render());
+    }
+
+    /**
+     * The same, narrowed for a demo's 100 columns: HOST and CLIENT-ID left out, CONSUMER-ID cut
+     * to its first {@value #SHORT_ID} characters and "...".
+     */
+    public static void printNarrow(GroupLag lag, PrintStream out, PrintStream err) {
+        printNotices(lag, err);
+        TextTable table = new TextTable("GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "CONSUMER-ID");
+        for (Row row : lag.rows()) {
+            List<String> cells = row.cells();
+            String id = cells.get(6);
+            table.row(cells.get(0), cells.get(1), cells.get(2), cells.get(3), cells.get(4), cells.get(5),
+                    id.length() > SHORT_ID ? id.substring(0, SHORT_ID) + "..." : id);
+        }
+        out.print(table.render());
+    }
+
+    private static final int SHORT_ID = 16;
+
+    private static void printNotices(GroupLag lag, PrintStream err) {
+        if (lag.state() == GroupState.EMPTY) {
+            err.println("Consumer group '" + lag.group() + "' has no active members.");
+            err.println(Columns.wrap(expiryWarning(lag), Columns.TERMINAL, "  "));
+        } else if (REBALANCING.contains(lag.state())) {
+            err.println("Warning: Consumer group '" + lag.group() + "' is rebalancing.");
+        }
     }
 
     /** What an empty group risks (KIP-211), with this cluster's retention when it could be read. */

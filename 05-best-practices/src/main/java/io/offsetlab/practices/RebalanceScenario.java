@@ -184,10 +184,10 @@ public final class RebalanceScenario {
             }
         }
 
+        /** Commits by reason: "every 100 + on revocation + on shutdown", e.g. "2 + 2 + 0". */
         String commitCounts() {
-            return "every " + COMMIT_EVERY + ": " + loop.commits(CommittingLoop.CommitReason.EVERY_N)
-                    + ", on revocation: " + loop.commits(CommittingLoop.CommitReason.REVOCATION)
-                    + ", on shutdown: " + loop.commits(CommittingLoop.CommitReason.SHUTDOWN);
+            return loop.commits(CommittingLoop.CommitReason.EVERY_N) + " + " + loop.commits(CommittingLoop.CommitReason.REVOCATION)
+                    + " + " + loop.commits(CommittingLoop.CommitReason.SHUTDOWN);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.offsetlab.practices;
 
+import io.offsetlab.lab.DemoOutput;
 import io.offsetlab.lab.DemoRunner;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
@@ -36,7 +37,8 @@ class BestPracticesDemoIT {
                 () -> assertTrue(inOrder(run.out(), "§5.1 ", "§5.2 ", "§5.3 ", "§5.4 ", "What to notice (§5):", "Proof: "),
                         "the article's order, then the common ending:\n" + run.out()),
                 () -> assertTrue(run.out().strip().endsWith("(see 05-best-practices/README.md)."), "ends with the Proof line"),
-                () -> assertTrue(run.out().contains("(deleted the demo's 3 topics and 4 groups)"), "leaves the cluster as it found it"));
+                () -> assertTrue(run.out().contains("(deleted the demo's 3 topics and 4 groups)"), "leaves the cluster as it found it"),
+                () -> DemoOutput.assertReadable(run.out() + run.err(), "5"));
     }
 
     private static boolean inOrder(String text, String... parts) {

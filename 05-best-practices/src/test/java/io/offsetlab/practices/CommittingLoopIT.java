@@ -92,6 +92,7 @@ class CommittingLoopIT {
 
     private static String summary(Result r) {
         return "produced " + r.produced() + ", processed " + r.processed().size() + ", distinct " + r.distinct()
-                + ", duplicates " + r.duplicates() + "; commits A [" + r.commitsA() + "], B [" + r.commitsB() + "]";
+                + ", duplicates " + r.duplicates() + "; commits (every 100 + on revocation + on shutdown) A [" + r.commitsA() + "], B ["
+                + r.commitsB() + "]";
     }
 }
