@@ -106,12 +106,34 @@ public final class LagMonitor {
         }
     }
 
-    /** A described group: its state, protocol type, rows, and, for an empty group, the broker's offsets.retention.minutes if readable. */
-    public record GroupLag(String group, GroupState state, GroupType type, List<Row> rows, Long retentionMinutes) {
+    /**
+     * A described group: its state, type, rows, and, for an empty group, the broker's
+     * offsets.retention.minutes if readable and whether it is a simple group (no protocol type:
+     * its consumers only commit, with assign(), and never join).
+     */
+    public record GroupLag(String group, GroupState state, GroupType type, List<Row> rows, Long retentionMinutes,
+                           boolean simple) {
+
+        public GroupLag(String group, GroupState state, GroupType type, List<Row> rows, Long retentionMinutes) {
+            this(group, state, type, rows, retentionMinutes, false);
+        }
 
         /** Empty: nobody consumes, and the retention clock for its offsets is running (KIP-211). */
         public boolean offsetsOnTheClock() {
             return state == GroupState.EMPTY;
+        }
+
+        /**
+         * What the expiry clock of an empty group's offsets counts from, in Kafka 4.4: when the group
+         * became empty for a classic group, each partition's last commit for a consumer-protocol
+         * group and for a simple group (ClassicGroup and ConsumerGroup.offsetExpirationCondition).
+         */
+        public String expiryClock() {
+            if (simple) {
+                return "each partition's last commit (a simple group: its consumers only commit, with assign())";
+            }
+            return type == GroupType.CONSUMER ? "each partition's last commit (a consumer-protocol group)"
+                    : "when the group became empty";
         }
     }
 
@@ -280,8 +302,15 @@ public final class LagMonitor {
         Map<TopicPartition, OffsetAndMetadata> committed = committedOffsets(admin, group);
         List<Row> rows = rows(admin, description, committed);
         // The retention only matters to an empty group's warning: no config request for the others.
-        Long retention = description.groupState() == GroupState.EMPTY ? retentionMinutes(admin) : null;
-        return new GroupLag(group, description.groupState(), description.type(), rows, retention);
+        boolean empty = description.groupState() == GroupState.EMPTY;
+        Long retention = empty ? retentionMinutes(admin) : null;
+        return new GroupLag(group, description.groupState(), description.type(), rows, retention, empty && isSimple(admin, group));
+    }
+
+    /** A simple group has no protocol type; only ListGroups says so (GroupListing.isSimpleConsumerGroup). */
+    private static boolean isSimple(Admin admin, String group) throws InterruptedException, ExecutionException {
+        return admin.listGroups(ListGroupsOptions.forConsumerGroups()).all().get().stream()
+                .anyMatch(listing -> listing.groupId().equals(group) && listing.isSimpleConsumerGroup());
     }
 
     private static List<Row> rows(Admin admin, ConsumerGroupDescription group, Map<TopicPartition, OffsetAndMetadata> committed)
@@ -399,11 +428,8 @@ public final class LagMonitor {
         String retention = lag.retentionMinutes() == null
                 ? "offsets.retention.minutes (default 10080 = 7 days)"
                 : "offsets.retention.minutes=" + lag.retentionMinutes() + " on this cluster";
-        String clock = lag.type() == GroupType.CONSUMER
-                ? "counted from its last commit (a consumer-protocol group)"
-                : "counted from when it became empty";
         return "Warning (offsets alive): the group is empty, so its committed offsets expire after " + retention
-                + ", " + clock + " (KIP-211). Then auto.offset.reset decides where its consumers start."
+                + ", counted from " + lag.expiryClock() + " (KIP-211). Then auto.offset.reset decides where its consumers start."
                 + " Start a member before that, or save the offsets (./run reset-offsets can restore them).";
     }
 }

@@ -1,6 +1,7 @@
 package io.offsetlab.practices;
 
 import io.offsetlab.lab.BrokerSettings;
+import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.DemoRunner;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
@@ -36,6 +37,7 @@ import java.util.stream.Stream;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,6 +58,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @KafkaLab
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Claim("5.monitor")
 class LagMonitorIT {
 
     private String topic;
@@ -191,6 +194,7 @@ class LagMonitorIT {
     }
 
     @Test
+    @Claim("5.retention")
     void anEmptyGroupIsFlaggedBecauseItsOffsetsAreOnTheRetentionClock(LabKafka kafka) throws Exception {
         GroupLag lag = describe(kafka, empty);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -206,6 +210,32 @@ class LagMonitorIT {
                         "the warning names the broker's retention (the lab broker keeps the 7-day default): " + warnings),
                 () -> assertTrue(out.toString(StandardCharsets.UTF_8).contains(empty + "  " + topic), "the table still goes to stdout"),
                 () -> assertTrue(!describe(kafka, active).offsetsOnTheClock(), "a Stable group's offsets are not expiring"));
+    }
+
+    /**
+     * A simple group (a consumer that assign()s and commits, never joining) has no protocol type,
+     * and its offsets' clock is each partition's last commit (ClassicGroup.offsetExpirationCondition
+     * in Kafka 4.4), not "when it became empty": the warning says so.
+     */
+    @Test
+    @Claim("5.retention")
+    void aSimpleGroupsWarningCountsFromEachCommitNotFromWhenItEmptied(LabKafka kafka) throws Exception {
+        String simple = kafka.newGroupId("s5-simple");
+        TopicPartition tp = new TopicPartition(topic, 0);
+        try (KafkaConsumer<String, String> consumer = kafka.consumer(simple, Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false))) {
+            consumer.assign(List.of(tp));
+            consumer.commitSync(Map.of(tp, new OffsetAndMetadata(1)));
+        }
+
+        GroupLag lag = describe(kafka, simple);
+        GroupLag emptied = describe(kafka, empty);
+        assertAll(
+                () -> assertTrue(lag.simple(), "ListGroups reports no protocol type for a group that never had a member"),
+                () -> assertTrue(LagMonitor.expiryWarning(lag).contains("counted from each partition's last commit (a simple group"),
+                        LagMonitor.expiryWarning(lag)),
+                () -> assertFalse(emptied.simple(), "a classic group whose members left is not simple"),
+                () -> assertTrue(LagMonitor.expiryWarning(emptied).contains("counted from when the group became empty"),
+                        LagMonitor.expiryWarning(emptied)));
     }
 
     @Test
