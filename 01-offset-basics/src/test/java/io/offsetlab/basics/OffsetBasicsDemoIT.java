@@ -84,18 +84,20 @@ class OffsetBasicsDemoIT {
     }
 
     @Test
-    void unreachableBrokerFailsWithAClearMessageWithin15Seconds() throws IOException {
+    void unreachableBrokerFailsWithAClearMessageAfterTheConnectTimeoutInsteadOfHanging() throws IOException {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort(); // nothing listens there once the socket is closed
         }
         long start = System.nanoTime();
         try (ChildJvm demo = ChildJvm.start(OffsetBasicsDemo.class, "--bootstrap-server", "127.0.0.1:" + closedPort)) {
-            int exit = demo.waitFor(Duration.ofSeconds(30));
+            int exit = demo.waitFor(Duration.ofSeconds(60));
             long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
             String output = demo.output();
             assertEquals(DemoRunner.FAILED, exit, output);
-            assertTrue(seconds < 15, "the demo gives up within 15 s (took " + seconds + " s)");
+            // Its connect timeout, plus a JVM start with room for a loaded machine: it gives up, it does not hang.
+            assertTrue(seconds < DemoRunner.CONNECT_TIMEOUT.toSeconds() + 20, "the demo gives up after its "
+                    + DemoRunner.CONNECT_TIMEOUT.toSeconds() + " s connect timeout (took " + seconds + " s, JVM start included)");
             assertTrue(output.contains("No Kafka cluster answered at 127.0.0.1:" + closedPort), output);
             assertFalse(output.contains("\tat "), "a message, not a stack trace:\n" + output);
         }

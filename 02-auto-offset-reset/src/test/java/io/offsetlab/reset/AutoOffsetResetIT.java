@@ -1,5 +1,6 @@
 package io.offsetlab.reset;
 
+import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.Polling;
@@ -32,6 +33,7 @@ class AutoOffsetResetIT {
     static final List<String> POLICIES = ResetScenarios.POLICIES;
 
     @Test
+    @Claim("2.earliest-latest")
     void newGroupWithEarliestReadsEverything(LabKafka kafka) throws Exception {
         Setup setup = scenarios(kafka).newGroup();
         assertOutcome(new Outcome("earliest", 0L, 5, 0, null), probe(kafka, setup, "earliest"),
@@ -39,6 +41,7 @@ class AutoOffsetResetIT {
     }
 
     @Test
+    @Claim("2.earliest-latest")
     void newGroupWithLatestReadsOnlyRecordsWrittenAfterTheAssignment(LabKafka kafka) throws Exception {
         ResetScenarios scenarios = scenarios(kafka);
         Setup setup = scenarios.newGroup();
@@ -57,6 +60,7 @@ class AutoOffsetResetIT {
     }
 
     @Test
+    @Claim("2.none")
     void newGroupWithNoneThrowsNoOffsetForPartitionException(LabKafka kafka) throws Exception {
         Setup setup = scenarios(kafka).newGroup();
         assertEquals("NoOffsetForPartitionException", probe(kafka, setup, "none").exception(),
@@ -64,6 +68,7 @@ class AutoOffsetResetIT {
     }
 
     @Test
+    @Claim("2.values")
     void newGroupWithByDurationStartsAtTheFirstRecordNewerThanNowMinusTheDuration(LabKafka kafka) throws Exception {
         Setup setup = scenarios(kafka).newGroup();
         assertOutcome(new Outcome("by_duration:PT1H", 2L, 3, 2, null), probe(kafka, setup, "by_duration:PT1H"),
@@ -72,6 +77,7 @@ class AutoOffsetResetIT {
 
     @ParameterizedTest(name = "{0}")
     @FieldSource("POLICIES")
+    @Claim("2.when")
     void aCommittedOffsetWinsOverEveryPolicy(String policy, LabKafka kafka) throws Exception {
         Setup setup = scenarios(kafka).committedOffset();
         assertOutcome(new Outcome(policy, 3L, 2, 0, null), probe(kafka, setup, policy),
@@ -84,6 +90,7 @@ class AutoOffsetResetIT {
             "latest,           10, 0, 4, -",
             "none,             -,  0, 0, OffsetOutOfRangeException",
             "by_duration:PT1H, 6,  4, 0, -"})
+    @Claim({"2.when", "2.out-of-range"})
     void aCommittedOffsetBelowTheLogStartIsOutOfRange(String policy, Long startedAt, int read, long skipped,
                                                       String exception, LabKafka kafka) throws Exception {
         Setup setup = scenarios(kafka).committedBelowLogStart();
@@ -97,6 +104,7 @@ class AutoOffsetResetIT {
             "latest,           5, 0, 5, -",
             "none,             -, 0, 0, OffsetOutOfRangeException",
             "by_duration:PT1H, 2, 3, 2, -"})
+    @Claim({"2.when", "2.none", "2.out-of-range"})
     void aCommittedOffsetBeyondTheEndIsOutOfRange(String policy, Long startedAt, int read, long skipped,
                                                   String exception, LabKafka kafka) throws Exception {
         Setup setup = scenarios(kafka).committedBeyondEnd();
@@ -110,6 +118,7 @@ class AutoOffsetResetIT {
             "latest,           5, 0, 5, -",
             "none,             -, 0, 0, NoOffsetForPartitionException",
             "by_duration:PT1H, 2, 3, 2, -"})
+    @Claim("2.topic-deleted")
     void aDeletedAndRecreatedTopicHasNoCommittedOffsets(String policy, Long startedAt, int read, long skipped,
                                                         String exception, LabKafka kafka) throws Exception {
         ResetScenarios scenarios = scenarios(kafka);

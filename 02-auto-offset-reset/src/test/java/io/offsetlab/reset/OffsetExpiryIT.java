@@ -1,5 +1,7 @@
 package io.offsetlab.reset;
 
+import io.offsetlab.lab.Claim;
+import io.offsetlab.lab.Claims;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.OffsetProbe;
@@ -7,6 +9,7 @@ import io.offsetlab.lab.Polling;
 import io.offsetlab.reset.ResetProbe.Outcome;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,10 +18,14 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,6 +46,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @KafkaLab(brokerConfig = {"offsets.retention.minutes=1", "offsets.retention.check.interval.ms=1000"})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(OrderAnnotation.class)
+@Claim("2.expiry")
 class OffsetExpiryIT {
 
     private static final Duration RETENTION = Duration.ofMinutes(1);
@@ -56,6 +64,11 @@ class OffsetExpiryIT {
     private Member lateClassic;
     private Member lateConsumerProtocol;
     private long emptyClassicGoneAt;
+    private TopicPartition dropped;
+    private final Map<String, Unsubscriber> unsubscribers = new HashMap<>();
+    private TopicPartition idle;
+    private TopicPartition busy;
+    private PerPartition perPartition;
 
     /** A consumer that committed offset 5 and, maybe, left its group; with the times it did so. */
     private final class Member {
@@ -92,11 +105,68 @@ class OffsetExpiryIT {
         }
     }
 
+    /**
+     * A live member that committed 5 on two topics, then subscribed to one of them only: it stays
+     * in the group, which no longer subscribes to the other topic.
+     */
+    private final class Unsubscriber {
+        final String group;
+        final KafkaConsumer<String, String> consumer;
+
+        Unsubscriber(String protocol) {
+            group = kafka.newGroupId("unsubscribed-" + protocol);
+            consumer = kafka.consumer(group, Map.of(ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol,
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
+            consumer.subscribe(List.of(tp.topic(), dropped.topic()));
+            Polling.pollAtLeast(consumer, 2 * RECORDS, TIMEOUT);
+            consumer.commitSync(); // 5 on both topics
+            consumer.subscribe(List.of(tp.topic())); // still a member: the group drops only the other topic
+            Polling.pollUntil(consumer, TIMEOUT, () -> consumer.assignment().equals(Set.of(tp)));
+        }
+    }
+
+    /**
+     * A consumer-protocol member of a 2-partition topic that commits both partitions first, and
+     * commits the busy one again just before it leaves with the late leavers: its two
+     * partitions' last commits are 25 s apart.
+     */
+    private final class PerPartition {
+        final String group;
+        final KafkaConsumer<String, String> consumer;
+        long idleCommitEnd;
+        long busyCommitStart;
+        long leaveEnd;
+
+        PerPartition() {
+            group = kafka.newGroupId("per-partition");
+            consumer = kafka.consumer(group, Map.of(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer",
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
+            consumer.subscribe(List.of(idle.topic()));
+            Polling.pollAtLeast(consumer, 2 * RECORDS, TIMEOUT);
+            consumer.commitSync(); // 5 on both partitions
+            idleCommitEnd = System.currentTimeMillis();
+        }
+
+        void commitTheBusyPartitionAgainAndLeave() {
+            busyCommitStart = System.currentTimeMillis();
+            consumer.commitSync(Map.of(busy, new OffsetAndMetadata(RECORDS))); // the same offset, a new commit time
+            consumer.close();
+            leaveEnd = System.currentTimeMillis();
+        }
+    }
+
     @BeforeAll
     void startEveryScenarioThenWaitOnce(LabKafka kafka) {
         this.kafka = kafka;
         tp = new TopicPartition(kafka.createTopic("expiry", 1), 0);
         kafka.produce(tp.topic(), 0, RECORDS);
+        dropped = new TopicPartition(kafka.createTopic("dropped", 1), 0);
+        kafka.produce(dropped.topic(), 0, RECORDS);
+        String twoPartitions = kafka.createTopic("per-partition", 2);
+        idle = new TopicPartition(twoPartitions, 0);
+        busy = new TopicPartition(twoPartitions, 1);
+        kafka.produce(twoPartitions, 0, RECORDS);
+        kafka.produce(twoPartitions, 1, RECORDS);
 
         // Every other member commits before the empty group's clock starts, so that when its
         // offsets expire all the other last commits are older than the retention.
@@ -105,12 +175,17 @@ class OffsetExpiryIT {
         liveClassic = new Member("live-classic", "classic", true);
         liveConsumerProtocol = new Member("live-consumer", "consumer", true);
         standalone = new Member("standalone", "classic", false);
+        for (String protocol : List.of("classic", "consumer")) {
+            unsubscribers.put(protocol, new Unsubscriber(protocol));
+        }
+        perPartition = new PerPartition();
         emptyClassic = new Member("empty-classic", "classic", true);
         emptyClassic.leave();
 
         letTheLateLeaversStayLive();
         lateClassic.leave();
         lateConsumerProtocol.leave();
+        perPartition.commitTheBusyPartitionAgainAndLeave();
 
         await("the empty classic group's offsets expire").atMost(RETENTION.plus(TIMEOUT)).pollInterval(Duration.ofMillis(200))
                 .until(() -> emptyClassic.committed() == null);
@@ -134,6 +209,7 @@ class OffsetExpiryIT {
                 member.consumer.close();
             }
         }
+        unsubscribers.values().forEach(u -> u.consumer.close());
     }
 
     @Test
@@ -193,6 +269,49 @@ class OffsetExpiryIT {
                 "with its offsets expired the group starts over: earliest re-reads all 5 records it had already consumed");
         Outcome none = ResetProbe.start(kafka.backend(), emptyClassic.group, tp, "none", TIMEOUT);
         assertEquals("NoOffsetForPartitionException", none.exception(), "and none finds no offset at all");
+    }
+
+    /**
+     * KIP-211 works per topic: Kafka 4.4's OffsetMetadataManager.cleanupExpiredOffsets expires only
+     * the offsets of topics the group does not subscribe to, so a live group loses those of a topic
+     * it dropped, counted from their commit (the offset-expiration condition of a Stable classic
+     * group, and of every consumer-protocol group, is the commit time).
+     */
+    @ParameterizedTest(name = "group.protocol={0}")
+    @ValueSource(strings = {"classic", "consumer"})
+    @Order(7)
+    void aLiveGroupLosesTheOffsetsOfATopicItNoLongerSubscribesToAndKeepsTheOthers(String protocol) {
+        Unsubscriber unsubscribed = unsubscribers.get(protocol);
+        await("the dropped topic's offset expires, though the group is live").atMost(TIMEOUT).pollInterval(Duration.ofMillis(200))
+                .until(() -> OffsetProbe.committed(kafka.admin(), unsubscribed.group, dropped) == null);
+        assertEquals(RECORDS, OffsetProbe.committed(kafka.admin(), unsubscribed.group, tp), protocol
+                + ": the topic the group still subscribes to keeps its offset, as old as the dropped one's");
+    }
+
+    /**
+     * The consumer protocol's clock is each partition's own last commit (ConsumerGroup.offsetExpirationCondition
+     * in Kafka 4.4): two partitions of one group, committed 25 s apart, expire 25 s apart.
+     */
+    @Test
+    @Order(8)
+    void aConsumerProtocolGroupCountsEachPartitionFromItsOwnLastCommit() {
+        await("the idle partition's offset expires").atMost(TIMEOUT).pollInterval(Duration.ofMillis(200))
+                .until(() -> OffsetProbe.committed(kafka.admin(), perPartition.group, idle) == null);
+        long idleGoneAt = System.currentTimeMillis();
+        assertEquals(RECORDS, OffsetProbe.committed(kafka.admin(), perPartition.group, busy),
+                "the busy partition, committed " + (perPartition.busyCommitStart - perPartition.idleCommitEnd) / 1000
+                        + " s later, still has its offset when the idle one's is gone");
+        assertTrue(idleGoneAt - perPartition.leaveEnd < RETENTION.toMillis(), "the idle partition's offset went "
+                + (idleGoneAt - perPartition.leaveEnd) / 1000 + " s after the group emptied, less than the retention: "
+                + "its clock started at its own last commit");
+        await("the busy partition's offset expires, a retention after its own last commit")
+                .atMost(RETENTION.plus(TIMEOUT)).pollInterval(Duration.ofMillis(200))
+                .until(() -> OffsetProbe.committed(kafka.admin(), perPartition.group, busy) == null);
+        long busyGoneAfter = System.currentTimeMillis() - perPartition.busyCommitStart;
+        assertTrue(busyGoneAfter >= RETENTION.toMillis(), "never before the retention since its last commit ("
+                + busyGoneAfter + " ms)");
+        Claims.figure("per partition: the idle partition's offset went " + (idleGoneAt - perPartition.idleCommitEnd) / 1000
+                + " s after its commit, the busy one's " + busyGoneAfter / 1000 + " s after its own");
     }
 
     private void assertKeptPastRetention(Member member, String why) {

@@ -1,6 +1,8 @@
 package io.offsetlab.commit;
 
 import io.offsetlab.lab.ChildJvm;
+import io.offsetlab.lab.Claim;
+import io.offsetlab.lab.Claims;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.OffsetProbe;
@@ -38,6 +40,7 @@ class CrashRestartIT {
     private static final int CRASHES = 5;
 
     @Test
+    @Claim("3.per-message")
     void crashesBetweenProcessingAndCommitLoseNothingAndReReadOnlyWhatWasNotCommitted(LabKafka kafka, @TempDir Path dir) {
         String topic = kafka.createTopic("crash", PARTITIONS);
         for (int p = 0; p < PARTITIONS; p++) {
@@ -57,17 +60,16 @@ class CrashRestartIT {
             }
             uncommittedAtCrashes += processedButNotCommitted(kafka, group, topic, log);
         }
-        try (ChildJvm consumer = start(kafka, topic, group, log, CommitStrategy.COMMIT_AFTER_PROCESSING)) {
-            await("the last run processes and commits everything").atMost(TIMEOUT)
-                    .until(() -> distinct(log).size() == RECORDS && allCommitted(kafka, group, topic));
-            consumer.kill();
+        try (ChildJvm consumer = start(kafka, topic, group, log, CommitStrategy.COMMIT_AFTER_PROCESSING, "--exit-at-end")) {
+            assertEquals(0, consumer.waitFor(TIMEOUT), "the last run processes to the end and exits:\n" + consumer.output());
         }
+        assertTrue(allCommitted(kafka, group, topic), "the last run committed every partition's end");
 
         List<String> lines = lines(log);
         int duplicates = lines.size() - distinct(log).size();
-        System.out.printf("§3 crash test: %d records, %d crashes (SIGKILL), %d processed, %d duplicates, "
-                + "%d processed-but-uncommitted at the crashes, %d lost%n",
-                RECORDS, CRASHES, lines.size(), duplicates, uncommittedAtCrashes, RECORDS - distinct(log).size());
+        Claims.figure(String.format("%d records, %d crashes (SIGKILL): duplicates %d <= bound %d "
+                + "(processed but uncommitted at the crashes), %d lost",
+                RECORDS, CRASHES, duplicates, uncommittedAtCrashes, RECORDS - distinct(log).size()));
         assertEquals(RECORDS, distinct(log).size(), "zero lost: every record was processed at least once");
         assertTrue(duplicates <= uncommittedAtCrashes, "duplicates (" + duplicates + ") are only the records processed after "
                 + "the last commit before each crash (" + uncommittedAtCrashes + ")");
@@ -86,14 +88,15 @@ class CrashRestartIT {
             consumer.kill(); // before auto.commit.interval.ms ever passed
         }
         assertNull(committed(kafka, group, new TopicPartition(topic, 0)), "auto commit never ran: nothing committed");
-        try (ChildJvm consumer = start(kafka, topic, group, log, CommitStrategy.AUTO_COMMIT, tenMinutes)) {
-            await("the restart re-reads").atMost(TIMEOUT).until(() -> lines(log).size() == 1000);
-            consumer.kill();
+        try (ChildJvm consumer = start(kafka, topic, group, log, CommitStrategy.AUTO_COMMIT, "--exit-at-end", tenMinutes[0],
+                tenMinutes[1])) {
+            assertEquals(0, consumer.waitFor(TIMEOUT), "the restart runs to the end and exits:\n" + consumer.output());
         }
         assertEquals(500, lines(log).size() - distinct(log).size(), "a crash before the first auto commit re-reads all 500");
     }
 
     @Test
+    @Claim("3.what-to-commit")
     void autoCommitWithProcessingHandedOffLosesRecordsOnACrash(LabKafka kafka, @TempDir Path dir) throws Exception {
         String topic = kafka.createTopic("handoff", 1);
         kafka.produce(topic, 0, RECORDS);
@@ -106,12 +109,15 @@ class CrashRestartIT {
                     .until(() -> Long.valueOf(RECORDS).equals(committed(kafka, group, tp)));
             consumer.kill();
         }
-        int processed = distinct(log).size();
-        int lost = RECORDS - processed;
-        System.out.printf("§3 hand-off test: %d committed by auto commit, %d processed before the crash, %d lost%n",
-                RECORDS, processed, lost);
-        assertEquals(RECORDS, committed(kafka, group, tp), "every restart resumes at " + RECORDS);
-        assertTrue(lost > 0, "records committed but never processed are lost for good (" + lost + ")");
+        int processedBeforeTheCrash = distinct(log).size();
+        try (ChildJvm restarted = start(kafka, topic, group, log, CommitStrategy.AUTO_COMMIT_HANDOFF, "--exit-at-end")) {
+            assertEquals(0, restarted.waitFor(TIMEOUT), "the restart resumes at the committed end and exits:\n" + restarted.output());
+        }
+        int lost = RECORDS - distinct(log).size();
+        Claims.figure(String.format("hand-off: %d committed by auto commit, %d processed before the crash, %d lost after the "
+                + "restart", RECORDS, processedBeforeTheCrash, lost));
+        assertTrue(lost > 0, "records committed but never processed are lost for good: the restart resumed at " + RECORDS
+                + " and processed nothing of them (" + lost + " lost)");
     }
 
     private static ChildJvm start(LabKafka kafka, String topic, String group, Path log, CommitStrategy strategy,

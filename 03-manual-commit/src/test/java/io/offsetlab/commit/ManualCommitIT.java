@@ -1,5 +1,6 @@
 package io.offsetlab.commit;
 
+import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.OffsetProbe;
@@ -39,8 +40,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ManualCommitIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final int AUTO_COMMIT_INTERVAL_MS = 5000;
 
     @Test
+    @Claim("3.manual")
     void withoutACommitARestartedConsumerReReadsEverything(LabKafka kafka) {
         String topic = kafka.createTopic("no-commit", 1);
         kafka.produce(topic, 0, 50);
@@ -58,6 +61,7 @@ class ManualCommitIT {
      * each time the offset after that message. An interceptor sees every commit that completes.
      */
     @Test
+    @Claim("3.per-message")
     void theArticlesExampleCommitsTheOffsetAfterEachMessage(LabKafka kafka) throws Exception {
         String topic = kafka.createTopic("article", 1);
         kafka.produce(topic, 0, 5);
@@ -101,6 +105,7 @@ class ManualCommitIT {
     }
 
     @Test
+    @Claim("3.manual")
     void closeDoesNotCommitWhenAutoCommitIsOff(LabKafka kafka) throws Exception {
         String topic = kafka.createTopic("close", 1);
         kafka.produce(topic, 0, 10);
@@ -138,6 +143,7 @@ class ManualCommitIT {
     }
 
     @Test
+    @Claim("3.what-to-commit")
     void committingRecordOffsetInsteadOfOffsetPlusOneReplaysOneRecordPerPartition(LabKafka kafka) {
         String topic = kafka.createTopic("off-by-one", 3);
         for (int p = 0; p < 3; p++) {
@@ -225,6 +231,7 @@ class ManualCommitIT {
     }
 
     @Test
+    @Claim("3.what-to-commit")
     void anOlderCommitArrivingLaterMovesTheCommittedOffsetBackwards(LabKafka kafka) throws Exception {
         String topic = kafka.createTopic("backwards", 1);
         kafka.produce(topic, 0, 10);
@@ -242,20 +249,23 @@ class ManualCommitIT {
     }
 
     @Test
+    @Claim("3.what-to-commit")
     void autoCommitCommitsInsidePollOnceTheIntervalHasPassed(LabKafka kafka) throws Exception {
         String topic = kafka.createTopic("auto", 1);
         kafka.produce(topic, 0, 10);
         TopicPartition tp = new TopicPartition(topic, 0);
         Map<String, Object> auto = Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, true,
-                ConsumerConfig.AUTO_COMMIT_INTERVAL_MS_CONFIG, 1000, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+                // Kafka's default interval: the join and the first fetch fit in it even on a loaded machine.
+                ConsumerConfig.AUTO_COMMIT_INTERVAL_MS_CONFIG, AUTO_COMMIT_INTERVAL_MS, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         String group = kafka.newGroupId("auto");
         try (KafkaConsumer<String, String> consumer = kafka.consumer(group, auto)) {
             consumer.subscribe(List.of(topic));
             Polling.pollAtLeast(consumer, 10, TIMEOUT);
             assertNull(committed(kafka, group, tp), "right after poll() returned the records nothing is committed yet");
 
-            notPollingFor(Duration.ofMillis(2500));
-            assertNull(committed(kafka, group, tp), "no poll(), no auto commit: the interval alone commits nothing");
+            notPollingFor(Duration.ofMillis(AUTO_COMMIT_INTERVAL_MS + 1000));
+            assertNull(committed(kafka, group, tp), "no poll() for longer than the interval, no auto commit: the interval "
+                    + "alone commits nothing");
 
             await("a poll() after the interval commits the position").atMost(TIMEOUT).until(() -> {
                 consumer.poll(Duration.ofMillis(100));

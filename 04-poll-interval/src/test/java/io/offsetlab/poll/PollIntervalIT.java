@@ -1,6 +1,7 @@
 package io.offsetlab.poll;
 
 import io.offsetlab.lab.BrokerSettings;
+import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.OffsetProbe;
@@ -48,6 +49,7 @@ class PollIntervalIT {
 
     @ParameterizedTest(name = "group.protocol={0}")
     @ValueSource(strings = {"classic", "consumer"})
+    @Claim("4.poll-interval")
     void aMemberSlowerThanMaxPollIntervalIsEvictedAndItsUncommittedRecordsAreReRead(String protocol, LabKafka kafka) {
         String topic = kafka.createTopic("slow", 2);
         String group = kafka.newGroupId("slow");
@@ -87,6 +89,7 @@ class PollIntervalIT {
      * interval is set to 10 s (group config consumer.heartbeat.interval.ms) to make that window wide.
      */
     @Test
+    @Claim("4.poll-interval")
     void aConsumerProtocolMemberActsOnItsOverrunOnlyWhenItsClientWakesSoACommitBeforeThatSucceeds(LabKafka kafka)
             throws Exception {
         String topic = kafka.createTopic("late-check", 1);
@@ -121,6 +124,7 @@ class PollIntervalIT {
 
     @ParameterizedTest(name = "group.protocol={0}")
     @ValueSource(strings = {"classic", "consumer"})
+    @Claim("4.slow-vs-session")
     void processingLongerThanTheSessionTimeoutButShorterThanMaxPollIntervalDoesNotEvict(String protocol, LabKafka kafka) {
         String topic = kafka.createTopic("heartbeat", 1);
         kafka.produce(topic, 0, 5);
@@ -142,6 +146,7 @@ class PollIntervalIT {
 
     @ParameterizedTest(name = "group.protocol={0}")
     @ValueSource(strings = {"classic", "consumer"})
+    @Claim("4.raise-and-poll")
     void pausingAndPollingOnWhileAWorkerProcessesAvoidsEvictionAndDuplicates(String protocol, LabKafka kafka) throws Exception {
         String topic = kafka.createTopic("pause", 1);
         kafka.produce(topic, 0, 10);

@@ -1,5 +1,6 @@
 package io.offsetlab.practices;
 
+import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.DemoOutput;
 import io.offsetlab.lab.DemoRunner;
 import io.offsetlab.lab.KafkaLab;
@@ -59,6 +60,7 @@ class BestPracticesDemoIT {
      * leaves every record it read.
      */
     @Test
+    @Claim("5.commit-cost")
     void theBenchmarkWritesACsvLinePerRunWithThePerfToolAndMeasuredWindows(LabKafka kafka, @TempDir Path dir) throws Exception {
         Path csv = dir.resolve("bench.csv");
         Path chart = dir.resolve("bench.png");

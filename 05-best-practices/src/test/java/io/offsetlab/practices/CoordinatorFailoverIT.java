@@ -1,6 +1,8 @@
 package io.offsetlab.practices;
 
 import io.offsetlab.lab.BrokerSettings;
+import io.offsetlab.lab.Claim;
+import io.offsetlab.lab.Claims;
 import io.offsetlab.lab.Cluster;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
@@ -28,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * beyond what it had not committed. Both group protocols. See {@link CoordinatorFailover}.
  */
 @KafkaLab(brokers = 3)
+@Claim("5.broker-dies")
 class CoordinatorFailoverIT {
 
     @ParameterizedTest(name = "group.protocol={0}")
@@ -38,7 +41,7 @@ class CoordinatorFailoverIT {
         assertEquals(3, kafka.settings().value(BrokerSettings.OFFSETS_TOPIC_REPLICATION),
                 "precondition: the group's offsets have 3 replicas (Kafka's default)");
         Result r = new CoordinatorFailover(cluster, kafka.admin(), new Timeline(System.out), dir).run(protocol);
-        System.out.println("§5 coordinator failover (" + protocol + "): " + r.summary());
+        Claims.figure("coordinator failover (" + protocol + "): " + r.summary());
         assertAll(
                 () -> assertEquals(CoordinatorFailover.RECORDS, r.produced(), "every record written was acknowledged"),
                 () -> assertNotEquals(r.killedNode(), r.newCoordinator(), "another broker became the group's coordinator"),

@@ -1,6 +1,8 @@
 package io.offsetlab.practices;
 
 import io.offsetlab.lab.ChildJvm;
+import io.offsetlab.lab.Claim;
+import io.offsetlab.lab.Claims;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.Polling;
@@ -25,7 +27,6 @@ import java.util.stream.IntStream;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * §5 when duplicates are unacceptable: a {@link TransactionalProcessor} (consume, transform,
@@ -33,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * restarted. A read_committed reader of the output then sees every input exactly once.
  */
 @KafkaLab
+@Claim("5.exactly-once")
 class ExactlyOnceIT {
 
     private static final int PER_PARTITION = 600;
@@ -67,14 +69,13 @@ class ExactlyOnceIT {
         List<String> uncommittedReads = readAll(kafka, output, "read_uncommitted");
         Set<String> inputs = IntStream.range(0, 2).boxed()
                 .flatMap(p -> IntStream.range(0, PER_PARTITION).mapToObj(o -> p + "@" + o)).collect(Collectors.toSet());
-        System.out.printf("exactly once: %d inputs, %d in committed transactions at the kill; read_committed reads %d,"
-                        + " read_uncommitted reads %d (%d from aborted transactions)%n", inputs.size(), committedBeforeKill,
-                committedReads.size(), uncommittedReads.size(), uncommittedReads.size() - committedReads.size());
+        Claims.figure(String.format("exactly once: %d inputs, %d in committed transactions at the kill; read_committed "
+                        + "reads %d, read_uncommitted reads %d (%d from aborted transactions)", inputs.size(), committedBeforeKill,
+                committedReads.size(), uncommittedReads.size(), uncommittedReads.size() - committedReads.size()));
         assertAll(
                 () -> assertEquals(inputs, new HashSet<>(committedReads), "every input appears in the output (nothing lost)"),
                 () -> assertEquals(inputs.size(), committedReads.size(),
-                        "and exactly once: no duplicates under read_committed, though the processor was killed mid-stream"),
-                () -> assertTrue(uncommittedReads.containsAll(committedReads), "read_uncommitted sees all of that too"));
+                        "and exactly once: no duplicates under read_committed, though the processor was killed mid-stream"));
     }
 
     /** The processor's last "committed N" line (N records in committed transactions), or 0. */

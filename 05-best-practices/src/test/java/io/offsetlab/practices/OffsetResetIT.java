@@ -1,5 +1,6 @@
 package io.offsetlab.practices;
 
+import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.DemoRunner;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
@@ -175,9 +176,14 @@ class OffsetResetIT {
         }
     }
 
-    /** What expiry leaves behind is a group with no offsets at all; here deleteConsumerGroups does it at once (chapter 02 waits for the real expiry). */
+    /**
+     * Expired offsets, restored: what expiry leaves behind is a group with no offsets at all. The
+     * group is deleted here (deleteConsumerGroups), which leaves the same at once; chapter 02's
+     * OffsetExpiryIT waits for the real expiry, which takes at least a minute.
+     */
     @Test
-    void offsetsOfAGroupThatIsGoneCanBeRestoredAndItsConsumersResumeThere(LabKafka kafka) throws Exception {
+    @Claim("5.retention")
+    void offsetsOfADeletedGroupCanBeRestoredAndItsConsumersResumeThere(LabKafka kafka) throws Exception {
         String group = emptyGroupAtTheEnd(kafka);
         kafka.admin().deleteConsumerGroups(List.of(group)).all().get();
 

@@ -1,6 +1,8 @@
 package io.offsetlab.practices;
 
 import io.offsetlab.lab.BrokerSettings;
+import io.offsetlab.lab.Claim;
+import io.offsetlab.lab.Claims;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.Timeline;
@@ -23,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
  * have no committed offset and fall back to auto.offset.reset. See {@link SingleReplicaLoss}.
  */
 @KafkaLab(brokers = 3, brokerConfig = "offsets.topic.replication.factor=1")
+@Claim("5.broker-dies")
 class SingleReplicaLossIT {
 
     @Test
@@ -33,8 +36,8 @@ class SingleReplicaLossIT {
                 .run(List.of("earliest", "latest"));
         Outcome earliest = result.outcomes().get(0);
         Outcome latest = result.outcomes().get(1);
-        System.out.printf("§5 one replica: node %d lost its disk; earliest re-read %d, latest skipped %d%n",
-                result.coordinator(), earliest.reRead(), latest.skipped());
+        Claims.figure(String.format("one replica: node %d lost its disk; earliest re-read %d, latest skipped %d",
+                result.coordinator(), earliest.reRead(), latest.skipped()));
         assertAll(
                 () -> assertEquals(SingleReplicaLoss.COMMITTED, earliest.committedBefore(), "both groups had committed 60"),
                 () -> assertNull(earliest.committedAfter(), "gone with the disk of node " + result.coordinator()),

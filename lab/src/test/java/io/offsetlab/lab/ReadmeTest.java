@@ -16,7 +16,7 @@ class ReadmeTest {
 
     private static final Path ROOT = Path.of("..");
 
-    /** README.zh-CN.md gives every claim of the English ledger: same rows, same sections, same proof links. */
+    /** README.zh-CN.md gives every claim of the English ledger: same rows, ids, sections and proof links. */
     @Test
     void theChineseLedgerCoversEveryRowOfTheEnglishOne() throws IOException {
         List<String[]> english = ledger(ROOT.resolve("README.md"), "## Claims ledger");
@@ -24,9 +24,10 @@ class ReadmeTest {
 
         assertEquals(english.size(), chinese.size(), "one Chinese row per English row");
         for (int i = 0; i < english.size(); i++) {
-            assertEquals(english.get(i)[1].trim(), chinese.get(i)[1].trim(), "row " + (i + 1) + ": the same section");
-            assertTrue(chinese.get(i)[5].contains(chapterLink(english.get(i)[5])), "row " + (i + 1) + " links the same chapter as "
-                    + "the English row: " + english.get(i)[5] + " vs " + chinese.get(i)[5]);
+            assertEquals(english.get(i)[1].trim(), chinese.get(i)[1].trim(), "row " + (i + 1) + ": the same claim id");
+            assertEquals(english.get(i)[2].trim(), chinese.get(i)[2].trim(), "row " + (i + 1) + ": the same section");
+            assertTrue(chinese.get(i)[6].contains(chapterLink(english.get(i)[6])), "row " + (i + 1) + " links the same chapter as "
+                    + "the English row: " + english.get(i)[6] + " vs " + chinese.get(i)[6]);
         }
     }
 

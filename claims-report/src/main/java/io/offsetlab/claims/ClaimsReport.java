@@ -1,0 +1,115 @@
+package io.offsetlab.claims;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Writes {@code target/claims-report.md} at the root after {@code mvn verify}: one row per
+ * claims-ledger row, with the tests that claim it (lab's {@code @Claim}), its result in this
+ * run and the figures those tests measured. The outcomes come from each module's
+ * {@code target/claims/*.tsv}, written by lab's {@code ClaimsRecorder}.
+ *
+ * <p>A row is PROVED when at least one of its tests passed and none failed, FAILED when one
+ * failed, NOT RUN when none ran (skipped, with the reason, or not part of this build).
+ */
+public final class ClaimsReport {
+
+    /** One test's outcome for one claim id, as recorded. */
+    record Outcome(String id, String result, String test, String detail) {
+    }
+
+    private ClaimsReport() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path root = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
+        Ledger ledger = Ledger.read(root.resolve("README.md"));
+        Map<String, List<Outcome>> outcomes = outcomes(root);
+        Path report = root.resolve("target").resolve("claims-report.md");
+        Files.createDirectories(report.getParent());
+        Files.writeString(report, render(ledger, outcomes));
+        Map<String, Integer> counts = new LinkedHashMap<>(Map.of("PROVED", 0, "FAILED", 0, "NOT RUN", 0));
+        ledger.rows().forEach(row -> counts.merge(result(outcomes.getOrDefault(row.id(), List.of())), 1, Integer::sum));
+        System.out.printf("Claims report: %d ledger rows, %d PROVED, %d FAILED, %d NOT RUN: %s%n", ledger.rows().size(),
+                counts.get("PROVED"), counts.get("FAILED"), counts.get("NOT RUN"), report);
+    }
+
+    static Map<String, List<Outcome>> outcomes(Path root) throws IOException {
+        Map<String, List<Outcome>> byId = new LinkedHashMap<>();
+        List<Path> files;
+        try (Stream<Path> modules = Files.list(root)) {
+            files = modules.map(module -> module.resolve("target").resolve("claims")).filter(Files::isDirectory)
+                    .flatMap(ClaimsReport::tsvFiles).sorted().toList();
+        }
+        for (Path file : files) {
+            for (String line : Files.readAllLines(file)) {
+                String[] f = line.split("\t", -1);
+                if (f.length == 4) {
+                    byId.computeIfAbsent(f[0], id -> new ArrayList<>()).add(new Outcome(f[0], f[1], f[2], f[3]));
+                }
+            }
+        }
+        return byId;
+    }
+
+    private static Stream<Path> tsvFiles(Path directory) {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(f -> f.toString().endsWith(".tsv")).toList().stream();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static String result(List<Outcome> outcomes) {
+        if (outcomes.stream().anyMatch(o -> o.result().equals("FAILED"))) {
+            return "FAILED";
+        }
+        return outcomes.stream().anyMatch(o -> o.result().equals("PROVED")) ? "PROVED" : "NOT RUN";
+    }
+
+    static String render(Ledger ledger, Map<String, List<Outcome>> outcomes) {
+        StringBuilder out = new StringBuilder("# Claims report\n\n");
+        out.append("Every row of the claims ledger (README.md), with what this run of `mvn verify` showed. ")
+                .append("PROVED: at least one of its tests passed and none failed; FAILED: one failed; ")
+                .append("NOT RUN: none ran (the reason is given).\n\n");
+        out.append("| id | § | article claim | verdict | result | tests | figures this run |\n|---|---|---|---|---|---|---|\n");
+        for (Ledger.Row row : ledger.rows()) {
+            List<Outcome> mine = outcomes.getOrDefault(row.id(), List.of());
+            out.append("| `").append(row.id()).append("` | ").append(row.section()).append(" | ").append(row.claim())
+                    .append(" | ").append(row.verdict()).append(" | **").append(result(mine)).append("** | ")
+                    .append(tests(mine)).append(" | ").append(figures(mine)).append(" |\n");
+        }
+        return out.toString();
+    }
+
+    /** Each test once, with its outcome when it did not pass. */
+    private static String tests(List<Outcome> outcomes) {
+        if (outcomes.isEmpty()) {
+            return "no test of this run claims it";
+        }
+        List<String> tests = new ArrayList<>();
+        for (Outcome o : outcomes) {
+            String text = "`" + o.test() + "`" + (o.result().equals("PROVED") ? "" : " " + o.result()
+                    + (o.detail().isEmpty() ? "" : ": " + escape(o.detail())));
+            if (!tests.contains(text)) {
+                tests.add(text);
+            }
+        }
+        return String.join("<br>", tests);
+    }
+
+    private static String figures(List<Outcome> outcomes) {
+        return String.join("<br>", outcomes.stream().filter(o -> o.result().equals("PROVED") && !o.detail().isEmpty())
+                .map(o -> escape(o.detail())).distinct().toList());
+    }
+
+    private static String escape(String text) {
+        return text.replace("|", "\\|");
+    }
+}

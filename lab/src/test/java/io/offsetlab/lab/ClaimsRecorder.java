@@ -1,0 +1,89 @@
+package io.offsetlab.lab;
+
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Records, for every test that declares {@link Claim}s, its outcome for each claim id: one
+ * tab-separated line per id in {@code target/claims/<pid>.tsv} of the module (id, PROVED /
+ * FAILED / NOT RUN, the test, the figures or the reason it did not run). The claims-report
+ * module reads every module's lines at the end of the build. Registered for every test through
+ * JUnit's extension autodetection (the parent pom turns it on).
+ */
+public final class ClaimsRecorder implements BeforeEachCallback, TestWatcher {
+
+    static final Path DIRECTORY = Path.of("target", "claims");
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        Claims.start();
+    }
+
+    @Override
+    public void testSuccessful(ExtensionContext context) {
+        record(context, "PROVED", String.join("; ", Claims.finish()));
+    }
+
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+        Claims.finish();
+        record(context, "FAILED", firstLine(String.valueOf(cause.getMessage())));
+    }
+
+    @Override
+    public void testAborted(ExtensionContext context, Throwable cause) {
+        Claims.finish();
+        record(context, "NOT RUN", firstLine(String.valueOf(cause.getMessage())));
+    }
+
+    @Override
+    public void testDisabled(ExtensionContext context, Optional<String> reason) {
+        record(context, "NOT RUN", firstLine(reason.orElse("disabled")));
+    }
+
+    private static void record(ExtensionContext context, String outcome, String detail) {
+        List<String> ids = claimIds(context);
+        if (ids.isEmpty()) {
+            return;
+        }
+        String test = context.getRequiredTestClass().getSimpleName() + "." + context.getRequiredTestMethod().getName()
+                + (context.getDisplayName().startsWith(context.getRequiredTestMethod().getName()) ? "" : "[" + context.getDisplayName() + "]");
+        StringBuilder lines = new StringBuilder();
+        for (String id : ids) {
+            lines.append(String.join("\t", id, outcome, test, detail.replace('\t', ' ').replace('\n', ' '))).append('\n');
+        }
+        append(lines.toString());
+    }
+
+    private static List<String> claimIds(ExtensionContext context) {
+        List<String> ids = new ArrayList<>();
+        context.getTestMethod().map(m -> m.getAnnotation(Claim.class)).ifPresent(c -> ids.addAll(List.of(c.value())));
+        context.getTestClass().map(c -> c.getAnnotation(Claim.class)).ifPresent(c -> ids.addAll(List.of(c.value())));
+        return ids;
+    }
+
+    private static synchronized void append(String lines) {
+        try {
+            Files.createDirectories(DIRECTORY);
+            Files.writeString(DIRECTORY.resolve(ProcessHandle.current().pid() + ".tsv"), lines, StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot record the claim outcome in " + DIRECTORY, e);
+        }
+    }
+
+    private static String firstLine(String text) {
+        return text.lines().filter(line -> !line.isBlank()).findFirst().orElse("");
+    }
+}
