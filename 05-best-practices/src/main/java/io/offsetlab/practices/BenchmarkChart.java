@@ -7,13 +7,16 @@ import javax.imageio.ImageIO;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.FontMetrics;
 import java.awt.Graphics2D;
+import java.awt.Rectangle;
 import java.awt.RenderingHints;
 import java.awt.Stroke;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -42,9 +45,23 @@ final class BenchmarkChart {
     private BenchmarkChart() {
     }
 
+    /** The picture, every text's box, and the two panels' plot areas, where only data is drawn. */
+    record Rendered(BufferedImage image, List<Rectangle> texts, List<Rectangle> plots) {
+    }
+
     /** {@code subtitle}: the run's setup and where it ran, each line drawn under the title. */
     static void write(Path file, List<Summary> summaries, List<String> subtitle) throws IOException {
+        BufferedImage image = render(summaries, subtitle).image();
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        ImageIO.write(image, "png", file.toFile());
+    }
+
+    static Rendered render(List<Summary> summaries, List<String> subtitle) {
         System.setProperty("java.awt.headless", "true");
+        List<Rectangle> texts = new ArrayList<>();
         List<Integer> work = summaries.stream().map(Summary::workMicros).distinct().toList();
         int height = LEGEND_Y + 24 * (work.size() + 1) + 20;
         BufferedImage image = new BufferedImage(WIDTH, height, BufferedImage.TYPE_INT_RGB);
@@ -55,10 +72,10 @@ final class BenchmarkChart {
         g.fillRect(0, 0, WIDTH, height);
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-        g.drawString("§5 What a commit interval costs (records/s) and buys (records a crash re-reads)", 20, 26);
+        text(g, texts, "§5 What a commit interval costs (records/s) and buys (records a crash re-reads)", 20, 26);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         for (int i = 0; i < subtitle.size(); i++) {
-            g.drawString(subtitle.get(i), 20, 46 + 16 * i);
+            text(g, texts, subtitle.get(i), 20, 46 + 16 * i);
         }
 
         double highest = summaries.stream().mapToDouble(s -> share(summaries, s, s.max())).max().orElse(100);
@@ -66,22 +83,30 @@ final class BenchmarkChart {
         long widest = summaries.stream().filter(s -> s.strategy().commitsByHand() || s.strategy().mode() == Mode.AUTO)
                 .mapToLong(Summary::maxUncommitted).max().orElse(10);
         Axis window = new Axis(BOTTOM_PANEL_Y, 0, Math.ceil(Math.log10(Math.max(10, widest))), true);
-        drawPanel(g, throughput, "records/s, % of no commit at the same handler cost");
-        drawPanel(g, window, "largest uncommitted window (records)");
+        drawPanel(g, texts, throughput, "records/s, % of no commit at the same handler cost");
+        drawPanel(g, texts, window, "largest uncommitted window (records)");
         for (int w = 0; w < work.size(); w++) {
             drawWorkLevel(g, summaries, work.get(w), w, work.size(), throughput, window);
         }
-        drawLegend(g, work);
+        drawLegend(g, texts, work);
         g.dispose();
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        ImageIO.write(image, "png", file.toFile());
+        return new Rendered(image, texts, List.of(throughput.plot(), window.plot()));
+    }
+
+    /** Draws {@code s} and notes the box it takes. */
+    private static void text(Graphics2D g, List<Rectangle> texts, String s, int x, int y) {
+        g.drawString(s, x, y);
+        FontMetrics metrics = g.getFontMetrics();
+        texts.add(new Rectangle(x, y - metrics.getAscent(), metrics.stringWidth(s), metrics.getAscent() + metrics.getDescent()));
     }
 
     /** A panel's vertical axis: linear from low to high, or log10 with low and high as exponents. */
     private record Axis(int y0, double low, double high, boolean log) {
+        /** Where the data of this panel is drawn. */
+        Rectangle plot() {
+            return new Rectangle(LEFT, y0, WIDTH - RIGHT - LEFT, PANEL);
+        }
+
         int y(double value) {
             double v = log ? Math.log10(Math.max(1, value)) : value;
             return (int) Math.round(y0 + PANEL - (v - low) / (high - low) * PANEL);
@@ -99,7 +124,7 @@ final class BenchmarkChart {
         return LEFT + slot / 2 + interval * slot;
     }
 
-    private static void drawPanel(Graphics2D g, Axis axis, String title) {
+    private static void drawPanel(Graphics2D g, List<Rectangle> texts, Axis axis, String title) {
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         for (double tick : axis.ticks()) {
             int y = axis.y(tick);
@@ -107,16 +132,16 @@ final class BenchmarkChart {
             g.drawLine(LEFT, y, WIDTH - RIGHT, y);
             g.setColor(Color.DARK_GRAY);
             String label = axis.log() ? tickLabel(tick) : trim(tick) + "%";
-            g.drawString(label, LEFT - 8 - g.getFontMetrics().stringWidth(label), y + 4);
+            text(g, texts, label, LEFT - 8 - g.getFontMetrics().stringWidth(label), y + 4);
         }
         g.setColor(Color.BLACK);
         g.drawLine(LEFT, axis.y0() + PANEL, WIDTH - RIGHT, axis.y0() + PANEL);
         for (int i = 0; i < INTERVALS.size(); i++) {
             String label = INTERVALS.get(i).equals("batch") ? "per poll batch (<= 500)" : "every " + INTERVALS.get(i);
-            g.drawString(label, x(i) - g.getFontMetrics().stringWidth(label) / 2, axis.y0() + PANEL + 16);
+            text(g, texts, label, x(i) - g.getFontMetrics().stringWidth(label) / 2, axis.y0() + PANEL + 16);
         }
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
-        g.drawString(title + (axis.log() ? ", log scale" : ""), LEFT, axis.y0() - 10);
+        text(g, texts, title + (axis.log() ? ", log scale" : ""), LEFT, axis.y0() - 10);
     }
 
     private static void drawWorkLevel(Graphics2D g, List<Summary> summaries, int work, int index, int levels,
@@ -182,26 +207,26 @@ final class BenchmarkChart {
         g.drawLine(LEFT, y, WIDTH - RIGHT, y);
     }
 
-    private static void drawLegend(Graphics2D g, List<Integer> work) {
+    private static void drawLegend(Graphics2D g, List<Rectangle> texts, List<Integer> work) {
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         for (int w = 0; w < work.size(); w++) {
             Color color = COLORS[w % COLORS.length];
             int y = LEGEND_Y + w * 24;
-            legendEntry(g, 20, y, color, new BasicStroke(2), "commitSync, handler " + work.get(w) + " µs/record");
-            legendEntry(g, 300, y, color, dashed(), "commitAsync, " + work.get(w) + " µs");
-            legendEntry(g, 520, y, color, dotted(), "bottom: auto commit (" + work.get(w) + " µs)");
+            legendEntry(g, texts, 20, y, color, new BasicStroke(2), "commitSync, handler " + work.get(w) + " µs/record");
+            legendEntry(g, texts, 300, y, color, dashed(), "commitAsync, " + work.get(w) + " µs");
+            legendEntry(g, texts, 520, y, color, dotted(), "bottom: auto commit (" + work.get(w) + " µs)");
         }
-        legendEntry(g, 20, LEGEND_Y + work.size() * 24, Color.GRAY, dashed(), "top: kafka-consumer-perf-test (reference)");
-        legendEntry(g, 380, LEGEND_Y + work.size() * 24, Color.BLACK, dotted(), "top: no commit (100%)");
-        g.drawString("dots: medians; whiskers: min..max", 640, LEGEND_Y + work.size() * 24);
+        legendEntry(g, texts, 20, LEGEND_Y + work.size() * 24, Color.GRAY, dashed(), "top: kafka-consumer-perf-test (reference)");
+        legendEntry(g, texts, 380, LEGEND_Y + work.size() * 24, Color.BLACK, dotted(), "top: no commit (100%)");
+        text(g, texts, "dots: medians; whiskers: min..max", 640, LEGEND_Y + work.size() * 24);
     }
 
-    private static void legendEntry(Graphics2D g, int x, int y, Color color, Stroke stroke, String text) {
+    private static void legendEntry(Graphics2D g, List<Rectangle> texts, int x, int y, Color color, Stroke stroke, String text) {
         g.setColor(color);
         g.setStroke(stroke);
         g.drawLine(x, y - 4, x + 30, y - 4);
         g.setColor(Color.BLACK);
-        g.drawString(text, x + 38, y);
+        text(g, texts, text, x + 38, y);
     }
 
     private static Stroke dashed() {
