@@ -1,6 +1,7 @@
 package io.offsetlab.reset;
 
 import io.offsetlab.lab.Claim;
+import io.offsetlab.lab.Claims;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.Polling;
@@ -10,6 +11,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -19,8 +21,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * §2 auto.offset.reset 详解: which policy applies when, and where each one starts, on a real
@@ -30,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 class AutoOffsetResetIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final int RETRY_AFTER_MS = 5000;
     static final List<String> POLICIES = ResetScenarios.POLICIES;
 
     @Test
@@ -73,6 +78,39 @@ class AutoOffsetResetIT {
         Setup setup = scenarios(kafka).newGroup();
         assertOutcome(new Outcome("by_duration:PT1H", 2L, 3, 2, null), probe(kafka, setup, "by_duration:PT1H"),
                 "by_duration:PT1H skips the 2 records stamped 2 h ago and starts at the first one newer than 1 h: offset 2");
+    }
+
+    /**
+     * by_duration has no fallback: with no record stamped at or after now minus the duration, the
+     * consumer finds no start (ListOffsets by timestamp answers -1), so poll() returns nothing and
+     * position() times out. It asks again after request.timeout.ms, with a fresh now minus the
+     * duration, and then starts at the first record that qualifies.
+     */
+    @Test
+    @Claim("2.values")
+    void byDurationWithNoRecordInsideTheWindowHasNoFallbackAndWaitsForOne(LabKafka kafka) throws Exception {
+        TopicPartition tp = scenarios(kafka).topicWithRecords("by-duration-none-new", ResetScenarios.OLD_RECORDS); // 2 old only
+        try (KafkaConsumer<String, String> consumer = kafka.consumer(kafka.newGroupId("by-duration-none-new"), Map.of(
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "by_duration:PT1H", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                // The client asks ListOffsets again only after this (default 30000); shorter, so that the retry shows.
+                ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, RETRY_AFTER_MS))) {
+            consumer.assign(List.of(tp));
+            long started = System.currentTimeMillis();
+            // Nothing for 3 s is the behaviour: a fallback to latest or earliest would have a position at once.
+            await("poll() returns nothing while no record is inside the window").during(Duration.ofSeconds(3))
+                    .atMost(Duration.ofSeconds(10)).until(() -> consumer.poll(Duration.ofMillis(100)).isEmpty());
+            assertThrows(TimeoutException.class, () -> consumer.position(tp, Duration.ofSeconds(1)),
+                    "no position at all: by_duration does not fall back to latest (2) when no record qualifies");
+
+            long written = System.currentTimeMillis();
+            kafka.produce(tp.topic(), 0, 1); // offset 2, stamped now: inside the window
+            ConsumerRecord<String, String> first = Polling.pollAtLeast(consumer, 1, TIMEOUT).get(0);
+            long readAt = System.currentTimeMillis();
+            Claims.figure("by_duration:PT1H with no record inside the window: no position; a record written "
+                    + (written - started) + " ms after the consumer started was read " + (readAt - written) + " ms later, "
+                    + (readAt - started) + " ms after the start (request.timeout.ms=" + RETRY_AFTER_MS + ")");
+            assertEquals(2L, first.offset(), "the retry finds the new record and starts there");
+        }
     }
 
     @ParameterizedTest(name = "{0}")

@@ -2,6 +2,7 @@ package io.offsetlab.poll;
 
 import io.offsetlab.lab.BrokerSettings;
 import io.offsetlab.lab.Claim;
+import io.offsetlab.lab.Claims;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.OffsetProbe;
@@ -32,6 +33,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -76,6 +78,44 @@ class PollIntervalIT {
                     "the new owner starts at the evicted member's last commit: " + reprocessed.size() + " records processed twice");
 
             Polling.pollUntil(slow, TIMEOUT, () -> !slow.assignment().isEmpty()); // the next poll() rejoins
+        }
+    }
+
+    /**
+     * The evicted member's commit is rejected while another member remains (the test above). A
+     * lone member is different, once the group has emptied: on the consumer protocol the broker
+     * accepts the commit (Kafka 4.4's ConsumerGroup.validateOffsetCommit accepts a negative member
+     * epoch when the group has no members); the classic client refuses it itself, since it is not
+     * in an active group.
+     */
+    @ParameterizedTest(name = "group.protocol={0}")
+    @ValueSource(strings = {"classic", "consumer"})
+    @Claim("4.poll-interval")
+    void aLoneEvictedMembersCommitIsAcceptedOnTheConsumerProtocolOnly(String protocol, LabKafka kafka) throws Exception {
+        String topic = kafka.createTopic("lone", 1);
+        String group = kafka.newGroupId("lone");
+        kafka.produce(topic, 0, 10);
+        Map<String, Object> config = Members.config(kafka.backend(), group, protocol, MAX_POLL_INTERVAL_MS);
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5);
+        try (KafkaConsumer<String, String> lone = new KafkaConsumer<>(config)) {
+            lone.subscribe(List.of(topic));
+            ConsumerRecords<String, String> batch = Polling.pollNonEmpty(lone, TIMEOUT);
+            long lastPoll = System.currentTimeMillis();
+            await("the lone member is out of the group (its poll interval passed)").atMost(TIMEOUT)
+                    .until(() -> kafka.admin().describeConsumerGroups(List.of(group)).all().get().get(group).members().isEmpty());
+            Claims.figure(protocol + ": the lone member was out " + (System.currentTimeMillis() - lastPoll)
+                    + " ms after its last poll()");
+
+            TopicPartition tp = new TopicPartition(topic, 0);
+            if (protocol.equals("consumer")) {
+                lone.commitSync(batch.nextOffsets());
+                assertEquals(batch.nextOffsets().get(tp).offset(), OffsetProbe.committed(kafka.admin(), group, tp),
+                        "consumer protocol: the broker accepts an evicted member's commit when no other member is left");
+            } else {
+                assertThrows(CommitFailedException.class, () -> lone.commitSync(batch.nextOffsets()),
+                        "classic: the evicted member's commit fails even alone: it is not in an active group");
+                assertNull(OffsetProbe.committed(kafka.admin(), group, tp), "and nothing was committed");
+            }
         }
     }
 

@@ -177,7 +177,8 @@ public final class CoordinatorFailover {
             long trailed = behind(adminRead, before) ? awaitDefaultReadHas(group, before) - found : 0;
             if (trailed > 0) {
                 timeline.event("admin", "kafka-consumer-groups' read (requireStable=false) showed " + sum(adminRead)
-                        + " at first: the new leader's high watermark caught up " + trailed + " ms later");
+                        + " at first;");
+                timeline.event("", "the new leader's high watermark caught up " + trailed + " ms later");
             }
             int produced = producer.awaitAcked(TIMEOUT);
             timeline.event("producer", produced + " records written and acknowledged, " + producer.failed() + " failed");

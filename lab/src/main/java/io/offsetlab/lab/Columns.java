@@ -30,15 +30,21 @@ public final class Columns {
     }
 
     private static String wrapLine(String text, int width, String indent) {
+        if (of(text) <= width) {
+            return text;
+        }
         String words = text.stripLeading();
         StringBuilder out = new StringBuilder();
         StringBuilder line = new StringBuilder(text.substring(0, text.length() - words.length())); // keeps a leading indent
         boolean lineEmpty = true;
-        for (String word : words.split(" +")) {
-            if (!lineEmpty && of(line + " " + word) > width) {
-                out.append(line).append('\n');
+        for (String word : words.split(" ", -1)) { // empty words keep runs of spaces, e.g. a table's padding
+            if (!lineEmpty && !word.isEmpty() && of(line + " " + word) > width) {
+                out.append(line.toString().stripTrailing()).append('\n');
                 line = new StringBuilder(indent);
                 lineEmpty = true;
+            }
+            if (lineEmpty && word.isEmpty()) {
+                continue; // a continuation line starts at its indent
             }
             line.append(lineEmpty ? "" : " ").append(word);
             lineEmpty = false;

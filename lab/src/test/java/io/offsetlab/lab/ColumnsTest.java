@@ -29,4 +29,10 @@ class ColumnsTest {
     void wrapWrapsEachLineOfATextOnItsOwn() {
         assertEquals("a b\nc d", Columns.wrap("a b\nc d", 10, "  "), "lines that fit stay as they are");
     }
+
+    @Test
+    void wrapKeepsRunsOfSpacesOnTheLinesItBreaks() {
+        assertEquals("  1.0 s  admin    one\n                  two", Columns.wrap("  1.0 s  admin    one two", 22, " ".repeat(18)),
+                "a timeline's padding survives: only the break point changes");
+    }
 }
