@@ -13,6 +13,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -248,20 +250,26 @@ class ManualCommitIT {
         }
     }
 
-    @Test
+    /**
+     * Both clients drive auto commit from poll(), not from a timer: classic's
+     * ConsumerCoordinator.poll, and the consumer protocol's application event for poll()
+     * (ApplicationEventProcessor hands AsyncPollEvent to CommitRequestManager.updateTimerAndMaybeCommit).
+     */
+    @ParameterizedTest(name = "group.protocol={0}")
+    @ValueSource(strings = {"classic", "consumer"})
     @Claim("3.what-to-commit")
-    void autoCommitCommitsInsidePollOnceTheIntervalHasPassed(LabKafka kafka) throws Exception {
+    void autoCommitCommitsInsidePollOnceTheIntervalHasPassed(String protocol, LabKafka kafka) throws Exception {
         String topic = kafka.createTopic("auto", 1);
         kafka.produce(topic, 0, 10);
         TopicPartition tp = new TopicPartition(topic, 0);
-        Map<String, Object> auto = Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, true,
+        Map<String, Object> auto = Map.of(ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, true,
                 // Kafka's default interval: the join and the first fetch fit in it even on a loaded machine.
                 ConsumerConfig.AUTO_COMMIT_INTERVAL_MS_CONFIG, AUTO_COMMIT_INTERVAL_MS, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         String group = kafka.newGroupId("auto");
         try (KafkaConsumer<String, String> consumer = kafka.consumer(group, auto)) {
             consumer.subscribe(List.of(topic));
             Polling.pollAtLeast(consumer, 10, TIMEOUT);
-            assertNull(committed(kafka, group, tp), "right after poll() returned the records nothing is committed yet");
+            assertNull(committed(kafka, group, tp), protocol + ": right after poll() returned the records nothing is committed yet");
 
             notPollingFor(Duration.ofMillis(AUTO_COMMIT_INTERVAL_MS + 1000));
             assertNull(committed(kafka, group, tp), "no poll() for longer than the interval, no auto commit: the interval "
@@ -275,19 +283,21 @@ class ManualCommitIT {
         }
     }
 
-    @Test
-    void autoCommitCommitsOnClose(LabKafka kafka) throws Exception {
+    @ParameterizedTest(name = "group.protocol={0}")
+    @ValueSource(strings = {"classic", "consumer"})
+    void autoCommitCommitsOnClose(String protocol, LabKafka kafka) throws Exception {
         String topic = kafka.createTopic("auto-close", 1);
         kafka.produce(topic, 0, 10);
         TopicPartition tp = new TopicPartition(topic, 0);
         String group = kafka.newGroupId("auto-close");
-        try (KafkaConsumer<String, String> consumer = kafka.consumer(group, Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, true,
+        try (KafkaConsumer<String, String> consumer = kafka.consumer(group, Map.of(ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, true,
                 ConsumerConfig.AUTO_COMMIT_INTERVAL_MS_CONFIG, 600_000, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"))) {
             consumer.subscribe(List.of(topic));
             Polling.pollAtLeast(consumer, 10, TIMEOUT);
             assertNull(committed(kafka, group, tp), "the 10-minute interval has not passed");
         }
-        assertEquals(10L, committed(kafka, group, tp), "close() commits the position synchronously when auto commit is on");
+        assertEquals(10L, committed(kafka, group, tp), protocol + ": close() commits the position when auto commit is on");
     }
 
     /** Not calling poll() IS the behaviour: auto commit is driven by poll(). */

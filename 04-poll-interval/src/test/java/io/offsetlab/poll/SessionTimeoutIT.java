@@ -115,6 +115,48 @@ class SessionTimeoutIT {
         }
     }
 
+    /**
+     * A static member (group.instance.id) that overruns max.poll.interval.ms keeps its partition
+     * until its session times out, on both protocols: the classic client sends a LeaveGroup only
+     * for a dynamic member (AbstractCoordinator.maybeLeaveGroup) and just stops heartbeating; the
+     * consumer-protocol client leaves with member epoch -2, a static member's temporary leave,
+     * whose assignment the broker keeps for the session timeout (KIP-848). Nobody reads that
+     * partition meanwhile: the price of §4's static membership.
+     */
+    @ParameterizedTest(name = "group.protocol={0}")
+    @ValueSource(strings = {"classic", "consumer"})
+    @Claim("4.raise-and-poll")
+    void aStaticMemberThatOverrunsMaxPollIntervalKeepsItsPartitionUntilItsSessionTimesOut(String protocol, LabKafka kafka) {
+        String topic = kafka.createTopic("static-slow", 2);
+        String group = kafka.newGroupId("static-slow");
+        long session = Members.sessionTimeoutMs(kafka.backend(), protocol);
+        int maxPollInterval = 2000;
+        Map<String, Object> slowConfig = Members.config(kafka.backend(), group, protocol, maxPollInterval);
+        slowConfig.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "slow");
+        Map<String, Object> otherConfig = Members.config(kafka.backend(), group, protocol, 300_000);
+        otherConfig.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "other");
+        try (SteadyMember other = new SteadyMember(otherConfig, topic);
+             KafkaConsumer<String, String> slow = new KafkaConsumer<>(slowConfig)) {
+            slow.subscribe(List.of(topic));
+            awaitSplit(other, () -> {
+                slow.poll(Duration.ofMillis(50));
+                return slow.assignment().size() == 1;
+            });
+            long lastPoll = System.currentTimeMillis(); // slow never polls again: the overrun
+
+            await("the other member gets the slow static member's partition").atMost(handoverTimeout(session))
+                    .pollInterval(Duration.ofMillis(20)).until(() -> other.assignment().size() == 2);
+            long handover = other.assignments.get(other.assignments.size() - 1).atMillis() - lastPoll;
+            Claims.figure(String.format("static member (%s): its partition moved %d ms after its last poll() "
+                    + "(max.poll.interval.ms %d + session timeout %d)", protocol, handover, maxPollInterval, session));
+            // The session counts from the member's last heartbeat: at most one heartbeat interval before the overrun.
+            long atLeast = maxPollInterval + session - Members.heartbeatIntervalMs(kafka.backend(), protocol) - 500;
+            assertTrue(handover >= atLeast, protocol + ": nobody takes over the static member's partition until its "
+                    + "session times out after the overrun: " + handover + " ms after its last poll(), expected at least "
+                    + atLeast + " (max.poll.interval.ms + session - a heartbeat interval - 0.5 s)");
+        }
+    }
+
     @Test
     void aClassicSessionTimeoutOutsideTheBrokersBoundsIsRejected(LabKafka kafka) {
         Map<String, Object> config = Members.config(kafka.backend(), kafka.newGroupId("bounds"), "classic", 300_000);

@@ -89,10 +89,11 @@ public final class LogPicture {
                 new Marker("end", p.end(), "next offset to be written (last offset + 1)")));
         for (Marker marker : extra) {
             int at = 0;
-            while (at < markers.size() && markers.get(at).offset() != null && markers.get(at).offset() <= marker.offset()) {
+            while (marker.offset() != null && at < markers.size()
+                    && (markers.get(at).offset() == null || markers.get(at).offset() <= marker.offset())) {
                 at++;
             }
-            markers.add(at, marker);
+            markers.add(marker.offset() == null ? markers.size() : at, marker); // no offset: last
         }
         return markers;
     }
