@@ -129,11 +129,18 @@ public final class LagMonitor {
          * group and for a simple group (ClassicGroup and ConsumerGroup.offsetExpirationCondition).
          */
         public String expiryClock() {
+            if (!expiryCountsFromEachCommit()) {
+                return "when the group became empty";
+            }
             if (simple) {
                 return "each partition's last commit (a simple group: its consumers only commit, with assign())";
             }
-            return type == GroupType.CONSUMER ? "each partition's last commit (a consumer-protocol group)"
-                    : "when the group became empty";
+            return "each partition's last commit (a consumer-protocol group)";
+        }
+
+        /** True for a consumer-protocol group and a simple group; false for a classic group (see {@link #expiryClock()}). */
+        public boolean expiryCountsFromEachCommit() {
+            return simple || type == GroupType.CONSUMER;
         }
     }
 

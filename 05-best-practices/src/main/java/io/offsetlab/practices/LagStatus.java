@@ -3,7 +3,6 @@ package io.offsetlab.practices;
 import io.offsetlab.practices.LagMonitor.GroupLag;
 import io.offsetlab.practices.LagMonitor.Row;
 import org.apache.kafka.common.GroupState;
-import org.apache.kafka.common.GroupType;
 
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -164,7 +163,7 @@ public final class LagStatus {
         long emptySince = window.stream().filter(s -> s.lag().state() == GroupState.EMPTY).mapToLong(Sample::atMillis)
                 .min().orElse(window.get(window.size() - 1).atMillis());
         long seenEmptyMinutes = (window.get(window.size() - 1).atMillis() - emptySince) / 60_000;
-        String clock = last.type() == GroupType.CONSUMER || last.simple() ? "each partition's last commit" : "when the group emptied";
+        String clock = last.expiryCountsFromEachCommit() ? "each partition's last commit" : "when the group emptied";
         return "its offsets expire within " + minutes(last.retentionMinutes() - seenEmptyMinutes)
                 + " (offsets.retention.minutes=" + last.retentionMinutes() + ", counted from " + clock + "; KIP-211)";
     }
