@@ -28,8 +28,8 @@ import java.util.Map;
  *       default): nothing is lost; the timeline shows how long the group could not commit, and
  *       what its client went through ({@link CoordinatorFailover});</li>
  *   <li>§5.6 a second cluster with 1 replica of the offsets (a laptop broker's setting): the
- *       coordinator's disk is lost, and with it the offsets; earliest reads again, latest skips
- *       ({@link SingleReplicaLoss}).</li>
+ *       coordinator's disk is lost, and with it the offsets (sometimes the groups are stuck until an
+ *       unclean leader election first); earliest reads again, latest skips ({@link SingleReplicaLoss}).</li>
  * </ol>
  */
 public final class BrokerFailuresDemo {
@@ -95,7 +95,8 @@ public final class BrokerFailuresDemo {
     private void offsetsOnOneReplica() throws Exception {
         DemoRunner.heading(out, "§5.6 offsets on one replica (offsets.topic.replication.factor=1, as on a laptop broker)");
         out.println("A second 3-node cluster, whose __consumer_offsets has a single replica. Two groups commit 60 of");
-        out.println("100 records; then the disk of the broker holding their offsets is lost.");
+        out.println("100 records; then the disk of the broker holding their offsets is lost: it is killed, fenced,");
+        out.println("its data deleted, and it starts again.");
         out.println();
         try (KafkaCluster oneReplica = KafkaCluster.start(KafkaCluster.Options.lab(3,
                 Map.of(BrokerSettings.OFFSETS_TOPIC_REPLICATION, "1")));
@@ -109,6 +110,14 @@ public final class BrokerFailuresDemo {
                 table.row(o.policy(), o.committedBefore(), o.committedAfter(), o.startedAt(), o.reRead(), o.skipped());
             }
             out.print(table.render());
+            if (result.uncleanElection()) {
+                out.println("The broker came back without its data, and Kafka did not make it the leader again: until");
+                out.println("the operator's unclean election, every group on that partition of __consumer_offsets was");
+                out.println("stuck. After it, the partition was empty, and auto.offset.reset decided.");
+            } else {
+                out.println("This time the broker led its partition again by itself, empty. In other runs the partition");
+                out.println("stays offline, its groups stuck, until an unclean leader election: a race inside Kafka.");
+            }
             out.println();
         }
     }
@@ -119,8 +128,9 @@ public final class BrokerFailuresDemo {
         out.println("    coordinator loses none; another broker takes over, the group goes on, nothing is lost.");
         out.println("  - the group cannot commit until the dead broker is fenced (broker.session.timeout.ms);");
         out.println("    commitSync waits and retries meanwhile, so the loop processes nothing twice.");
-        out.println("  - with 1 replica (offsets.topic.replication.factor=1) a lost disk loses every offset on it:");
-        out.println("    auto.offset.reset decides again. earliest reads twice, latest silently skips.");
+        out.println("  - with 1 replica (offsets.topic.replication.factor=1) a lost disk loses every offset on it,");
+        out.println("    and can stop its groups until an unclean election: then auto.offset.reset decides again.");
+        out.println("    earliest reads twice, latest silently skips.");
         out.println("Proof: mvn -pl 05-best-practices -am verify (CoordinatorFailoverIT, SingleReplicaLossIT).");
     }
 

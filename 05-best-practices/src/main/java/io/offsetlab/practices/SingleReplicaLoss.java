@@ -15,7 +15,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +27,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * §5 committed offsets on a single replica (offsets.topic.replication.factor=1, as on a laptop
@@ -33,12 +37,23 @@ import java.util.concurrent.TimeUnit;
  *   <li>a topic of {@value #RECORDS} records, with 3 replicas: the records survive;</li>
  *   <li>one group per auto.offset.reset policy reads them and commits {@value #COMMITTED} (it
  *       processed offsets 0 to 59);</li>
- *   <li>the broker that holds their partition of __consumer_offsets is killed, its data
- *       directory deleted (a lost disk), and the broker started again: Kafka recreates the
- *       partition it is the only replica of, empty;</li>
+ *   <li>the broker that holds their partition of __consumer_offsets is killed. Once the
+ *       controller has fenced it (broker.session.timeout.ms), that partition has no leader;</li>
+ *   <li>the broker's data directory is deleted (a lost disk) and the broker started again. It
+ *       shut down uncleanly, so the controller takes it out of the partition's eligible leader
+ *       replicas (KIP-966; {@code ReplicationControlManager.handleBrokerShutdown}). Whether it
+ *       becomes the partition's leader again by itself is a race inside Kafka: it does when its
+ *       new directory's assignment reaches the controller after the broker is unfenced
+ *       ({@code ReplicationControlManager.handleAssignReplicasToDirs} elects then), and otherwise
+ *       the partition stays offline, and no group on it can read or commit offsets;</li>
+ *   <li>if it is still offline after {@link #HOLD_OFFLINE}, the operator runs an unclean leader
+ *       election ({@code kafka-leader-election.sh --election-type unclean}, here
+ *       {@code Admin.electLeaders}). Either way the broker leads the partition again, empty;</li>
  *   <li>each group starts again, finds no committed offset, and its policy decides:
  *       earliest reads the 60 processed records again, latest skips the 40 that were not.</li>
  * </ol>
+ * The scene waits for the fencing before it restarts the broker, because a real lost disk takes
+ * longer to replace than broker.session.timeout.ms.
  */
 public final class SingleReplicaLoss {
 
@@ -59,9 +74,21 @@ public final class SingleReplicaLoss {
                           int skipped) {
     }
 
-    /** The node whose disk was lost, and each group's outcome. */
-    public record Result(int coordinator, List<Outcome> outcomes) {
+    /**
+     * What the cluster and each group went through.
+     *
+     * @param coordinator       the node whose disk was lost
+     * @param offsetsPartitions the partitions of __consumer_offsets that node held, alone
+     * @param uncleanElection   whether they stayed offline, with the node back, until an unclean election
+     * @param leaderAfter       their leader at the end
+     */
+    public record Result(int coordinator, List<TopicPartition> offsetsPartitions, boolean uncleanElection,
+                         int leaderAfter, List<Outcome> outcomes) {
     }
+
+    /** How long the scene waits, with the node back, for its partitions to get a leader by themselves. */
+    static final Duration HOLD_OFFLINE = Duration.ofSeconds(5);
+    private static final String OFFSETS_TOPIC = "__consumer_offsets";
 
     private final Cluster cluster;
     private final Admin admin;
@@ -88,23 +115,118 @@ public final class SingleReplicaLoss {
         for (String group : groups) {
             coordinators.add(OffsetProbe.coordinator(admin, group));
         }
+        List<TopicPartition> lost = new ArrayList<>();
         for (int node : coordinators) {
-            loseTheDiskOf(node);
+            lost.addAll(loseTheDiskOf(node));
         }
+        boolean offline = !getALeaderWithin(HOLD_OFFLINE, lost);
+        if (offline) {
+            electUncleanly(lost);
+        }
+        int leader = leaderOf(lost);
         List<Long> after = new ArrayList<>();
         for (int i = 0; i < groups.size(); i++) {
             after.add(awaitCommitted(groups.get(i), tp));
             timeline.event("admin", policies.get(i) + " group: committed offset " + (after.get(i) == null ? "none" : after.get(i)));
         }
-        return new Result(coordinators.iterator().next(), restart(groups, policies, after, tp));
+        return new Result(coordinators.iterator().next(), lost, offline, leader,
+                restart(groups, policies, after, tp));
     }
 
-    private void loseTheDiskOf(int node) {
+    /**
+     * Kills {@code node}, waits until the controller has fenced it (its partitions of
+     * __consumer_offsets have no leader then), deletes its data and starts it again.
+     * Returns the partitions of __consumer_offsets it was the only replica of.
+     */
+    private List<TopicPartition> loseTheDiskOf(int node) throws Exception {
+        List<TopicPartition> itsOffsets = offsetsPartitions(p -> p.leader() != null && p.leader().id() == node);
+        if (itsOffsets.isEmpty()) {
+            throw new IllegalStateException("node " + node + " coordinates a group but leads no partition of " + OFFSETS_TOPIC);
+        }
         cluster.kill(node);
+        timeline.event("cluster", "killed node " + node + ", the only replica of " + names(itsOffsets));
+        Wait.until("the controller to fence node " + node, TIMEOUT, () -> haveNoLeader(itsOffsets));
+        timeline.event("cluster", "controller fenced node " + node + ": " + names(itsOffsets) + " has no leader");
         cluster.wipeData(node);
-        timeline.event("cluster", "killed node " + node + " (the offsets' only replica), deleted its data");
         cluster.restart(node);
-        timeline.event("cluster", "node " + node + " started again, with an empty disk");
+        Wait.until("node " + node + " to be unfenced", TIMEOUT, () -> isUnfenced(node));
+        timeline.event("cluster", "node " + node + " back, with an empty disk (data directory deleted)");
+        return itsOffsets;
+    }
+
+    /**
+     * Whether every partition gets a leader within {@code time}, its only replica being back.
+     * Polls for the whole time when they do not: the time is the behaviour.
+     */
+    private boolean getALeaderWithin(Duration time, List<TopicPartition> partitions) throws Exception {
+        long end = System.nanoTime() + time.toNanos();
+        do {
+            if (offsetsPartitionInfos(partitions).stream().allMatch(i -> i.leader() != null)) {
+                timeline.event("cluster", "node " + leaderOf(partitions) + " leads " + names(partitions)
+                        + " again, by itself, empty");
+                return true;
+            }
+            Thread.sleep(100);
+        } while (System.nanoTime() < end);
+        timeline.event("cluster", names(partitions) + " still offline " + time.toSeconds()
+                + " s later (no leader, ISR and ELR empty): its groups cannot read or commit offsets");
+        return false;
+    }
+
+    /** What an operator does: kafka-leader-election.sh --election-type unclean. */
+    private void electUncleanly(List<TopicPartition> partitions) throws Exception {
+        admin.electLeaders(ElectionType.UNCLEAN, Set.copyOf(partitions)).all().get(30, TimeUnit.SECONDS);
+        Wait.until("a leader for " + names(partitions), TIMEOUT,
+                () -> offsetsPartitionInfos(partitions).stream().allMatch(i -> i.leader() != null));
+        timeline.event("admin", "unclean leader election: node " + leaderOf(partitions) + " leads "
+                + names(partitions) + " again, empty");
+    }
+
+    /** The leader of the first of {@code partitions}; -1 when it has none. */
+    private int leaderOf(List<TopicPartition> partitions) {
+        TopicPartitionInfo first = offsetsPartitionInfos(partitions).get(0);
+        return first.leader() == null ? -1 : first.leader().id();
+    }
+
+    /** Whether none of {@code partitions} has a leader: their only replica is fenced. */
+    private boolean haveNoLeader(List<TopicPartition> partitions) {
+        try {
+            return offsetsPartitions(p -> p.leader() == null).containsAll(partitions);
+        } catch (IllegalStateException e) {
+            return false; // no answer yet, while the cluster elects a new controller
+        }
+    }
+
+    /** Whether the cluster's metadata lists {@code node}: it leaves out fenced brokers. */
+    private boolean isUnfenced(int node) {
+        try {
+            return admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).stream().anyMatch(n -> n.id() == node);
+        } catch (Exception e) {
+            return false; // no answer yet: the metadata is not there
+        }
+    }
+
+    private List<TopicPartition> offsetsPartitions(Predicate<TopicPartitionInfo> which) {
+        return describeOffsetsTopic().stream().filter(which)
+                .map(p -> new TopicPartition(OFFSETS_TOPIC, p.partition())).toList();
+    }
+
+    private List<TopicPartitionInfo> offsetsPartitionInfos(List<TopicPartition> partitions) {
+        return describeOffsetsTopic().stream()
+                .filter(p -> partitions.contains(new TopicPartition(OFFSETS_TOPIC, p.partition()))).toList();
+    }
+
+    private List<TopicPartitionInfo> describeOffsetsTopic() {
+        try {
+            return admin.describeTopics(List.of(OFFSETS_TOPIC)).allTopicNames().get(5, TimeUnit.SECONDS)
+                    .get(OFFSETS_TOPIC).partitions();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot describe " + OFFSETS_TOPIC + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String names(List<TopicPartition> partitions) {
+        return partitions.stream().map(TopicPartition::toString).collect(Collectors.joining(", "));
     }
 
     /** A consumer of {@code group} reads the records, processes the first 60 and commits 60 (the next to read). */
@@ -126,7 +248,7 @@ public final class SingleReplicaLoss {
                 committed[0] = offset == null ? null : offset.offset();
                 return true;
             } catch (Exception e) {
-                return false; // its partition of __consumer_offsets has no leader yet, or is still loading
+                return false; // its new leader is still loading the (empty) partition
             }
         });
         return committed[0];
