@@ -29,6 +29,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,6 +44,7 @@ class ManualCommitIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final int AUTO_COMMIT_INTERVAL_MS = 5000;
+    private static final int RECORDS_PER_PARTITION = 5;
 
     @Test
     @Claim("3.manual")
@@ -298,6 +300,91 @@ class ManualCommitIT {
             assertNull(committed(kafka, group, tp), "the 10-minute interval has not passed");
         }
         assertEquals(10L, committed(kafka, group, tp), protocol + ": close() commits the position when auto commit is on");
+    }
+
+    /**
+     * assign() is one more place where auto commit looks at its timer: when the interval has
+     * passed, it commits the old assignment's positions (asynchronously) before it replaces
+     * them; before that it commits nothing. Kafka 4.4: ClassicKafkaConsumer.assign calls
+     * ConsumerCoordinator.maybeAutoCommitOffsetsAsync(now), and the consumer protocol's
+     * AssignmentChangeEvent calls CommitRequestManager.updateTimerAndMaybeCommit. Both check
+     * the interval first.
+     */
+    @ParameterizedTest(name = "group.protocol={0}")
+    @ValueSource(strings = {"classic", "consumer"})
+    @Claim("3.what-to-commit")
+    void autoCommitInAssignCommitsTheOldAssignmentOnlyOnceTheIntervalHasPassed(String protocol, LabKafka kafka)
+            throws Exception {
+        String topic = kafka.createTopic("auto-assign", 3);
+        kafka.produce(topic, 0, RECORDS_PER_PARTITION);
+        kafka.produce(topic, 1, RECORDS_PER_PARTITION);
+        TopicPartition first = new TopicPartition(topic, 0);
+        TopicPartition second = new TopicPartition(topic, 1);
+        TopicPartition empty = new TopicPartition(topic, 2); // the last assignment: nothing to read, nothing to commit
+        String group = kafka.newGroupId("auto-assign");
+        try (KafkaConsumer<String, String> consumer = kafka.consumer(group, autoCommit(protocol, AUTO_COMMIT_INTERVAL_MS))) {
+            consumer.assign(List.of(first));
+            Polling.pollAtLeast(consumer, RECORDS_PER_PARTITION, TIMEOUT);
+            consumer.assign(List.of(second)); // within the interval: commits nothing
+
+            Polling.pollAtLeast(consumer, RECORDS_PER_PARTITION, TIMEOUT);
+            notPollingFor(Duration.ofMillis(AUTO_COMMIT_INTERVAL_MS + 1000));
+            consumer.assign(List.of(empty)); // the interval has passed: commits the second partition's position
+            await("the commit assign() sent").atMost(TIMEOUT).until(() -> {
+                consumer.poll(Duration.ofMillis(100)); // lets the classic consumer find its coordinator and send it
+                return committed(kafka, group, second) != null;
+            });
+        }
+        assertAll(
+                () -> assertEquals(RECORDS_PER_PARTITION, committed(kafka, group, second), protocol + ": assign() after the "
+                        + "interval committed the position of the partition it took away"),
+                () -> assertNull(committed(kafka, group, first), protocol + ": assign() within the interval committed "
+                        + "nothing, and no later commit had that partition's position"));
+    }
+
+    /**
+     * Before a rebalance takes partitions away, auto commit commits every position and waits
+     * for the answer, whatever the interval: ConsumerCoordinator.onJoinPrepare (classic), and
+     * ConsumerMembershipManager.signalReconciliationStarted, which calls
+     * CommitRequestManager.maybeAutoCommitSyncBeforeRebalance (consumer protocol), in Kafka 4.4.
+     * So the member that gets a partition starts where the old owner stopped.
+     */
+    @ParameterizedTest(name = "group.protocol={0}")
+    @ValueSource(strings = {"classic", "consumer"})
+    @Claim("3.what-to-commit")
+    void autoCommitCommitsEveryPositionBeforeARebalanceTakesPartitionsAway(String protocol, LabKafka kafka) {
+        String topic = kafka.createTopic("auto-rebalance", 2);
+        kafka.produce(topic, 0, RECORDS_PER_PARTITION);
+        kafka.produce(topic, 1, RECORDS_PER_PARTITION);
+        List<TopicPartition> partitions = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1));
+        String group = kafka.newGroupId("auto-rebalance");
+        Map<String, Object> manualCommit = Map.of(ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // A 10-minute interval: neither poll() nor the test's length can commit; only the rebalance can.
+        try (KafkaConsumer<String, String> first = kafka.consumer(group, autoCommit(protocol, 600_000));
+             KafkaConsumer<String, String> second = kafka.consumer(group, manualCommit)) {
+            first.subscribe(List.of(topic));
+            Polling.pollAtLeast(first, 2 * RECORDS_PER_PARTITION, TIMEOUT);
+            assertNull(committed(kafka, group, partitions.get(0)), "precondition: nothing committed before the rebalance");
+
+            second.subscribe(List.of(topic));
+            List<ConsumerRecord<String, String>> readBySecond = new ArrayList<>();
+            await("the second member gets a partition").atMost(TIMEOUT).until(() -> {
+                first.poll(Duration.ofMillis(100)); // the first member takes part in the rebalance in poll()
+                second.poll(Duration.ofMillis(100)).forEach(readBySecond::add);
+                return !second.assignment().isEmpty();
+            });
+            for (TopicPartition tp : partitions) {
+                assertEquals(RECORDS_PER_PARTITION, committed(kafka, group, tp), protocol + ": before giving up "
+                        + "partitions, the first member committed the position of " + tp + ", long before its interval");
+            }
+            assertEquals(List.of(), readBySecond, "the second member starts at that commit: nothing is read twice");
+        }
+    }
+
+    private static Map<String, Object> autoCommit(String protocol, int intervalMs) {
+        return Map.of(ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, true,
+                ConsumerConfig.AUTO_COMMIT_INTERVAL_MS_CONFIG, intervalMs, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     }
 
     /** Not calling poll() IS the behaviour: auto commit is driven by poll(). */

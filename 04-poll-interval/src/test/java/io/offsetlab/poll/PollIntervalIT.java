@@ -47,6 +47,15 @@ class PollIntervalIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final int MAX_POLL_INTERVAL_MS = 2000;
+    /**
+     * Why an evicted member's commit fails, in the words of Kafka 4.4's client. Classic: the client
+     * refuses it itself, since it left the group when its poll interval ran out
+     * (ConsumerCoordinator.sendOffsetCommitRequest). Consumer protocol: the broker answers
+     * UNKNOWN_MEMBER_ID (ConsumerGroup.validateOffsetCommit), which CommitRequestManager words so.
+     */
+    private static final Map<String, String> WHY_REFUSED = Map.of(
+            "classic", "the consumer is not part of an active group",
+            "consumer", "OffsetCommit failed with unknown member ID");
 
     @ParameterizedTest(name = "group.protocol={0}")
     @ValueSource(strings = {"classic", "consumer"})
@@ -68,8 +77,11 @@ class PollIntervalIT {
             ConsumerRecords<String, String> batch = Polling.pollNonEmpty(slow, TIMEOUT); // the second batch takes longer than
             slowProcessing(Duration.ofMillis(Members.overrunMs(kafka.backend(), protocol, MAX_POLL_INTERVAL_MS))); // the limit
 
-            assertThrows(CommitFailedException.class, () -> slow.commitSync(batch.nextOffsets()),
+            CommitFailedException refused = assertThrows(CommitFailedException.class, () -> slow.commitSync(batch.nextOffsets()),
                     protocol + ": the evicted member's commit of the batch it processed fails");
+            assertTrue(refused.getMessage().contains(WHY_REFUSED.get(protocol)), protocol + ": refused because "
+                    + WHY_REFUSED.get(protocol) + ", not for another reason (a stale member epoch fails the same way); was: "
+                    + refused.getMessage());
             List<Long> reprocessed = batch.records(mine).stream().map(ConsumerRecord::offset).toList();
             await("the other member gets " + mine + " and re-reads the uncommitted batch").atMost(TIMEOUT)
                     .until(() -> other.offsetsRead(mine).containsAll(reprocessed));
@@ -113,8 +125,10 @@ class PollIntervalIT {
                 assertEquals(batch.nextOffsets().get(tp).offset(), OffsetProbe.committed(kafka.admin(), group, tp),
                         "consumer protocol: the broker accepts an evicted member's commit when no other member is left");
             } else {
-                assertThrows(CommitFailedException.class, () -> lone.commitSync(batch.nextOffsets()),
-                        "classic: the evicted member's commit fails even alone: it is not in an active group");
+                CommitFailedException refused = assertThrows(CommitFailedException.class, () -> lone.commitSync(batch.nextOffsets()),
+                        "classic: the evicted member's commit fails even alone");
+                assertTrue(refused.getMessage().contains(WHY_REFUSED.get("classic")),
+                        "classic: the client refuses it itself, not being in an active group; was: " + refused.getMessage());
                 assertEquals(5L, OffsetProbe.committed(kafka.admin(), group, tp), "the group keeps its first commit, 5");
             }
         }
