@@ -16,6 +16,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.ElectionType;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 
@@ -168,8 +169,9 @@ public final class SingleReplicaLoss {
             }
             Thread.sleep(100);
         } while (System.nanoTime() < end);
-        timeline.event("cluster", names(partitions) + " still offline " + time.toSeconds()
-                + " s later (no leader, ISR and ELR empty): its groups cannot read or commit offsets");
+        TopicPartitionInfo first = offsetsPartitionInfos(partitions).get(0);
+        timeline.event("cluster", names(partitions) + " still offline " + time.toSeconds() + " s later (no leader, ISR "
+                + ids(first.isr()) + ", ELR " + ids(first.elr()) + "): its groups cannot read or commit offsets");
         return false;
     }
 
@@ -223,6 +225,10 @@ public final class SingleReplicaLoss {
         } catch (Exception e) {
             throw new IllegalStateException("cannot describe " + OFFSETS_TOPIC + ": " + e.getMessage(), e);
         }
+    }
+
+    private static List<Integer> ids(List<Node> nodes) {
+        return nodes.stream().map(Node::id).toList();
     }
 
     private static String names(List<TopicPartition> partitions) {
