@@ -17,6 +17,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ChildJvm implements AutoCloseable {
 
+    /**
+     * JVM options every child gets first, space-separated: the integration tests set them
+     * (see lab.test.jvm in the root pom) to spend less CPU; a demo or tool run by hand sets none.
+     */
+    public static final String OPTIONS_PROPERTY = "offsetlab.childJvmOptions";
+
     private final Process process;
     private final Path outputFile;
 
@@ -53,6 +59,10 @@ public final class ChildJvm implements AutoCloseable {
     public static ChildJvm start(List<String> jvmOptions, String classpath, String mainClass, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        String common = System.getProperty(OPTIONS_PROPERTY, "").trim();
+        if (!common.isEmpty()) {
+            command.addAll(List.of(common.split("\\s+")));
+        }
         command.addAll(jvmOptions);
         command.add("-cp");
         command.add(classpath);
