@@ -264,11 +264,9 @@ class ManualCommitIT {
         String topic = kafka.createTopic("auto", 1);
         kafka.produce(topic, 0, 10);
         TopicPartition tp = new TopicPartition(topic, 0);
-        Map<String, Object> auto = Map.of(ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, true,
-                // Kafka's default interval: the join and the first fetch fit in it even on a loaded machine.
-                ConsumerConfig.AUTO_COMMIT_INTERVAL_MS_CONFIG, AUTO_COMMIT_INTERVAL_MS, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         String group = kafka.newGroupId("auto");
-        try (KafkaConsumer<String, String> consumer = kafka.consumer(group, auto)) {
+        // Kafka's default interval: the join and the first fetch fit in it even on a loaded machine.
+        try (KafkaConsumer<String, String> consumer = kafka.consumer(group, autoCommit(protocol, AUTO_COMMIT_INTERVAL_MS))) {
             consumer.subscribe(List.of(topic));
             Polling.pollAtLeast(consumer, 10, TIMEOUT);
             assertNull(committed(kafka, group, tp), protocol + ": right after poll() returned the records nothing is committed yet");
@@ -292,9 +290,7 @@ class ManualCommitIT {
         kafka.produce(topic, 0, 10);
         TopicPartition tp = new TopicPartition(topic, 0);
         String group = kafka.newGroupId("auto-close");
-        try (KafkaConsumer<String, String> consumer = kafka.consumer(group, Map.of(ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, true,
-                ConsumerConfig.AUTO_COMMIT_INTERVAL_MS_CONFIG, 600_000, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"))) {
+        try (KafkaConsumer<String, String> consumer = kafka.consumer(group, autoCommit(protocol, 600_000))) {
             consumer.subscribe(List.of(topic));
             Polling.pollAtLeast(consumer, 10, TIMEOUT);
             assertNull(committed(kafka, group, tp), "the 10-minute interval has not passed");

@@ -162,7 +162,7 @@ public final class SingleReplicaLoss {
     private boolean getALeaderWithin(Duration time, List<TopicPartition> partitions) throws Exception {
         long end = System.nanoTime() + time.toNanos();
         do {
-            if (offsetsPartitionInfos(partitions).stream().allMatch(i -> i.leader() != null)) {
+            if (haveALeader(partitions)) {
                 timeline.event("cluster", "node " + leaderOf(partitions) + " leads " + names(partitions)
                         + " again, by itself, empty");
                 return true;
@@ -178,8 +178,7 @@ public final class SingleReplicaLoss {
     /** What an operator does: kafka-leader-election.sh --election-type unclean. */
     private void electUncleanly(List<TopicPartition> partitions) throws Exception {
         admin.electLeaders(ElectionType.UNCLEAN, Set.copyOf(partitions)).all().get(30, TimeUnit.SECONDS);
-        Wait.until("a leader for " + names(partitions), TIMEOUT,
-                () -> offsetsPartitionInfos(partitions).stream().allMatch(i -> i.leader() != null));
+        Wait.until("a leader for " + names(partitions), TIMEOUT, () -> haveALeader(partitions));
         timeline.event("admin", "unclean leader election: node " + leaderOf(partitions) + " leads "
                 + names(partitions) + " again, empty");
     }
@@ -190,10 +189,14 @@ public final class SingleReplicaLoss {
         return first.leader() == null ? -1 : first.leader().id();
     }
 
+    private boolean haveALeader(List<TopicPartition> partitions) {
+        return offsetsPartitionInfos(partitions).stream().allMatch(i -> i.leader() != null);
+    }
+
     /** Whether none of {@code partitions} has a leader: their only replica is fenced. */
     private boolean haveNoLeader(List<TopicPartition> partitions) {
         try {
-            return offsetsPartitions(p -> p.leader() == null).containsAll(partitions);
+            return offsetsPartitionInfos(partitions).stream().allMatch(i -> i.leader() == null);
         } catch (IllegalStateException e) {
             return false; // no answer yet, while the cluster elects a new controller
         }
