@@ -24,18 +24,19 @@ class ClusterMainIT {
     void servesThreeBrokersAndFailsAndRestartsANodeOnCommand() throws Exception {
         int port = freePorts(3);
         try (ChildJvm cluster = ChildJvm.start(ClusterMain.class, "--port", Integer.toString(port))) {
-            await("the cluster is ready").atMost(START).until(() -> cluster.output().contains("Press Ctrl-C to stop.")
-                    || !cluster.isAlive());
+            awaitPrinted(cluster, "Press Ctrl-C to stop.");
             String bootstrap = "127.0.0.1:" + port + ",127.0.0.1:" + (port + 1) + ",127.0.0.1:" + (port + 2);
             assertTrue(cluster.output().contains("bootstrap.servers=" + bootstrap), cluster.output());
             try (Admin admin = Admin.create(ClientConfigs.admin(new ExternalCluster(bootstrap, null)))) {
                 assertEquals(List.of(1, 2, 3), brokers(admin), "three brokers serve a client");
 
                 cluster.type("kill 2");
-                await("node 2 is killed").atMost(START).until(() -> cluster.output().contains("node 2 killed (SIGKILL)"));
+                awaitPrinted(cluster, "node 2 killed (SIGKILL)");
                 assertFalse(KafkaCluster.answers(admin, 2), "node 2 no longer answers");
+                // At once, as a user would type it: the cluster waits for the controller to fence
+                // node 2 before starting it (KafkaCluster.restart).
                 cluster.type("start 2");
-                await("node 2 is back").atMost(START).until(() -> cluster.output().contains("node 2 is back"));
+                awaitPrinted(cluster, "node 2 is back");
                 assertTrue(KafkaCluster.answers(admin, 2), "node 2 answers again");
             }
             cluster.terminate();
@@ -44,6 +45,23 @@ class ClusterMainIT {
         }
     }
 
+    /**
+     * A cluster whose own process dies the hard way (SIGKILL: no shutdown hook stops its nodes)
+     * leaves no node running: each node ends once its parent is gone ({@link ExitWithParent}).
+     * The same holds one level up, for a test JVM that is killed while a cluster runs.
+     */
+    @Test
+    void nodesEndWhenTheClusterProcessIsKilled() {
+        try (ChildJvm cluster = ChildJvm.start(ClusterMain.class, "--port", Integer.toString(freePorts(3)))) {
+            awaitPrinted(cluster, "Press Ctrl-C to stop.");
+            List<ProcessHandle> nodes = ProcessHandle.of(cluster.pid()).orElseThrow().children().toList();
+            assertEquals(3, nodes.size(), "one process per node; output:\n" + cluster.output());
+
+            ProcessHandle.of(cluster.pid()).orElseThrow().destroyForcibly(); // the cluster process alone, not its nodes
+            await("every node to end after its parent").atMost(Duration.ofSeconds(30))
+                    .until(() -> nodes.stream().noneMatch(ProcessHandle::isAlive));
+        }
+    }
     @Test
     void badArgumentsPrintUsageAndExitWith2() {
         for (List<String> args : List.of(List.of("--brokers", "0"), List.of("--brokers", "x"), List.of("--port", "65535"),
@@ -54,6 +72,17 @@ class ClusterMainIT {
                 assertFalse(cluster.output().contains("\tat "), "no stack trace:\n" + cluster.output());
             }
         }
+    }
+
+    /** Waits until the cluster has printed {@code line}; fails with everything it printed if it does not, or exits. */
+    private static void awaitPrinted(ChildJvm cluster, String line) {
+        try {
+            await(line).atMost(START).until(() -> cluster.output().contains(line) || !cluster.isAlive());
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("the cluster did not print '" + line + "' within " + START.toSeconds() + " s; it printed:\n"
+                    + cluster.output(), e);
+        }
+        assertTrue(cluster.output().contains(line), "the cluster exited before printing '" + line + "':\n" + cluster.output());
     }
 
     private static List<Integer> brokers(Admin admin) throws Exception {

@@ -1,5 +1,6 @@
 package io.offsetlab.lab;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,10 @@ import java.util.concurrent.TimeUnit;
  * A main class run in its own JVM with this JVM's classpath, as a user would run it: tests
  * use it to check exit codes and output, tests and demos to kill a consumer (SIGKILL) the way
  * a crash ends it.
+ *
+ * <p>Nothing outlives its test: killing a child kills what it started too (a cluster's nodes),
+ * and every child starts through {@link ExitWithParent}, so it ends when this JVM ends, killed
+ * or not.
  */
 public final class ChildJvm implements AutoCloseable {
 
@@ -65,7 +70,8 @@ public final class ChildJvm implements AutoCloseable {
         }
         command.addAll(jvmOptions);
         command.add("-cp");
-        command.add(classpath);
+        command.add(withExitWithParent(classpath));
+        command.add(ExitWithParent.class.getName());
         command.add(mainClass);
         command.addAll(List.of(args));
         try {
@@ -80,6 +86,17 @@ public final class ChildJvm implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start a child JVM for " + mainClass, e);
         }
+    }
+
+    /** {@code classpath}, with the directory or jar that holds {@link ExitWithParent} last when it is not on it yet. */
+    private static String withExitWithParent(String classpath) {
+        String lab;
+        try {
+            lab = Path.of(ExitWithParent.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException("cannot locate the lab's classes", e);
+        }
+        return List.of(classpath.split(File.pathSeparator)).contains(lab) ? classpath : classpath + File.pathSeparator + lab;
     }
 
     /** Sends {@code line} to the child's standard input, as someone typing at its terminal would. */
@@ -113,7 +130,7 @@ public final class ChildJvm implements AutoCloseable {
     public int waitFor(Duration timeout) {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
+                kill();
                 throw new IllegalStateException("child JVM still running after " + timeout.toSeconds() + " s; output:\n" + output());
             }
             return process.exitValue();
@@ -123,13 +140,24 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
-    /** SIGKILL: no shutdown hooks, no close(), no commit. A crash. */
+    /**
+     * SIGKILL: no shutdown hooks, no close(), no commit. A crash. Whatever the child started
+     * (a cluster's nodes) is killed with it: they would otherwise end only once they notice
+     * that their parent is gone.
+     */
     public void kill() {
+        List<ProcessHandle> started = process.descendants().toList(); // before the child dies and they lose it as parent
         process.destroyForcibly();
+        started.forEach(ProcessHandle::destroyForcibly);
         try {
             process.waitFor(30, TimeUnit.SECONDS);
+            for (ProcessHandle descendant : started) {
+                descendant.onExit().get(30, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("a process started by the child did not end after SIGKILL", e);
         }
     }
 

@@ -1,6 +1,12 @@
 package io.offsetlab.lab;
 
+import org.apache.kafka.clients.admin.Admin;
+
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A cluster of several Kafka nodes that the lab started, and so can fail on purpose: a node
@@ -26,8 +32,36 @@ public interface Cluster extends KafkaBackend {
      */
     void wipeData(int nodeId);
 
-    /** Starts a killed node again on the same ports and directories, and waits until it is back in the cluster. */
+    /**
+     * Starts a killed node again on the same ports and directories, and waits until it is back in
+     * the cluster. It first waits for {@link #awaitFenced}: until then the controller would refuse
+     * the node's new registration.
+     */
     void restart(int nodeId);
+
+    /**
+     * Waits until the controller has fenced node {@code nodeId}: the cluster's metadata
+     * ({@code describeCluster}) leaves fenced brokers out. A node killed moments ago stays
+     * registered until broker.session.timeout.ms passes without its heartbeat (9 s by default),
+     * and the controller refuses to register the same id again while that session lasts
+     * ({@code ClusterControlManager.registerBroker}: DuplicateBrokerRegistrationException).
+     */
+    default void awaitFenced(int nodeId) {
+        try (Admin admin = Admin.create(ClientConfigs.admin(this))) {
+            Wait.until("the controller to fence node " + nodeId, Duration.ofSeconds(90), () -> !listed(admin, nodeId));
+        }
+    }
+
+    private static boolean listed(Admin admin, int nodeId) {
+        try {
+            return admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).stream().anyMatch(n -> n.id() == nodeId);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            return true; // no answer yet: not known to be fenced
+        }
+    }
 
     /** Whether node {@code nodeId} runs (it does unless it was killed and not restarted). */
     boolean isRunning(int nodeId);

@@ -118,7 +118,10 @@ public final class KafkaCluster implements Cluster {
                 node.configFile.toString());
     }
 
-    /** Waits until every node in {@code ids} answers as a broker; fails with a node's output if one died. */
+    /**
+     * Waits until every node in {@code ids} answers as a broker; fails with a node's output if one
+     * died, and with the last lines each of them printed if they are not ready in time.
+     */
     private void awaitBrokers(Collection<Integer> ids) {
         try (Admin admin = Admin.create(ClientConfigs.admin(this))) {
             Wait.until("nodes " + ids + " to answer as brokers", READY_TIMEOUT, () -> {
@@ -130,7 +133,18 @@ public final class KafkaCluster implements Cluster {
                 }
                 return ids.stream().allMatch(id -> answers(admin, id));
             });
+        } catch (IllegalStateException e) {
+            StringBuilder printed = new StringBuilder(e.getMessage());
+            for (int id : ids) {
+                printed.append("\n--- node ").append(id).append(", its last lines:\n").append(lastLines(node(id).process.output(), 40));
+            }
+            throw new IllegalStateException(printed.toString(), e);
         }
+    }
+
+    private static String lastLines(String text, int count) {
+        List<String> lines = text.lines().toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - count), lines.size()));
     }
 
     /**
@@ -170,12 +184,14 @@ public final class KafkaCluster implements Cluster {
         LocalMachine.deleteRecursively(node.config.logDir());
     }
 
+    /** Starts a stopped or killed node again, once the controller has fenced it (see {@link Cluster#awaitFenced}). */
     @Override
     public void restart(int nodeId) {
         Node node = node(nodeId);
         if (node.process.isAlive()) {
             throw new IllegalStateException("node " + nodeId + " is running");
         }
+        awaitFenced(nodeId);
         launch(node);
         awaitBrokers(List.of(nodeId));
     }

@@ -118,6 +118,7 @@ public final class TestcontainersCluster implements Cluster {
 
     @Override
     public void restart(int nodeId) {
+        awaitFenced(nodeId);
         docker().startContainerCmd(container(nodeId).getContainerId()).exec();
         awaitBrokers(List.of(nodeId));
     }
