@@ -108,9 +108,14 @@ public final class TestBrokers {
                         + requested + "'");
             }
         }
-        LOG.info("Kafka for these tests: {} (because {}); ready in {} ms{}", started.backend().description(), reason,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
-                overrides.isEmpty() ? "" : "; broker overrides " + overrides);
+        String line = "Kafka for these tests: {} (because {}); ready in {} ms{}";
+        Object[] values = {started.backend().description(), reason, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
+                overrides.isEmpty() ? "" : "; broker overrides " + overrides};
+        if (requested.equals("auto") && testcontainersFailure != null) {
+            LOG.warn(line, values); // Docker answered, yet this class (and the rest of the run) uses another backend
+        } else {
+            LOG.info(line, values);
+        }
         return started;
     }
 

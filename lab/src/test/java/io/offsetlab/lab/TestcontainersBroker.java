@@ -3,6 +3,8 @@ package io.offsetlab.lab;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.utility.DockerImageName;
 
@@ -14,20 +16,45 @@ public final class TestcontainersBroker implements KafkaBackend {
 
     public static final String IMAGE = "apache/kafka:" + LabBrokerConfig.KAFKA_VERSION;
 
+    private static final Logger LOG = LoggerFactory.getLogger(TestcontainersBroker.class);
+    private static final int START_ATTEMPTS = 3;
+
     private final KafkaContainer container;
 
     private TestcontainersBroker(KafkaContainer container) {
         this.container = container;
     }
 
+    /**
+     * Starts a container, and a new one when the first does not start. KafkaContainer runs a start
+     * script that Testcontainers copies in after the container started; its command waits for the
+     * file, but can run it while the copy is still writing it ("sh: /tmp/testcontainers_start.sh:
+     * Text file busy", seen once in CI), and the container exits. Every retry is logged.
+     */
     public static TestcontainersBroker start(Map<String, String> overrides) {
+        for (int attempt = 1; ; attempt++) {
+            KafkaContainer container = container(overrides);
+            try {
+                container.start();
+                return new TestcontainersBroker(container);
+            } catch (RuntimeException e) {
+                container.stop();
+                if (attempt == START_ATTEMPTS) {
+                    throw e;
+                }
+                LOG.warn("The Testcontainers broker did not start (attempt {} of {}: {}); starting a new container", attempt,
+                        START_ATTEMPTS, e.getMessage());
+            }
+        }
+    }
+
+    private static KafkaContainer container(Map<String, String> overrides) {
         KafkaContainer container = new KafkaContainer(DockerImageName.parse(IMAGE));
         LabBrokerConfig.withOverrides(overrides).forEach((key, value) -> container.withEnv(envName(key), value));
         // Docker publishes ports on every interface by default; the lab listens on loopback only.
         container.withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withPortBindings(
                 new PortBinding(Ports.Binding.bindIp("127.0.0.1"), ExposedPort.tcp(9092))));
-        container.start();
-        return new TestcontainersBroker(container);
+        return container;
     }
 
     /** The image's mapping of env vars to broker settings: '.' -> '_', '_' -> '__', '-' -> '___'. */
