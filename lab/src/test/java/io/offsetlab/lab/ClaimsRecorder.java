@@ -59,11 +59,16 @@ public final class ClaimsRecorder implements BeforeEachCallback, TestWatcher {
         }
         String test = context.getRequiredTestClass().getSimpleName() + "." + context.getRequiredTestMethod().getName()
                 + (context.getDisplayName().startsWith(context.getRequiredTestMethod().getName()) ? "" : "[" + context.getDisplayName() + "]");
+        append(DIRECTORY, lines(ids, outcome, test, detail));
+    }
+
+    /** One line per claim id: id, outcome, test, detail (tabs and line breaks in the detail become spaces). */
+    static String lines(List<String> ids, String outcome, String test, String detail) {
         StringBuilder lines = new StringBuilder();
         for (String id : ids) {
             lines.append(String.join("\t", id, outcome, test, detail.replace('\t', ' ').replace('\n', ' '))).append('\n');
         }
-        append(lines.toString());
+        return lines.toString();
     }
 
     private static List<String> claimIds(ExtensionContext context) {
@@ -73,17 +78,21 @@ public final class ClaimsRecorder implements BeforeEachCallback, TestWatcher {
         return ids;
     }
 
-    private static synchronized void append(String lines) {
+    /** Appends to this JVM's file in {@code directory}: one file per test JVM, so JVMs never write into one file. */
+    static synchronized void append(Path directory, String lines) {
+        if (lines.isEmpty()) {
+            return;
+        }
         try {
-            Files.createDirectories(DIRECTORY);
-            Files.writeString(DIRECTORY.resolve(ProcessHandle.current().pid() + ".tsv"), lines, StandardCharsets.UTF_8,
+            Files.createDirectories(directory);
+            Files.writeString(directory.resolve(ProcessHandle.current().pid() + ".tsv"), lines, StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot record the claim outcome in " + DIRECTORY, e);
+            throw new UncheckedIOException("cannot record the claim outcome in " + directory, e);
         }
     }
 
-    private static String firstLine(String text) {
+    static String firstLine(String text) {
         return text.lines().filter(line -> !line.isBlank()).findFirst().orElse("");
     }
 }

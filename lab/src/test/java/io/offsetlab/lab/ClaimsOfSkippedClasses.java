@@ -1,0 +1,62 @@
+package io.offsetlab.lab;
+
+import org.junit.platform.commons.annotation.Testable;
+import org.junit.platform.engine.TestSource;
+import org.junit.platform.engine.support.descriptor.ClassSource;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
+
+import java.lang.reflect.Method;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Records NOT RUN, with the reason, for every claim of a test class that a condition turned off
+ * as a whole (for example {@code OffsetExpiryIT} on a cluster that keeps offsets 7 days:
+ * {@link KafkaLabExtension} disables the class). JUnit runs none of such a class's methods, so
+ * {@link ClaimsRecorder}, a Jupiter extension, never hears of them; the JUnit Platform tells its
+ * listeners that the class was skipped and why. Registered through
+ * {@code META-INF/services/org.junit.platform.launcher.TestExecutionListener}.
+ */
+public final class ClaimsOfSkippedClasses implements TestExecutionListener {
+
+    private final Path directory;
+
+    public ClaimsOfSkippedClasses() {
+        this(ClaimsRecorder.DIRECTORY);
+    }
+
+    ClaimsOfSkippedClasses(Path directory) {
+        this.directory = directory;
+    }
+
+    @Override
+    public void executionSkipped(TestIdentifier skipped, String reason) {
+        TestSource source = skipped.getSource().orElse(null);
+        if (source instanceof ClassSource classSource) {
+            Class<?> testClass = classSource.getJavaClass();
+            StringBuilder lines = new StringBuilder();
+            for (Method method : testClass.getDeclaredMethods()) {
+                if (isTest(method)) {
+                    List<String> ids = new ArrayList<>(ids(method.getAnnotation(Claim.class)));
+                    ids.addAll(ids(testClass.getAnnotation(Claim.class)));
+                    lines.append(ClaimsRecorder.lines(ids, "NOT RUN", testClass.getSimpleName() + "." + method.getName(),
+                            ClaimsRecorder.firstLine(reason == null ? "skipped" : reason)));
+                }
+            }
+            ClaimsRecorder.append(directory, lines.toString());
+        }
+    }
+
+    private static List<String> ids(Claim claim) {
+        return claim == null ? List.of() : List.of(claim.value());
+    }
+
+    /** A method JUnit runs as a test: @Test, @ParameterizedTest and the like are all meta-annotated @Testable. */
+    private static boolean isTest(Method method) {
+        return Arrays.stream(method.getAnnotations()).anyMatch(a -> a.annotationType()
+                .isAnnotationPresent(Testable.class));
+    }
+}
