@@ -1,6 +1,7 @@
 package io.offsetlab.practices;
 
 import io.offsetlab.lab.Claim;
+import io.offsetlab.lab.Claims;
 import io.offsetlab.lab.DemoOutput;
 import io.offsetlab.lab.DemoRunner;
 import io.offsetlab.lab.KafkaLab;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -54,14 +56,23 @@ class BestPracticesDemoIT {
     }
 
     /**
-     * A short run of every row at two handler costs: one CSV line per run, Kafka's perf tool
-     * as the reference row, and uncommitted windows that were measured: commitSync every N
-     * leaves exactly N records uncommitted just before each commit, and a run without commits
-     * leaves every record it read.
+     * §5 what commits cost, from a short run of every row at two handler costs (0 and 20 µs of
+     * work per record). Relations that hold on any machine, each measured within this one run:
+     * <ul>
+     *   <li>commitSync after every record keeps less than half of the no-commit throughput at
+     *       either cost: each record waits for a round trip to the group coordinator;</li>
+     *   <li>every 100 keeps more than every 1 at either cost: the interval sets the price;</li>
+     *   <li>every 100 keeps a larger share of the no-commit throughput with 20 µs of work than
+     *       with none: the work per record sets what the same commits cost.</li>
+     * </ul>
+     * The run also writes one CSV line per run, with Kafka's perf tool as the reference row and
+     * the uncommitted windows measured: commitSync every N leaves exactly N records uncommitted
+     * just before each commit, and a run without commits leaves every record it read.
      */
     @Test
     @Claim("5.commit-cost")
-    void theBenchmarkWritesACsvLinePerRunWithThePerfToolAndMeasuredWindows(LabKafka kafka, @TempDir Path dir) throws Exception {
+    void committingAfterEveryRecordCostsOverHalfTheThroughputAndWhatCommitsCostDependsOnIntervalAndWork(LabKafka kafka,
+            @TempDir Path dir) throws Exception {
         Path csv = dir.resolve("bench.csv");
         Path chart = dir.resolve("bench.png");
 
@@ -71,8 +82,29 @@ class BestPracticesDemoIT {
         assertEquals(DemoRunner.OK, run.exit(), "the benchmark must finish; it said:\n" + run.out() + run.err());
         List<String> lines = Files.readAllLines(csv);
         int rows = CommitBenchmark.configs(List.of(0, 20)).size();
+        assertEquals(1 + rows, lines.size(), "a header and one line per row and repetition:\n" + String.join("\n", lines));
+        double none0 = rate(lines, "NONE", 0);
+        double none20 = rate(lines, "NONE", 20);
+        double every1At0 = rate(lines, "SYNC_EVERY_1", 0);
+        double every1At20 = rate(lines, "SYNC_EVERY_1", 20);
+        double every100At0 = rate(lines, "SYNC_EVERY_100", 0);
+        double every100At20 = rate(lines, "SYNC_EVERY_100", 20);
+        Claims.figure(String.format(Locale.ROOT, "records/s with 0 µs of work: no commit %.0f, commitSync every 100 %.0f (%.0f%%), "
+                + "every 1 %.0f (%.1f%%); with 20 µs: %.0f, %.0f (%.0f%%), %.0f (%.1f%%)", none0, every100At0,
+                100 * every100At0 / none0, every1At0, 100 * every1At0 / none0, none20, every100At20, 100 * every100At20 / none20,
+                every1At20, 100 * every1At20 / none20));
+        String measured = "\n" + String.join("\n", lines);
         assertAll(
-                () -> assertEquals(1 + rows, lines.size(), "a header and one line per row and repetition:\n" + String.join("\n", lines)),
+                () -> assertTrue(every1At0 < none0 / 2, "commitSync after every record, 0 µs of work: under half of no commit's "
+                        + none0 + " records/s, got " + every1At0 + measured),
+                () -> assertTrue(every1At20 < none20 / 2, "commitSync after every record, 20 µs of work: under half of no commit's "
+                        + none20 + " records/s, got " + every1At20 + measured),
+                () -> assertTrue(every100At0 > every1At0, "0 µs: every 100 (" + every100At0 + "/s) must beat every 1 (" + every1At0
+                        + "/s)" + measured),
+                () -> assertTrue(every100At20 > every1At20, "20 µs: every 100 (" + every100At20 + "/s) must beat every 1 ("
+                        + every1At20 + "/s)" + measured),
+                () -> assertTrue(every100At20 / none20 > every100At0 / none0, "every 100 must keep a larger share of no commit "
+                        + "with 20 µs of work than with none: the work beside a commit sets what it costs" + measured),
                 () -> assertEquals("10", csvField(lines, "SYNC_EVERY_10,10,0,", "max_uncommitted"),
                         "commitSync every 10: 10 records handled and not yet committed, just before each commit"),
                 () -> assertEquals(csvField(lines, "NONE,-,0,", "records"), csvField(lines, "NONE,-,0,", "max_uncommitted"),
@@ -81,6 +113,18 @@ class BestPracticesDemoIT {
                         "kafka-consumer-perf-test read the whole topic as the reference row"),
                 () -> assertTrue(run.out().contains("handler: 20 µs of work per record"), run.out()),
                 () -> assertTrue(Files.size(chart) > 1000, "a PNG chart was drawn"));
+    }
+
+    /** records_per_second of one strategy (its CSV id, e.g. SYNC_EVERY_100) at {@code workMicros} of work per record. */
+    private static double rate(List<String> lines, String strategy, int workMicros) {
+        String interval = strategy.contains("_EVERY_") ? strategy.substring(strategy.lastIndexOf('_') + 1) : "-";
+        String prefix = strategy + "," + interval + "," + workMicros + ",";
+        String value = csvField(lines, prefix, "records_per_second");
+        try {
+            return Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw new AssertionError("no records_per_second for " + prefix + ": " + value + "\n" + String.join("\n", lines), e);
+        }
     }
 
     /** The named column of the CSV line that starts with {@code prefix}. */
