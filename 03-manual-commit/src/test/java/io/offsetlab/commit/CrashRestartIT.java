@@ -168,14 +168,17 @@ class CrashRestartIT {
             consumer.kill();
         }
         int processedBeforeTheCrash = distinct(log).size();
+        assertTrue(processedBeforeTheCrash < HANDOFF_RECORDS, "precondition: the worker had not processed all "
+                + HANDOFF_RECORDS + " records when they were all committed (" + processedBeforeTheCrash + " processed)");
         try (ChildJvm restarted = start(kafka, topic, group, log, CommitStrategy.AUTO_COMMIT_HANDOFF, "--exit-at-end")) {
             assertEquals(0, restarted.waitFor(TIMEOUT), "the restart resumes at the committed end and exits:\n" + restarted.output());
         }
         int lost = HANDOFF_RECORDS - distinct(log).size();
         Claims.figure(String.format("hand-off: %d committed by auto commit, %d processed before the crash, %d lost after the "
                 + "restart", HANDOFF_RECORDS, processedBeforeTheCrash, lost));
-        assertTrue(lost > 0, "records committed but never processed are lost for good: the restart resumed at "
-                + HANDOFF_RECORDS + " and processed nothing of them (" + lost + " lost)");
+        assertEquals(HANDOFF_RECORDS - processedBeforeTheCrash, lost, "records committed but never processed are lost for "
+                + "good: the restart resumed at " + HANDOFF_RECORDS + " and processed none of the " + HANDOFF_RECORDS + " - "
+                + processedBeforeTheCrash + " the worker had not done");
     }
 
     private static ChildJvm start(LabKafka kafka, String topic, String group, Path log, CommitStrategy strategy,
