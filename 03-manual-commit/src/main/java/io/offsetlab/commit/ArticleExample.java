@@ -5,6 +5,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetCommitCallback;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -58,7 +59,15 @@ public final class ArticleExample {
 
     /** confluent_kafka's {@code consumer.commit(msg)}: the offset after this message, asynchronously. */
     static void commit(Consumer<?, ?> consumer, ConsumerRecord<?, ?> record) {
+        commit(consumer, record, null);
+    }
+
+    /**
+     * The same commit, with a callback that hears the broker's answer. It runs on this thread,
+     * inside a later poll() or commit call: until then the commit is in flight.
+     */
+    static void commit(Consumer<?, ?> consumer, ConsumerRecord<?, ?> record, OffsetCommitCallback answered) {
         consumer.commitAsync(Map.of(new TopicPartition(record.topic(), record.partition()),
-                new OffsetAndMetadata(record.offset() + 1)), null);
+                new OffsetAndMetadata(record.offset() + 1)), answered);
     }
 }

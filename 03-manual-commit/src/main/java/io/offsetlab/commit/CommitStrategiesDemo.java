@@ -198,7 +198,7 @@ public final class CommitStrategiesDemo {
 
     /** How many commits the consumer asked for (it prints "commit" for each). */
     static int commitsIssued(String output) {
-        return (int) output.lines().filter(l -> l.equals("commit")).count();
+        return (int) output.lines().filter(l -> l.equals(CrashableConsumer.COMMIT_ASKED)).count();
     }
 
     /** The position the consumer printed last, i.e. at the moment it was killed. */

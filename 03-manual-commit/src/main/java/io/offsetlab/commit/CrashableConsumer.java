@@ -8,6 +8,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 import java.nio.file.Path;
@@ -29,7 +30,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     [--auto-commit-interval MS] [--exit-at-end]</pre>
  *
  * After every poll it prints "position PARTITION OFFSET" for each assigned partition, and
- * "commit" after each commit it asks for. With
+ * "commit" after each commit it asks for. Committing after each record, it also prints
+ * "committed" each time the broker answers one of those commits with success: a commit asked
+ * for and not yet answered is in flight. With
  * --exit-at-end it stops once it has processed everything up to the end offsets it saw at
  * start, commits as its strategy does (auto commit: in close()), and exits with 0.
  */
@@ -46,6 +49,10 @@ public final class CrashableConsumer {
     static final int MAX_POLL_RECORDS = 50;
     /** Auto commit interval unless given (Kafka's default is 5000). */
     static final int AUTO_COMMIT_INTERVAL_MS = 500;
+    /** The line printed after each commit the application asks for. */
+    static final String COMMIT_ASKED = "commit";
+    /** The line printed when the broker answered a commit of the article's loop (commitAsync) with success. */
+    static final String COMMIT_ANSWERED = "committed";
 
     private final KafkaConsumer<String, String> consumer;
     private final ProcessedLog processed;
@@ -108,7 +115,9 @@ public final class CrashableConsumer {
             for (ConsumerRecord<String, String> record : records) {
                 process(record, WORK_MILLIS);
                 if (strategy == CommitStrategy.COMMIT_EACH_RECORD) {
-                    ArticleExample.commit(consumer, record); // the article's commit(msg): one commit per record
+                    // The article's commit(msg): one commitAsync per record. A crash re-reads at most the
+                    // records whose commit is still in flight (and the one processed just now).
+                    ArticleExample.commit(consumer, record, CrashableConsumer::commitAnswered);
                     commitIssued();
                 }
             }
@@ -158,7 +167,14 @@ public final class CrashableConsumer {
 
     /** Tells whoever watches that the application asked for a commit (auto commits are not counted). */
     private static void commitIssued() {
-        System.out.println("commit");
+        System.out.println(COMMIT_ASKED);
+    }
+
+    /** commitAsync's callback: tells whoever watches that the broker has this commit (a failure is not counted). */
+    private static void commitAnswered(Map<TopicPartition, OffsetAndMetadata> offsets, Exception error) {
+        if (error == null) {
+            System.out.println(COMMIT_ANSWERED);
+        }
     }
 
     private boolean atEnd() {

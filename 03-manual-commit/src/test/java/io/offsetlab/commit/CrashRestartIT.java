@@ -35,13 +35,71 @@ class CrashRestartIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final int PARTITIONS = 3;
-    private static final int PER_PARTITION = 1000;
+    private static final int PER_PARTITION = 300;
     private static final int RECORDS = PARTITIONS * PER_PARTITION;
-    private static final int CRASHES = 5;
+    private static final int CRASHES = 3;
+    /** Records for the commit-after-each-record test (100 a partition); its consumer is killed half-way. */
+    private static final int PER_RECORD_RECORDS = 300;
+    /** Enough that the worker, at 20 ms a record, is far from done when poll() has auto-committed them all. */
+    private static final int HANDOFF_RECORDS = 3000;
 
+    /**
+     * §3 the article's example under a crash: commit after every record (commitAsync of its
+     * offset + 1), killed with SIGKILL half-way. A commit is in flight from the moment it is
+     * asked for until the consumer hears the broker's answer (the child prints both); the
+     * record processed just before the kill may not have asked for its commit yet. Those are
+     * all a restart can re-read: every other processed record's commit is on the broker.
+     */
     @Test
     @Claim("3.per-message")
-    void crashesBetweenProcessingAndCommitLoseNothingAndReReadOnlyWhatWasNotCommitted(LabKafka kafka, @TempDir Path dir) {
+    void crashesWithACommitAfterEachRecordLoseNothingAndReReadAtMostTheCommitsInFlight(LabKafka kafka, @TempDir Path dir) {
+        String topic = kafka.createTopic("per-record", PARTITIONS);
+        for (int p = 0; p < PARTITIONS; p++) {
+            kafka.produce(topic, p, PER_RECORD_RECORDS / PARTITIONS);
+        }
+        String group = kafka.newGroupId("per-record");
+        Path log = dir.resolve("processed.log");
+
+        int processed;
+        int asked;
+        int answered;
+        try (ChildJvm consumer = start(kafka, topic, group, log, CommitStrategy.COMMIT_EACH_RECORD)) {
+            await("half of " + PER_RECORD_RECORDS + " records processed").atMost(TIMEOUT)
+                    .until(() -> lines(log).size() >= PER_RECORD_RECORDS / 2 || !consumer.isAlive());
+            assertTrue(consumer.isAlive(), "the consumer died on its own:\n" + consumer.output());
+            consumer.kill(); // SIGKILL, mid-stream: the commits in flight never get their answer
+            processed = lines(log).size();
+            asked = count(consumer.output(), CrashableConsumer.COMMIT_ASKED);
+            answered = count(consumer.output(), CrashableConsumer.COMMIT_ANSWERED);
+        }
+        int inFlight = processed - answered; // processed, and the consumer had not heard that the broker has its commit
+        assertTrue(processed - asked == 0 || processed - asked == 1, "one commit asked for per record processed, but for "
+                + "the one the kill may catch between its processing and its commit: " + processed + " processed, " + asked
+                + " commits asked for");
+        assertTrue(inFlight < processed, "the broker answered commits before the kill (" + answered + " of " + asked
+                + "), so the bound is below what a consumer without commits re-reads (" + processed + ")");
+
+        try (ChildJvm restarted = start(kafka, topic, group, log, CommitStrategy.COMMIT_EACH_RECORD, "--exit-at-end")) {
+            assertEquals(0, restarted.waitFor(TIMEOUT), "the restart processes to the end and exits:\n" + restarted.output());
+            assertEquals(lines(log).size() - processed, count(restarted.output(), CrashableConsumer.COMMIT_ASKED),
+                    "the restart asked for one commit per record it processed");
+        }
+        int reRead = lines(log).size() - distinct(log).size();
+        Claims.figure(String.format("commit after each record, %d records, SIGKILL after %d: %d commits asked for, %d "
+                + "answered, so %d in flight; re-read %d <= %d, lost %d", PER_RECORD_RECORDS, processed, asked, answered,
+                inFlight, reRead, inFlight, PER_RECORD_RECORDS - distinct(log).size()));
+        assertEquals(PER_RECORD_RECORDS, distinct(log).size(), "nothing lost: every record was processed at least once");
+        assertTrue(reRead <= inFlight, "the restart re-read " + reRead + " records: at most the " + inFlight + " processed "
+                + "records whose commit the consumer had not seen answered when it was killed");
+    }
+
+    /**
+     * §3 the usual choice: process the batch poll() returned, then commitSync. Crashed
+     * repeatedly, it loses nothing and re-reads only records processed after the last commit
+     * before each crash.
+     */
+    @Test
+    void crashesWithACommitAfterEachBatchLoseNothingAndReReadOnlyWhatWasNotCommitted(LabKafka kafka, @TempDir Path dir) {
         String topic = kafka.createTopic("crash", PARTITIONS);
         for (int p = 0; p < PARTITIONS; p++) {
             kafka.produce(topic, p, PER_PARTITION);
@@ -99,25 +157,28 @@ class CrashRestartIT {
     @Claim("3.what-to-commit")
     void autoCommitWithProcessingHandedOffLosesRecordsOnACrash(LabKafka kafka, @TempDir Path dir) throws Exception {
         String topic = kafka.createTopic("handoff", 1);
-        kafka.produce(topic, 0, RECORDS);
+        kafka.produce(topic, 0, HANDOFF_RECORDS);
         String group = kafka.newGroupId("handoff");
         TopicPartition tp = new TopicPartition(topic, 0);
         Path log = dir.resolve("processed.log");
 
         try (ChildJvm consumer = start(kafka, topic, group, log, CommitStrategy.AUTO_COMMIT_HANDOFF)) {
             await("poll() auto-commits everything handed to the worker").atMost(TIMEOUT)
-                    .until(() -> Long.valueOf(RECORDS).equals(committed(kafka, group, tp)));
+                    .until(() -> Long.valueOf(HANDOFF_RECORDS).equals(committed(kafka, group, tp)));
             consumer.kill();
         }
         int processedBeforeTheCrash = distinct(log).size();
+        assertTrue(processedBeforeTheCrash < HANDOFF_RECORDS, "precondition: the worker had not processed all "
+                + HANDOFF_RECORDS + " records when they were all committed (" + processedBeforeTheCrash + " processed)");
         try (ChildJvm restarted = start(kafka, topic, group, log, CommitStrategy.AUTO_COMMIT_HANDOFF, "--exit-at-end")) {
             assertEquals(0, restarted.waitFor(TIMEOUT), "the restart resumes at the committed end and exits:\n" + restarted.output());
         }
-        int lost = RECORDS - distinct(log).size();
+        int lost = HANDOFF_RECORDS - distinct(log).size();
         Claims.figure(String.format("hand-off: %d committed by auto commit, %d processed before the crash, %d lost after the "
-                + "restart", RECORDS, processedBeforeTheCrash, lost));
-        assertTrue(lost > 0, "records committed but never processed are lost for good: the restart resumed at " + RECORDS
-                + " and processed nothing of them (" + lost + " lost)");
+                + "restart", HANDOFF_RECORDS, processedBeforeTheCrash, lost));
+        assertEquals(HANDOFF_RECORDS - processedBeforeTheCrash, lost, "records committed but never processed are lost for "
+                + "good: the restart resumed at " + HANDOFF_RECORDS + " and processed none of the " + HANDOFF_RECORDS + " - "
+                + processedBeforeTheCrash + " the worker had not done");
     }
 
     private static ChildJvm start(LabKafka kafka, String topic, String group, Path log, CommitStrategy strategy,
@@ -153,6 +214,11 @@ class CrashRestartIT {
 
     private static Long committed(LabKafka kafka, String group, TopicPartition tp) {
         return OffsetProbe.committed(kafka.admin(), group, tp);
+    }
+
+    /** How many of the child's output lines are exactly {@code line}. */
+    private static int count(String output, String line) {
+        return (int) output.lines().filter(line::equals).count();
     }
 
     private static List<String> lines(Path log) {

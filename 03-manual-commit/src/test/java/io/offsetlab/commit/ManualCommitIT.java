@@ -179,10 +179,11 @@ class ManualCommitIT {
             consumer.subscribe(List.of(topic));
             ConsumerRecords<String, String> records = Polling.pollNonEmpty(consumer, TIMEOUT);
             OffsetAndMetadata next = records.nextOffsets().get(tp);
-            long last = records.records(tp).get(records.records(tp).size() - 1).offset();
+            ConsumerRecord<String, String> last = records.records(tp).get(records.records(tp).size() - 1);
 
-            assertEquals(last + 1, next.offset(), "ConsumerRecords.nextOffsets() (Kafka 4.0+) is the last offset + 1");
+            assertEquals(last.offset() + 1, next.offset(), "ConsumerRecords.nextOffsets() (Kafka 4.0+) is the last offset + 1");
             assertTrue(next.leaderEpoch().isPresent(), "and carries the leader epoch, used to detect log truncation (KIP-320)");
+            assertEquals(last.leaderEpoch(), next.leaderEpoch(), "the epoch of the leader that wrote the last record");
             consumer.commitSync(records.nextOffsets());
             assertEquals(next.leaderEpoch(), consumer.committed(Set.of(tp)).get(tp).leaderEpoch(), "the epoch is committed too");
         }
@@ -373,6 +374,11 @@ class ManualCommitIT {
             for (TopicPartition tp : partitions) {
                 assertEquals(RECORDS_PER_PARTITION, committed(kafka, group, tp), protocol + ": before giving up "
                         + "partitions, the first member committed the position of " + tp + ", long before its interval");
+            }
+            for (TopicPartition tp : second.assignment()) {
+                // position() waits for the committed offset if no poll() has fetched it yet: where the member starts.
+                assertEquals(RECORDS_PER_PARTITION, second.position(tp), protocol + ": the second member starts " + tp
+                        + " at the first member's commit, the end of the partition, not at the log start (earliest)");
             }
             assertEquals(List.of(), readBySecond, "the second member starts at that commit: nothing is read twice");
         }
