@@ -46,15 +46,15 @@ class OffsetBasicsSecuredDemoIT {
         Files.write(wrong, kafka.backend().clientProperties().entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue().replaceAll("password=\"[^\"]*\"", "password=\"not-the-password\""))
                 .toList());
-        long start = System.nanoTime();
         try (ChildJvm demo = ChildJvm.start(OffsetBasicsDemo.class, "--bootstrap-server", kafka.bootstrapServers(),
                 "--command-config", wrong.toString())) {
             assertEquals(DemoRunner.FAILED, demo.waitFor(DEMO_TIMEOUT), demo.output());
-            long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
             String output = demo.output();
             assertTrue(output.contains("authentication failed at " + kafka.bootstrapServers()), output);
             assertTrue(output.contains("check the username and password in sasl.jaas.config in " + wrong), output);
-            assertTrue(seconds < 15, "said at once, not after a timeout (" + seconds + " s, a JVM start included)");
+            // At once: the broker's refusal itself is reported, not the connect timeout running out
+            // (ExternalCluster.checkReachable says "No Kafka cluster answered ... within 10 s" then).
+            assertFalse(output.contains("No Kafka cluster answered"), "the failed login, not a timeout:\n" + output);
             assertCleanFailure(output);
         }
     }
