@@ -110,13 +110,22 @@ public final class BrokerFailuresDemo {
                 table.row(o.policy(), o.committedBefore(), o.committedAfter(), o.startedAt(), o.reRead(), o.skipped());
             }
             out.print(table.render());
-            if (result.uncleanElection()) {
-                out.println("The broker came back without its data, and Kafka did not make it the leader again: until");
-                out.println("the operator's unclean election, every group on that partition of __consumer_offsets was");
-                out.println("stuck. After it, the partition was empty, and auto.offset.reset decided.");
-            } else {
-                out.println("This time the broker led its partition again by itself, empty. In other runs the partition");
-                out.println("stays offline, its groups stuck, until an unclean leader election: a race inside Kafka.");
+            switch (result.recovery()) {
+                case UNCLEAN_ELECTION -> {
+                    out.println("The broker came back without its data, and Kafka did not make it the leader again: until");
+                    out.println("the operator's unclean election, every group on that partition of __consumer_offsets was");
+                    out.println("stuck. After it, the partition was empty, and auto.offset.reset decided.");
+                }
+                case BY_ITSELF_AFTER_THE_CHECK -> {
+                    out.println("This time the partition was still offline at the check, but the broker led it again by");
+                    out.println("itself, empty, before the unclean election reached the controller, which answered that");
+                    out.println("none was needed (kafka-leader-election.sh: \"Valid replica already elected\"). In other");
+                    out.println("runs it stays offline, its groups stuck, until an unclean leader election: a race inside Kafka.");
+                }
+                case BY_ITSELF -> {
+                    out.println("This time the broker led its partition again by itself, empty. In other runs the partition");
+                    out.println("stays offline, its groups stuck, until an unclean leader election: a race inside Kafka.");
+                }
             }
             out.println();
         }

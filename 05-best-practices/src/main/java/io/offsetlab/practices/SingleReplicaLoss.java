@@ -19,12 +19,14 @@ import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.ElectionNotNeededException;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +51,10 @@ import java.util.stream.Collectors;
  *       the partition stays offline, and no group on it can read or commit offsets;</li>
  *   <li>if it is still offline after {@link #HOLD_OFFLINE}, the operator runs an unclean leader
  *       election ({@code kafka-leader-election.sh --election-type unclean}, here
- *       {@code Admin.electLeaders}). Either way the broker leads the partition again, empty;</li>
+ *       {@code Admin.electLeaders}). When the broker became the leader by itself in between, the
+ *       controller answers that no election is needed; like the command, the scene then checks
+ *       the leader again and says that the partition came back by itself. Either way the broker
+ *       leads the partition again, empty;</li>
  *   <li>each group starts again, finds no committed offset, and its policy decides:
  *       earliest reads the 60 processed records again, latest skips the 40 that were not.</li>
  * </ol>
@@ -67,12 +72,38 @@ public final class SingleReplicaLoss {
     /**
      * What one group went through.
      *
-     * @param committedAfter its committed offset once its coordinator was back; null: none
-     * @param reRead         records read again that it had processed before (offsets below 60)
-     * @param skipped        records it had not processed and never read (60 to 99)
+     * @param committedBefore its committed offset before the disk was lost, read back from its coordinator
+     * @param committedAfter  its committed offset once its coordinator was back; null: none
+     * @param reRead          records read again that it had processed before (offsets below 60)
+     * @param skipped         records it had not processed and never read (60 to 99)
      */
     public record Outcome(String policy, Long committedBefore, Long committedAfter, long startedAt, int read, int reRead,
                           int skipped) {
+    }
+
+    /** How the partitions of __consumer_offsets got their leader back, the node being back. */
+    public enum Recovery {
+        /** By themselves, within {@link #HOLD_OFFLINE}. */
+        BY_ITSELF("back by itself, empty"),
+        /**
+         * By themselves, but only after the check at {@link #HOLD_OFFLINE}: the unclean election
+         * asked for then was answered with ElectionNotNeededException.
+         */
+        BY_ITSELF_AFTER_THE_CHECK("back by itself just after the " + HOLD_OFFLINE.toSeconds()
+                + " s check (the unclean election was not needed), empty"),
+        /** Offline until the unclean election made the node their leader. */
+        UNCLEAN_ELECTION("offline until an unclean election");
+
+        private final String text;
+
+        Recovery(String text) {
+            this.text = text;
+        }
+
+        /** What happened, for a figure or a line of output. */
+        public String text() {
+            return text;
+        }
     }
 
     /**
@@ -80,10 +111,10 @@ public final class SingleReplicaLoss {
      *
      * @param coordinator       the node whose disk was lost
      * @param offsetsPartitions the partitions of __consumer_offsets that node held, alone
-     * @param uncleanElection   whether they stayed offline, with the node back, until an unclean election
+     * @param recovery          how they got a leader again
      * @param leaderAfter       their leader at the end
      */
-    public record Result(int coordinator, List<TopicPartition> offsetsPartitions, boolean uncleanElection,
+    public record Result(int coordinator, List<TopicPartition> offsetsPartitions, Recovery recovery,
                          int leaderAfter, List<Outcome> outcomes) {
     }
 
@@ -107,11 +138,13 @@ public final class SingleReplicaLoss {
         Topics.create(admin, new NewTopic(topic, 1, (short) 3)); // the records have 3 copies; the offsets have 1
         produce(tp, 0, RECORDS);
         List<String> groups = policies.stream().map(p -> topic + "-" + p.replace(':', '-')).toList();
+        List<Long> before = new ArrayList<>();
         for (String group : groups) {
             processAndCommit(group, tp);
+            before.add(awaitCommitted(group, tp)); // what the coordinator has, not what the scene meant to commit
         }
         timeline.event("groups", groups.size() + " groups processed offsets 0-" + (COMMITTED - 1) + " of " + RECORDS
-                + ", committed " + COMMITTED);
+                + ", committed " + before.stream().map(String::valueOf).distinct().collect(Collectors.joining(" and ")));
         Set<Integer> coordinators = new LinkedHashSet<>();
         for (String group : groups) {
             coordinators.add(OffsetProbe.coordinator(admin, group));
@@ -120,18 +153,15 @@ public final class SingleReplicaLoss {
         for (int node : coordinators) {
             lost.addAll(loseTheDiskOf(node));
         }
-        boolean offline = !getALeaderWithin(HOLD_OFFLINE, lost);
-        if (offline) {
-            electUncleanly(lost);
-        }
+        Recovery recovery = getALeaderWithin(HOLD_OFFLINE, lost) ? Recovery.BY_ITSELF : electUncleanly(lost);
         int leader = leaderOf(lost);
         List<Long> after = new ArrayList<>();
         for (int i = 0; i < groups.size(); i++) {
             after.add(awaitCommitted(groups.get(i), tp));
             timeline.event("admin", policies.get(i) + " group: committed offset " + (after.get(i) == null ? "none" : after.get(i)));
         }
-        return new Result(coordinators.iterator().next(), lost, offline, leader,
-                restart(groups, policies, after, tp));
+        return new Result(coordinators.iterator().next(), lost, recovery, leader,
+                restart(groups, policies, before, after, tp));
     }
 
     /**
@@ -175,12 +205,37 @@ public final class SingleReplicaLoss {
         return false;
     }
 
-    /** What an operator does: kafka-leader-election.sh --election-type unclean. */
-    private void electUncleanly(List<TopicPartition> partitions) throws Exception {
-        admin.electLeaders(ElectionType.UNCLEAN, Set.copyOf(partitions)).all().get(30, TimeUnit.SECONDS);
+    /**
+     * What an operator does: kafka-leader-election.sh --election-type unclean. The answer is per
+     * partition. Like the command ("Valid replica already elected for partitions ..."), a
+     * partition answered with ElectionNotNeededException has a leader already: it got one by
+     * itself after the check. Any other error fails the scene. Then it checks the leaders again.
+     */
+    private Recovery electUncleanly(List<TopicPartition> partitions) throws Exception {
+        Map<TopicPartition, Optional<Throwable>> answers = admin.electLeaders(ElectionType.UNCLEAN, Set.copyOf(partitions))
+                .partitions().get(30, TimeUnit.SECONDS);
+        List<TopicPartition> elected = new ArrayList<>();
+        List<TopicPartition> notNeeded = new ArrayList<>();
+        for (Map.Entry<TopicPartition, Optional<Throwable>> answer : answers.entrySet()) {
+            Throwable error = answer.getValue().orElse(null);
+            if (error == null) {
+                elected.add(answer.getKey());
+            } else if (error instanceof ElectionNotNeededException) {
+                notNeeded.add(answer.getKey());
+            } else {
+                throw new IllegalStateException("unclean leader election of " + answer.getKey() + " failed: " + error, error);
+            }
+        }
         Wait.until("a leader for " + names(partitions), TIMEOUT, () -> haveALeader(partitions));
-        timeline.event("admin", "unclean leader election: node " + leaderOf(partitions) + " leads "
-                + names(partitions) + " again, empty");
+        if (!notNeeded.isEmpty()) {
+            timeline.event("admin", "unclean leader election not needed (ElectionNotNeededException): node "
+                    + leaderOf(notNeeded) + " leads " + names(notNeeded) + " again, by itself, empty");
+        }
+        if (!elected.isEmpty()) {
+            timeline.event("admin", "unclean leader election: node " + leaderOf(elected) + " leads "
+                    + names(elected) + " again, empty");
+        }
+        return elected.isEmpty() ? Recovery.BY_ITSELF_AFTER_THE_CHECK : Recovery.UNCLEAN_ELECTION;
     }
 
     /** The leader of the first of {@code partitions}; -1 when it has none. */
@@ -267,7 +322,8 @@ public final class SingleReplicaLoss {
      * Each group's consumer starts again with its policy; once all of them are placed, 5 new
      * records are written. What did each read?
      */
-    private List<Outcome> restart(List<String> groups, List<String> policies, List<Long> committedAfter, TopicPartition tp)
+    private List<Outcome> restart(List<String> groups, List<String> policies, List<Long> committedBefore,
+                                  List<Long> committedAfter, TopicPartition tp)
             throws Exception {
         List<KafkaConsumer<String, String>> consumers = new ArrayList<>();
         try {
@@ -294,7 +350,7 @@ public final class SingleReplicaLoss {
                         - records.stream().filter(r -> r.offset() >= COMMITTED && r.offset() < RECORDS).count());
                 timeline.event("groups", policies.get(i) + " group: started at " + startedAt.get(i) + ", read " + reRead
                         + " processed records again, skipped " + skipped);
-                outcomes.add(new Outcome(policies.get(i), COMMITTED, committedAfter.get(i), startedAt.get(i), records.size(),
+                outcomes.add(new Outcome(policies.get(i), committedBefore.get(i), committedAfter.get(i), startedAt.get(i), records.size(),
                         reRead, skipped));
             }
             return outcomes;

@@ -26,16 +26,30 @@ import java.util.Map;
  *
  * <p>Runs in its own JVM so that a test can kill it (SIGKILL):
  * <pre>TransactionalProcessor --bootstrap-server HOST:PORT [--command-config FILE]
- *     INPUT_TOPIC OUTPUT_TOPIC GROUP TRANSACTIONAL_ID [--exit-at-end]</pre>
- * The output record for input partition p, offset o has the value "p@o". After each
- * transaction it prints "committed N" (records so far in this run). With --exit-at-end it
- * exits once it has processed up to the end offsets it saw at start.
+ *     INPUT_TOPIC OUTPUT_TOPIC GROUP TRANSACTIONAL_ID [--exit-at-end] [--hold-open-after N]</pre>
+ * The output record for input partition p, offset o has the value "p@o". It prints one line
+ * per step of each transaction, flushed at once, for whoever started it:
+ * <ul>
+ *   <li>"sent N in an open transaction": the N output records of this poll batch are on the
+ *       broker (flushed), and the transaction holding them is not committed yet;</li>
+ *   <li>"committed N": that transaction is committed; N counts the records of every
+ *       transaction committed so far in this run.</li>
+ * </ul>
+ * With --exit-at-end it exits once it has processed up to the end offsets it saw at start.
+ * With --hold-open-after N, once at least N records are committed, it holds its next
+ * transaction open after the "sent" line until it is killed, as a processor stuck in the
+ * middle of its work would: a kill then lands inside that transaction for certain.
  */
 public final class TransactionalProcessor {
 
-    /** Milliseconds of "work" per record, so that a kill lands in the middle of a transaction. */
-    static final int WORK_MILLIS = 2;
     static final int MAX_POLL_RECORDS = 50;
+    static final String EXIT_AT_END = "--exit-at-end";
+    static final String HOLD_OPEN_AFTER = "--hold-open-after";
+    /**
+     * How long a held transaction stays open if nobody kills the processor: Kafka's default
+     * transaction.timeout.ms, after which the transaction coordinator aborts it anyway.
+     */
+    static final Duration HOLD_OPEN = Duration.ofMinutes(1);
 
     private TransactionalProcessor() {
     }
@@ -43,10 +57,12 @@ public final class TransactionalProcessor {
     public static void main(String[] args) throws InterruptedException {
         ExternalCluster.CommandLine commandLine = ExternalCluster.CommandLine.parse(args);
         ExternalCluster cluster = commandLine.cluster();
-        List<String> rest = commandLine.rest(); // INPUT_TOPIC OUTPUT_TOPIC GROUP TRANSACTIONAL_ID [--exit-at-end]
+        List<String> rest = commandLine.rest(); // INPUT_TOPIC OUTPUT_TOPIC GROUP TRANSACTIONAL_ID [options]
         String input = rest.get(0);
         String output = rest.get(1);
-        boolean exitAtEnd = rest.contains("--exit-at-end");
+        boolean exitAtEnd = rest.contains(EXIT_AT_END);
+        int holdOpenAfter = rest.contains(HOLD_OPEN_AFTER)
+                ? Integer.parseInt(rest.get(rest.indexOf(HOLD_OPEN_AFTER) + 1)) : Integer.MAX_VALUE;
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig(cluster, rest.get(2)));
              KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig(cluster, rest.get(3)))) {
             // Fences any earlier producer with this transactional.id (a crashed one, a zombie)
@@ -64,17 +80,36 @@ public final class TransactionalProcessor {
                 }
                 producer.beginTransaction();
                 for (ConsumerRecord<String, String> record : records) {
-                    Thread.sleep(WORK_MILLIS); // the work
                     producer.send(new ProducerRecord<>(output, record.key(), record.partition() + "@" + record.offset()));
+                }
+                producer.flush(); // on the broker now, in the open transaction: read_uncommitted readers see them
+                say("sent " + records.count() + " in an open transaction");
+                if (committed >= holdOpenAfter) {
+                    holdTheTransactionOpen();
                 }
                 // The input offsets join the transaction: committed with the output or not at all.
                 producer.sendOffsetsToTransaction(records.nextOffsets(), consumer.groupMetadata());
                 producer.commitTransaction();
                 committed += records.count();
-                System.out.println("committed " + committed);
-                System.out.flush();
+                say("committed " + committed);
             }
         }
+    }
+
+    /** One line to whoever started this JVM, flushed at once: it may be killed right after. */
+    private static void say(String line) {
+        System.out.println(line);
+        System.out.flush();
+    }
+
+    /**
+     * Does nothing with the transaction open, as a processor stuck in its work would, until it
+     * is killed (--hold-open-after). The waiting is the behaviour; if no kill comes within
+     * {@link #HOLD_OPEN}, the processor gives up.
+     */
+    private static void holdTheTransactionOpen() throws InterruptedException {
+        Thread.sleep(HOLD_OPEN.toMillis());
+        throw new IllegalStateException("held a transaction open for " + HOLD_OPEN.toSeconds() + " s and was not killed");
     }
 
     static Map<String, Object> consumerConfig(ExternalCluster cluster, String group) {

@@ -34,8 +34,9 @@ class BestPracticesDemoIT {
                 () -> assertTrue(run.out().contains("has no active members."), "the monitor flags the empty group"),
                 () -> assertTrue(run.out().contains(",0,300\n"), "the saved offsets, as --export's CSV:\n" + run.out()),
                 () -> assertTrue(run.out().contains("NEW-OFFSET"), "the reset plan is shown"),
-                () -> assertTrue(run.out().lines().anyMatch(l -> l.matches("\\S+-live\\s+STALL\\s+.*")),
-                        "--check: a live member whose commit does not move is STALL:\n" + run.out()),
+                () -> assertTrue(run.out().lines().anyMatch(l -> l.matches(
+                                "\\S+-live\\s+STALL\\s+members present, commits not moving for \\d+ s, lag 100 \\(\\S+-0\\)")),
+                        "--check: a live member whose commit (200 of 300) does not move is STALL, with lag 100:\n" + run.out()),
                 () -> assertTrue(run.out().contains("max.poll.interval.ms=600000: AT_RISK"), "the article's example, checked"),
                 () -> assertTrue(inOrder(run.out(), "§5.1 ", "§5.2 ", "§5.3 ", "§5.4 ", "What to notice (§5):", "Proof: "),
                         "the article's order, then the common ending:\n" + run.out()),

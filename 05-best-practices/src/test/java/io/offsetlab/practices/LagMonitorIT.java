@@ -152,9 +152,12 @@ class LagMonitorIT {
 
         System.out.println("kafka-consumer-groups --describe:\n" + command.text());
         assertEquals(0, command.exitCode(), "kafka-consumer-groups --describe must succeed:\n" + command.text());
+        // One row per partition a member owns or the group committed: the live members own both
+        // partitions of the topic, the empty group committed both, the txn group one.
+        Map<String, Integer> expectedRows = Map.of(active, 2, modern, 2, empty, 2, txn, 1);
         for (String group : List.of(active, modern, empty, txn)) {
             List<List<String>> ours = describe(kafka, group).rows().stream().map(Row::cells).toList();
-            assertTrue(ours.size() >= 1, "every group here has committed or owned partitions, so rows: " + group);
+            assertEquals(expectedRows.get(group), ours.size(), "rows of " + group + ": one per partition owned or committed: " + ours);
             assertEquals(command.rows(group), ours,
                     "LagMonitor's rows of group " + group + " must equal kafka-consumer-groups --describe's, in order;"
                             + " its output was:\n" + command.text());
@@ -273,6 +276,8 @@ class LagMonitorIT {
                 () -> assertEquals(DemoRunner.OK, all.exit(), all.err()),
                 () -> assertEquals(5, rowsOf(all.out(), ours).stream().map(row -> row.get(0)).distinct().count(),
                         "all five groups of this class are listed:\n" + all.out()),
+                () -> assertEquals(9, rowsOf(all.out(), ours).size(), "one row per partition owned or committed: 2 each for"
+                        + " the active, modern, empty and caught-up groups, 1 for the txn group:\n" + all.out()),
                 () -> assertEquals(rowsOf(command.text(), ours), rowsOf(all.out(), ours), "the rows of this class's groups, in the"
                         + " same order (by group id) as kafka-consumer-groups --describe --all-groups:\n" + command.text()));
     }

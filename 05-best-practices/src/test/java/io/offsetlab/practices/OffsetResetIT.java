@@ -154,7 +154,9 @@ class OffsetResetIT {
                         + ". Value will be set to 10"), tooHigh.err()),
                 () -> assertEquals(List.of(10L, 10L), committed(kafka, group), "offset 99 became the end offset, 10"),
                 () -> assertTrue(afterTheLastRecord.err().contains("Falling back to latest known offset"),
-                        "no record at or after BASE+30 min: the end offset, with the command's warning:\n" + afterTheLastRecord.err()));
+                        "no record at or after BASE+30 min: the command's warning:\n" + afterTheLastRecord.err()),
+                () -> assertEquals(rows(group, 10, 10), planRows(afterTheLastRecord, group),
+                        "and the plan is the end offset, 10, for both partitions:\n" + afterTheLastRecord.out()));
     }
 
     @Test

@@ -117,6 +117,8 @@ class ToolAclsIT {
     void theLagMonitorRunsAsAnOrdinaryUserWithExactlyTheRequiredAclsOfTheReadme() throws Exception {
         grant(required(LAG_MONITOR), liveGroup);
         List<List<String>> asAdmin = LagMonitor.describe(kafka.admin(), liveGroup).rows().stream().map(LagMonitor.Row::cells).toList();
+        assertEquals(List.of(List.of(liveGroup, topic, "0", "3", "5", "2")), asAdmin.stream().map(cells -> cells.subList(0, 6)).toList(),
+                "as the super user: one row, committed 3 of 5, lag 2");
 
         await("the lag monitor works as " + principal).atMost(TIMEOUT).untilAsserted(() -> {
             Invocation run = lagMonitor(liveGroup);
