@@ -132,8 +132,8 @@ class OffsetExpiryIT {
     private final class Member {
         final String group;
         final KafkaConsumer<String, String> consumer;
-        final long commitStart;
-        final long commitEnd;
+        long commitStart;
+        long commitEnd;
         long leaveStart;
         long leaveEnd;
 
@@ -147,6 +147,11 @@ class OffsetExpiryIT {
                 consumer.assign(List.of(tp)); // standalone: no group membership, commits only
             }
             Polling.pollAtLeast(consumer, RECORDS, TIMEOUT);
+            commit();
+        }
+
+        /** Commits its position, 5: a commit again is the same offset with a new commit time. */
+        void commit() {
             commitStart = System.currentTimeMillis();
             consumer.commitSync();
             commitEnd = System.currentTimeMillis();
@@ -203,6 +208,10 @@ class OffsetExpiryIT {
                     ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
             consumer.subscribe(List.of(idle.topic()));
             Polling.pollAtLeast(consumer, 2 * RECORDS, TIMEOUT);
+            commitBothPartitions();
+        }
+
+        void commitBothPartitions() {
             idleCommitStart = System.currentTimeMillis();
             consumer.commitSync(); // 5 on both partitions
             idleCommitEnd = System.currentTimeMillis();
@@ -230,25 +239,32 @@ class OffsetExpiryIT {
         kafka.produce(twoPartitions, 0, RECORDS);
         kafka.produce(twoPartitions, 1, RECORDS);
 
-        // Every other member commits before the empty group's clock starts, so that when its
-        // offsets expire all the other last commits are older than the retention.
+        watch.start(); // from here on: an offset that should expire is seen gone within 200 ms
+
+        // Every member joins and commits first, however long that takes on a loaded machine.
         lateClassic = new Member("late-classic", "classic", true);
         lateConsumerProtocol = new Member("late-consumer", "consumer", true);
         liveClassic = new Member("live-classic", "classic", true);
         liveConsumerProtocol = new Member("live-consumer", "consumer", true);
         standalone = new Member("standalone", "classic", false);
+        watch.watch(standalone.group, tp);
         for (String protocol : List.of("classic", "consumer")) {
             unsubscribers.put(protocol, new Unsubscriber(protocol));
         }
         perPartition = new PerPartition();
         emptyClassic = new Member("empty-classic", "classic", true);
-        emptyClassic.leave();
 
+        // Then the clocks the tests compare start within a second, whatever the joins took: the
+        // late leavers commit again (the same offsets, a new commit time) just before the empty
+        // group's clock starts, so that when its offsets expire their last commits are older
+        // than the retention, and they leave STAY_LIVE after that commit.
+        lateClassic.commit();
+        lateConsumerProtocol.commit();
+        perPartition.commitBothPartitions();
+        emptyClassic.leave();
         watch.watch(lateConsumerProtocol.group, tp);
-        watch.watch(standalone.group, tp);
         watch.watch(perPartition.group, idle);
         watch.watch(perPartition.group, busy);
-        watch.start();
         letTheLateLeaversStayLive();
         lateClassic.leave();
         lateConsumerProtocol.leave();

@@ -264,12 +264,13 @@ class OffsetResetIT {
     void shiftByToCurrentAndByDurationAgreeWithKafkaConsumerGroupsCommandDryRun(LabKafka kafka) throws Exception {
         String atTheEnd = emptyGroupAtTheEnd(kafka);
         String onlyP0 = groupWithACommitOnPartition0Only(kafka);
-        // now minus this lands 30 s before record 3: with records a minute apart, the two runs agree on record 3.
-        String sinceRecord3 = Duration.between(at(3).minusSeconds(30), Instant.now()).truncatedTo(ChronoUnit.SECONDS).toString();
-
         List<List<List<String>>> back3 = bothPlans(kafka, atTheEnd, "--shift-by", "-3");
         List<List<List<String>>> ahead5 = bothPlans(kafka, atTheEnd, "--shift-by", "5");
         List<List<List<String>>> current = bothPlans(kafka, onlyP0, "--to-current");
+        // Now minus this lands 30 s before record 3, computed just before the two runs that use it
+        // (not before the runs above, whatever they took): with records a minute apart, both runs
+        // plan record 3 if they resolve "now" within 30 s of this line.
+        String sinceRecord3 = Duration.between(at(3).minusSeconds(30), Instant.now()).truncatedTo(ChronoUnit.SECONDS).toString();
         List<List<List<String>>> duration = bothPlans(kafka, atTheEnd, "--by-duration", sinceRecord3);
 
         assertAll(
