@@ -172,9 +172,9 @@ class SessionTimeoutIT {
         }
     }
 
+    /** A configuration check: no ledger row says it (the §4 README's "the bounds" row does). */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG})
-    @Claim("4.session")
     void sessionSettingsOnTheClientAreRejectedWithTheConsumerProtocol(String setting, LabKafka kafka) {
         Map<String, Object> config = Members.config(kafka.backend(), kafka.newGroupId("bounds"), "consumer", 300_000);
         config.put(setting, 10_000);
