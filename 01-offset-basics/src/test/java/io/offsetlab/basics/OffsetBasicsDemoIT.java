@@ -103,17 +103,25 @@ class OffsetBasicsDemoIT {
         }
     }
 
+    /**
+     * "At once" is which way the demo fails, not how fast: with {@code bootstrap.resolve.timeout.ms}
+     * at its default, 0, Kafka 4.4's client resolves the bootstrap hosts when it is created
+     * ({@code ClientUtils.parseAndValidateAddresses}) and refuses a list with none it can resolve
+     * (ConfigException "No resolvable bootstrap urls"), before any request; so the demo says so
+     * without waiting out its {@link DemoRunner#CONNECT_TIMEOUT}, after which it would have said
+     * that no cluster answered. The wall time is a JVM start and a DNS lookup, which a loaded
+     * machine or a slow resolver can stretch: no assertion on it.
+     */
     @Test
     void anUnknownHostIsReportedAtOnceAsAnUnknownHost() {
-        long start = System.nanoTime();
         try (ChildJvm demo = ChildJvm.start(OffsetBasicsDemo.class, "--bootstrap-server", "no-such-host.invalid:9092")) {
             int exit = demo.waitFor(Duration.ofSeconds(30));
-            long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
             String output = demo.output();
             assertEquals(DemoRunner.FAILED, exit, output);
-            assertTrue(output.contains("cannot resolve any host in no-such-host.invalid:9092"), output);
-            assertFalse(output.contains("within 10 s"), "it waited for nothing, so it does not say it did:\n" + output);
-            assertTrue(seconds < 10, "said at once (" + seconds + " s, a JVM start included)");
+            assertTrue(output.contains("cannot resolve any host in no-such-host.invalid:9092"),
+                    "the client refused the unresolvable host when it was created:\n" + output);
+            assertFalse(output.contains("No Kafka cluster answered"), "it waited for no answer, so it does not say that none came "
+                    + "within its " + DemoRunner.CONNECT_TIMEOUT.toSeconds() + " s connect timeout:\n" + output);
             assertFalse(output.contains("\tat "), "a message, not a stack trace:\n" + output);
         }
     }

@@ -1,5 +1,6 @@
 package io.offsetlab.commit;
 
+import io.offsetlab.lab.BrokerSettings;
 import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
@@ -43,7 +44,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ManualCommitIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    private static final int AUTO_COMMIT_INTERVAL_MS = 5000;
+    /**
+     * Room for a new member's requests on a loaded 2-core machine: the join and the first fetch
+     * are a handful of requests, about 100 ms on an idle machine.
+     */
+    private static final int LOADED_MACHINE_SLACK_MS = 5000;
     private static final int RECORDS_PER_PARTITION = 5;
 
     @Test
@@ -266,13 +271,14 @@ class ManualCommitIT {
         kafka.produce(topic, 0, 10);
         TopicPartition tp = new TopicPartition(topic, 0);
         String group = kafka.newGroupId("auto");
-        // Kafka's default interval: the join and the first fetch fit in it even on a loaded machine.
-        try (KafkaConsumer<String, String> consumer = kafka.consumer(group, autoCommit(protocol, AUTO_COMMIT_INTERVAL_MS))) {
+        int interval = autoCommitIntervalMs(kafka, protocol); // the join and the first fetch fit in it
+        try (KafkaConsumer<String, String> consumer = kafka.consumer(group, autoCommit(protocol, interval))) {
             consumer.subscribe(List.of(topic));
             Polling.pollAtLeast(consumer, 10, TIMEOUT);
-            assertNull(committed(kafka, group, tp), protocol + ": right after poll() returned the records nothing is committed yet");
+            assertNull(committed(kafka, group, tp), protocol + ": right after poll() returned the records nothing is committed yet "
+                    + "(auto.commit.interval.ms=" + interval + ")");
 
-            notPollingFor(Duration.ofMillis(AUTO_COMMIT_INTERVAL_MS + 1000));
+            notPollingFor(Duration.ofMillis(interval + 1000));
             assertNull(committed(kafka, group, tp), "no poll() for longer than the interval, no auto commit: the interval "
                     + "alone commits nothing");
 
@@ -319,13 +325,14 @@ class ManualCommitIT {
         TopicPartition second = new TopicPartition(topic, 1);
         TopicPartition empty = new TopicPartition(topic, 2); // the last assignment: nothing to read, nothing to commit
         String group = kafka.newGroupId("auto-assign");
-        try (KafkaConsumer<String, String> consumer = kafka.consumer(group, autoCommit(protocol, AUTO_COMMIT_INTERVAL_MS))) {
+        int interval = autoCommitIntervalMs(kafka, protocol); // the first fetch fits in it (assign() joins no group)
+        try (KafkaConsumer<String, String> consumer = kafka.consumer(group, autoCommit(protocol, interval))) {
             consumer.assign(List.of(first));
             Polling.pollAtLeast(consumer, RECORDS_PER_PARTITION, TIMEOUT);
             consumer.assign(List.of(second)); // within the interval: commits nothing
 
             Polling.pollAtLeast(consumer, RECORDS_PER_PARTITION, TIMEOUT);
-            notPollingFor(Duration.ofMillis(AUTO_COMMIT_INTERVAL_MS + 1000));
+            notPollingFor(Duration.ofMillis(interval + 1000));
             consumer.assign(List.of(empty)); // the interval has passed: commits the second partition's position
             await("the commit assign() sent").atMost(TIMEOUT).until(() -> {
                 consumer.poll(Duration.ofMillis(100)); // lets the classic consumer find its coordinator and send it
@@ -382,6 +389,19 @@ class ManualCommitIT {
             }
             assertEquals(List.of(), readBySecond, "the second member starts at that commit: nothing is read twice");
         }
+    }
+
+    /**
+     * An auto.commit.interval.ms that the tests' first steps fit in, since its timer starts when
+     * the consumer is created and these tests look for no commit before it has passed: a new
+     * member's join, which on classic waits group.initial.rebalance.delay.ms for more members
+     * (read from the broker: 0 on the lab broker, 3000 by default; the consumer protocol has no
+     * such wait), and the first fetch, plus {@link #LOADED_MACHINE_SLACK_MS}. 5 s on the lab
+     * broker, Kafka's default interval.
+     */
+    private static int autoCommitIntervalMs(LabKafka kafka, String protocol) {
+        long joinWait = protocol.equals("classic") ? kafka.settings().value(BrokerSettings.INITIAL_REBALANCE_DELAY) : 0;
+        return (int) joinWait + LOADED_MACHINE_SLACK_MS;
     }
 
     private static Map<String, Object> autoCommit(String protocol, int intervalMs) {

@@ -37,7 +37,7 @@ import java.util.UUID;
  *   <li>a member takes longer than the session timeout but less than max.poll.interval.ms:
  *       nothing happens, because heartbeats come from a background thread;</li>
  *   <li>a member killed with SIGKILL keeps its partition until its session times out; one that
- *       calls close() hands it over at once.</li>
+ *       calls close() leaves at once, and steady takes its partition at steady's next heartbeat.</li>
  * </ol>
  * The session timeout is the broker's business (read from it): the shortest it allows on
  * classic, its group.consumer.session.timeout.ms on consumer. Scene 2 scales with it.
@@ -175,7 +175,15 @@ public final class PollIntervalDemo {
         out.println("detects dead processes, max.poll.interval.ms detects a stuck poll loop.\n");
     }
 
-    /** Scene 3: a crash leaves the partition with a dead member until the session times out; close() hands it over. */
+    /**
+     * Scene 3: a crash leaves the partition with a dead member until the session times out.
+     * close() leaves at once (classic: LeaveGroup, and the coordinator starts a rebalance; consumer
+     * protocol: a heartbeat with epoch -1, and the coordinator frees its partitions), but the
+     * coordinator answers only the member that asks: steady learns of it from its own next
+     * heartbeat (Kafka 4.4: REBALANCE_IN_PROGRESS in AbstractCoordinator.HeartbeatResponseHandler;
+     * the new assignment in the response to AbstractHeartbeatRequestManager.poll's heartbeat). So
+     * the handover takes up to a heartbeat interval: 5 s on a stock cluster's consumer protocol.
+     */
     private void crashVersusClose() throws Exception {
         int session = Members.sessionTimeoutMs(kafka, protocol);
         step("Scene 3: a member killed with SIGKILL, then one that calls close() (session " + session + " ms)");
@@ -201,11 +209,18 @@ public final class PollIntervalDemo {
                 long closedAt = System.currentTimeMillis();
                 closing.close();
                 timeline.event("closing", "close(): it leaves the group");
-                awaitHandover(steady, session, "no session to wait for", closedAt, timeline);
+                awaitHandover(steady, session, "at steady's next heartbeat", closedAt, timeline);
             }
         }
         out.println("A crashed member's partitions wait for its session to time out: nobody reads them meanwhile.");
-        out.println("A clean close() leaves the group, and the partitions move at once.\n");
+        out.println("A clean close() leaves the group at once, and steady finds out at its next heartbeat (one every");
+        out.println(Members.heartbeatIntervalMs(kafka, protocol) + " ms here: " + heartbeatSetting() + ", "
+                + (protocol.equals("classic") ? 3000 : 5000) + " by default); then takes the partitions.\n");
+    }
+
+    /** The setting for how often a member heartbeats: the client's on classic, the broker's on consumer. */
+    private String heartbeatSetting() {
+        return protocol.equals("classic") ? "heartbeat.interval.ms" : "group.consumer.heartbeat.interval.ms";
     }
 
     private static void awaitHandover(SteadyMember steady, int session, String why, long since, Timeline timeline) {
@@ -226,7 +241,8 @@ public final class PollIntervalDemo {
         }
         out.println("  - session.timeout.ms is about heartbeats, sent by a background thread: slow processing does not");
         out.println("    stop them. It catches crashes: a killed member keeps its partitions until its session times");
-        out.println("    out (scene 3); close() hands them over at once.");
+        out.println("    out (scene 3). close() leaves at once; the others take over at their next heartbeat (every");
+        out.println("    " + Members.heartbeatIntervalMs(kafka, protocol) + " ms here, " + heartbeatSetting() + ").");
         out.println("  - the fix for slow work is not only a bigger max.poll.interval.ms: pause() the partitions, process");
         out.println("    elsewhere, keep calling poll(), resume() when done (PollIntervalIT).");
         out.println(protocol.equals("classic")

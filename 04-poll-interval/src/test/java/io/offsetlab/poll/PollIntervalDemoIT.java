@@ -34,8 +34,12 @@ class PollIntervalDemoIT {
             assertTrue(output.matches("(?s).*steady +read offsets \\d+-\\d+ of partition \\d again.*"), "the re-read is on the timeline:\n" + output);
             assertTrue(output.contains("commitSync() succeeded; still assigned"), "scene 2: no eviction:\n" + output);
             assertTrue(output.matches("(?s).*killed \\(SIGKILL\\).*group +handover \\d+ ms later: the session timed out\n"
-                    + ".*close\\(\\): it leaves the group\n.*group +handover \\d+ ms later: no session to wait for\n.*"),
-                    "scene 3: the handover after SIGKILL waits for the session, after close() it does not:\n" + output);
+                    + ".*close\\(\\): it leaves the group\n.*group +handover \\d+ ms later: at steady's next heartbeat\n.*"),
+                    "scene 3: the handover after SIGKILL waits for the session, after close() for steady's next heartbeat:\n"
+                            + output);
+            int heartbeat = Members.heartbeatIntervalMs(kafka.backend(), protocol);
+            assertTrue(output.contains("steady finds out at its next heartbeat (one every\n" + heartbeat + " ms here"),
+                    "scene 3 says how often steady heartbeats, as read from the broker (" + heartbeat + " ms):\n" + output);
             DemoOutput.assertReadable(output, "4");
         }
     }

@@ -48,6 +48,13 @@ class PollIntervalIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final int MAX_POLL_INTERVAL_MS = 2000;
     /**
+     * The late-check group's heartbeat interval (its consumer.heartbeat.interval.ms). The member
+     * processes for 3 s (max.poll.interval.ms + 1 s): of the 10 s before its next heartbeat, that
+     * leaves 7 s for the join, the first fetch, the commit, the leave and the describe that sees
+     * it, requests that take well under 1 s together on an idle machine.
+     */
+    private static final long LATE_CHECK_HEARTBEAT_MS = 10_000;
+    /**
      * Why an evicted member's commit fails, in the words of Kafka 4.4's client. Classic: the client
      * refuses it itself, since it left the group when its poll interval ran out
      * (ConsumerCoordinator.sendOffsetCommitRequest). Consumer protocol: the broker answers
@@ -142,6 +149,10 @@ class PollIntervalIT {
      * polls the commit manager before the heartbeat manager): so a commit after an overrun, but
      * before that heartbeat, still succeeds, and then the member leaves. The group's heartbeat
      * interval is set to 10 s (group config consumer.heartbeat.interval.ms) to make that window wide.
+     * Every heartbeat the client sends restarts that interval
+     * ({@code AbstractHeartbeatRequestManager.makeHeartbeatRequest} resets its timer), and the
+     * member sends none before it subscribes: so no regular heartbeat, and no leave at one, comes
+     * before subscribe() + 10 s. A member out before then did not wait for its heartbeat.
      */
     @Test
     @Claim("4.poll-interval")
@@ -152,13 +163,15 @@ class PollIntervalIT {
         long session = Math.max(20_000, kafka.settings().value(BrokerSettings.CONSUMER_MIN_SESSION)); // must exceed the heartbeat
         ConfigResource groupConfig = new ConfigResource(ConfigResource.Type.GROUP, group);
         kafka.admin().incrementalAlterConfigs(Map.of(groupConfig, List.of(
-                new AlterConfigOp(new ConfigEntry("consumer.heartbeat.interval.ms", "10000"), AlterConfigOp.OpType.SET),
+                new AlterConfigOp(new ConfigEntry("consumer.heartbeat.interval.ms", Long.toString(LATE_CHECK_HEARTBEAT_MS)),
+                        AlterConfigOp.OpType.SET),
                 new AlterConfigOp(new ConfigEntry("consumer.session.timeout.ms", Long.toString(session)), AlterConfigOp.OpType.SET))))
                 .all().get();
         kafka.produce(topic, 0, 10);
         Map<String, Object> config = Members.config(kafka.backend(), group, "consumer", MAX_POLL_INTERVAL_MS);
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5);
         try (KafkaConsumer<String, String> member = new KafkaConsumer<>(config)) {
+            long subscribedAt = System.currentTimeMillis(); // before the member's first heartbeat
             member.subscribe(List.of(topic));
             ConsumerRecords<String, String> batch = Polling.pollNonEmpty(member, TIMEOUT); // right after the assignment's heartbeat
 
@@ -171,9 +184,12 @@ class PollIntervalIT {
             await("the member leaves once its client is awake").atMost(TIMEOUT)
                     .until(() -> kafka.admin().describeConsumerGroups(List.of(group)).describedGroups().get(group).get()
                             .members().isEmpty());
-            long leftAfter = System.currentTimeMillis() - committedAt;
-            assertTrue(leftAfter < 5000, "the commit woke the client, which then sent its leave heartbeat: out "
-                    + leftAfter + " ms after the commit, not at the next heartbeat, 10 s after the last one");
+            long leftAt = System.currentTimeMillis();
+            long firstRegularHeartbeat = subscribedAt + LATE_CHECK_HEARTBEAT_MS; // the earliest one possible, see above
+            assertTrue(leftAt < firstRegularHeartbeat, "the commit woke the client, which then sent its leave heartbeat: out "
+                    + (leftAt - committedAt) + " ms after the commit and " + (leftAt - subscribedAt) + " ms after subscribe(), "
+                    + "expected before its next regular heartbeat, which comes no sooner than " + LATE_CHECK_HEARTBEAT_MS
+                    + " ms (the group's heartbeat interval) after subscribe()");
         }
     }
 
