@@ -23,8 +23,9 @@ import java.util.concurrent.TimeUnit;
 public final class ChildJvm implements AutoCloseable {
 
     /**
-     * JVM options every child gets first, space-separated: the integration tests set them
-     * (see lab.test.jvm in the root pom) to spend less CPU; a demo or tool run by hand sets none.
+     * JVM options every child gets first, space-separated, and hands on to its own children: the
+     * integration tests set them (see lab.test.jvm in the root pom) to spend less CPU; a demo or
+     * tool run by hand sets none.
      */
     public static final String OPTIONS_PROPERTY = "offsetlab.childJvmOptions";
 
@@ -67,6 +68,7 @@ public final class ChildJvm implements AutoCloseable {
         String common = System.getProperty(OPTIONS_PROPERTY, "").trim();
         if (!common.isEmpty()) {
             command.addAll(List.of(common.split("\\s+")));
+            command.add("-D" + OPTIONS_PROPERTY + "=" + common); // and to the JVMs it starts: a demo's cluster nodes
         }
         command.addAll(jvmOptions);
         command.add("-cp");
