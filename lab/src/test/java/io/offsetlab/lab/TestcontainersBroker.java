@@ -49,7 +49,9 @@ public final class TestcontainersBroker implements KafkaBackend {
     }
 
     private static KafkaContainer container(Map<String, String> overrides) {
+        ContainerOwner.removeThoseOfEndedJvms();
         KafkaContainer container = new KafkaContainer(DockerImageName.parse(IMAGE));
+        container.withLabels(ContainerOwner.label());
         LabBrokerConfig.withOverrides(overrides).forEach((key, value) -> container.withEnv(envName(key), value));
         // Docker publishes ports on every interface by default; the lab listens on loopback only.
         container.withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withPortBindings(

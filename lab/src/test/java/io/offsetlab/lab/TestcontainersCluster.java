@@ -48,7 +48,8 @@ public final class TestcontainersCluster implements Cluster {
     }
 
     public static TestcontainersCluster start(int nodes, Map<String, String> settings) {
-        Network network = Network.newNetwork();
+        ContainerOwner.removeThoseOfEndedJvms();
+        Network network = Network.builder().createNetworkCmdModifier(cmd -> cmd.withLabels(ContainerOwner.label())).build();
         String clusterId = Uuid.randomUuid().toString();
         String voters = IntStream.rangeClosed(1, nodes).mapToObj(id -> id + "@kafka-" + id + ":9093").collect(Collectors.joining(","));
         List<Integer> hostPorts = IntStream.range(0, nodes).mapToObj(i -> LocalMachine.freePort()).toList();
@@ -70,6 +71,7 @@ public final class TestcontainersCluster implements Cluster {
     private static GenericContainer<?> node(int id, int hostPort, String voters, String clusterId, Map<String, String> settings,
                                             Network network) {
         GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse(TestcontainersBroker.IMAGE))
+                .withLabels(ContainerOwner.label())
                 .withNetwork(network)
                 .withNetworkAliases("kafka-" + id)
                 .withEnv("CLUSTER_ID", clusterId)
