@@ -175,6 +175,8 @@ class OffsetExpiryIT {
     private final class Unsubscriber {
         final String group;
         final KafkaConsumer<String, String> consumer;
+        final long commitStart;
+        final long commitEnd;
 
         Unsubscriber(String protocol) {
             group = kafka.newGroupId("unsubscribed-" + protocol);
@@ -182,7 +184,10 @@ class OffsetExpiryIT {
                     ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
             consumer.subscribe(List.of(tp.topic(), dropped.topic()));
             Polling.pollAtLeast(consumer, 2 * RECORDS, TIMEOUT);
+            commitStart = System.currentTimeMillis();
             consumer.commitSync(); // 5 on both topics
+            commitEnd = System.currentTimeMillis();
+            watch.watch(group, dropped);
             consumer.subscribe(List.of(tp.topic())); // still a member: the group drops only the other topic
             Polling.pollUntil(consumer, TIMEOUT, () -> consumer.assignment().equals(Set.of(tp)));
         }
@@ -298,12 +303,14 @@ class OffsetExpiryIT {
 
     @Test
     @Order(1)
+    @Claim("5.retention")
     void aLiveClassicGroupKeepsItsOffsetsPastTheRetention() {
         assertKeptPastRetention(liveClassic, "a Stable classic group subscribed to the topic never expires its offsets");
     }
 
     @Test
     @Order(2)
+    @Claim("5.retention")
     void aLiveConsumerProtocolGroupKeepsItsOffsetsPastTheRetention() {
         assertKeptPastRetention(liveConsumerProtocol, "a consumer-protocol group with a member subscribed to the topic keeps them too");
     }
@@ -341,6 +348,7 @@ class OffsetExpiryIT {
 
     @Test
     @Order(6)
+    @Claim("5.retention")
     void anEmptyGroupsOffsetsExpireAfterTheRetentionAndThenThePolicyApplies() {
         assertExpiredOneRetentionAfter(emptyClassic.leaveStart, emptyClassic.leaveEnd, emptyClassicGoneAt,
                 "an empty classic group's clock starts when it becomes Empty");
@@ -363,8 +371,9 @@ class OffsetExpiryIT {
     @Order(7)
     void aLiveGroupLosesTheOffsetsOfATopicItNoLongerSubscribesToAndKeepsTheOthers(String protocol) {
         Unsubscriber unsubscribed = unsubscribers.get(protocol);
-        await("the dropped topic's offset expires, though the group is live").atMost(TIMEOUT).pollInterval(Duration.ofMillis(200))
-                .until(() -> OffsetProbe.committed(kafka.admin(), unsubscribed.group, dropped) == null);
+        long goneAt = watch.goneAt(unsubscribed.group, dropped, TIMEOUT);
+        assertExpiredOneRetentionAfter(unsubscribed.commitStart, unsubscribed.commitEnd, goneAt, protocol
+                + ": the dropped topic's offset expires, though the group is live, one retention after its commit");
         assertEquals(RECORDS, OffsetProbe.committed(kafka.admin(), unsubscribed.group, tp), protocol
                 + ": the topic the group still subscribes to keeps its offset, as old as the dropped one's");
     }

@@ -1,7 +1,6 @@
 package io.offsetlab.commit;
 
 import io.offsetlab.lab.ChildJvm;
-import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.DemoOutput;
 import io.offsetlab.lab.DemoRunner;
 import io.offsetlab.lab.KafkaLab;
@@ -23,7 +22,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CommitStrategiesDemoIT {
 
     @Test
-    @Claim("3.per-message")
     void demoTellsTheRestartStoryForEveryStrategyAndExitsZero(LabKafka kafka) {
         try (ChildJvm demo = ChildJvm.start(kafka.backend(), CommitStrategiesDemo.class)) {
             assertEquals(DemoRunner.OK, demo.waitFor(Duration.ofSeconds(240)), demo.output());

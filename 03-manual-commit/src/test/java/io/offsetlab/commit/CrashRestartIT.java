@@ -99,6 +99,7 @@ class CrashRestartIT {
      * before each crash.
      */
     @Test
+    @Claim("5.commit-every")
     void crashesWithACommitAfterEachBatchLoseNothingAndReReadOnlyWhatWasNotCommitted(LabKafka kafka, @TempDir Path dir) {
         String topic = kafka.createTopic("crash", PARTITIONS);
         for (int p = 0; p < PARTITIONS; p++) {

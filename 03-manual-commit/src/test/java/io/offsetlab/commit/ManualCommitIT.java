@@ -292,6 +292,7 @@ class ManualCommitIT {
 
     @ParameterizedTest(name = "group.protocol={0}")
     @ValueSource(strings = {"classic", "consumer"})
+    @Claim("3.what-to-commit")
     void autoCommitCommitsOnClose(String protocol, LabKafka kafka) throws Exception {
         String topic = kafka.createTopic("auto-close", 1);
         kafka.produce(topic, 0, 10);

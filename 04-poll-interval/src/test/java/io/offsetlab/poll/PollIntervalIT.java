@@ -48,6 +48,11 @@ class PollIntervalIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final int MAX_POLL_INTERVAL_MS = 2000;
     /**
+     * What a loaded 2-core machine may add to a bound derived from the configured intervals: the
+     * steps between (a describe, a scheduled thread waking) take about 100 ms on an idle one.
+     */
+    private static final long LOADED_MACHINE_SLACK_MS = 5000;
+    /**
      * The late-check group's heartbeat interval (its consumer.heartbeat.interval.ms). The member
      * processes for 3 s (max.poll.interval.ms + 1 s): of the 10 s before its next heartbeat, that
      * leaves 7 s for the join, the first fetch, the commit, the leave and the describe that sees
@@ -66,7 +71,7 @@ class PollIntervalIT {
 
     @ParameterizedTest(name = "group.protocol={0}")
     @ValueSource(strings = {"classic", "consumer"})
-    @Claim("4.poll-interval")
+    @Claim({"4.poll-interval", "5.timeouts"})
     void aMemberSlowerThanMaxPollIntervalIsEvictedAndItsUncommittedRecordsAreReRead(String protocol, LabKafka kafka) {
         String topic = kafka.createTopic("slow", 2);
         String group = kafka.newGroupId("slow");
@@ -119,12 +124,20 @@ class PollIntervalIT {
             lone.subscribe(List.of(topic));
             // A first commit, so that the group has offsets and stays (Empty) when its member leaves.
             lone.commitSync(Polling.pollNonEmpty(lone, TIMEOUT).nextOffsets());
+            long beforeLastPoll = System.currentTimeMillis(); // its last poll() starts after this
             ConsumerRecords<String, String> batch = Polling.pollNonEmpty(lone, TIMEOUT);
-            long lastPoll = System.currentTimeMillis();
-            await("the lone member is out of the group (its poll interval passed)").atMost(TIMEOUT)
+            long lastPoll = System.currentTimeMillis(); // and returned before this
+            await("the lone member is out of the group (its poll interval passed)").atMost(TIMEOUT).pollInterval(Duration.ofMillis(50))
                     .until(() -> kafka.admin().describeConsumerGroups(List.of(group)).all().get().get(group).members().isEmpty());
-            Claims.figure(protocol + ": the lone member was out " + (System.currentTimeMillis() - lastPoll)
-                    + " ms after its last poll()");
+            long outAfter = System.currentTimeMillis() - lastPoll;
+            Claims.figure(protocol + ": the lone member was out " + outAfter + " ms after its last poll()");
+            long heartbeat = Members.heartbeatIntervalMs(kafka.backend(), protocol);
+            assertTrue(System.currentTimeMillis() - beforeLastPoll >= MAX_POLL_INTERVAL_MS, protocol + ": not out before "
+                    + "max.poll.interval.ms (" + MAX_POLL_INTERVAL_MS + " ms) had passed since its last poll()");
+            assertTrue(outAfter <= MAX_POLL_INTERVAL_MS + heartbeat + LOADED_MACHINE_SLACK_MS, protocol + ": out "
+                    + outAfter + " ms after its last poll(): at most max.poll.interval.ms (" + MAX_POLL_INTERVAL_MS + ") + a "
+                    + "heartbeat interval (" + heartbeat + ", when the client acts on it) + " + LOADED_MACHINE_SLACK_MS
+                    + " ms for a loaded machine");
 
             TopicPartition tp = new TopicPartition(topic, 0);
             if (protocol.equals("consumer")) {
@@ -195,7 +208,7 @@ class PollIntervalIT {
 
     @ParameterizedTest(name = "group.protocol={0}")
     @ValueSource(strings = {"classic", "consumer"})
-    @Claim("4.slow-vs-session")
+    @Claim({"4.slow-vs-session", "5.timeouts"})
     void processingLongerThanTheSessionTimeoutButShorterThanMaxPollIntervalDoesNotEvict(String protocol, LabKafka kafka) {
         String topic = kafka.createTopic("heartbeat", 1);
         kafka.produce(topic, 0, 5);

@@ -47,6 +47,8 @@ class CoordinatorFailoverIT {
         assertAll(
                 () -> assertEquals(CoordinatorFailover.RECORDS, r.produced(), "every record written was acknowledged"),
                 () -> assertNotEquals(r.killedNode(), r.newCoordinator(), "another broker became the group's coordinator"),
+                () -> assertEquals(CoordinatorFailover.PARTITIONS, r.committedBeforeKill().size(), "precondition: every partition "
+                        + "had a commit before the kill, so the comparison below compares something: " + r.committedBeforeKill()),
                 () -> assertFalse(CoordinatorFailover.behind(r.committedAfterFailover(), r.committedBeforeKill()),
                         "the new coordinator has every offset the group committed before the kill, read as a consumer reads"
                                 + " them (requireStable): before " + r.committedBeforeKill() + ", after " + r.committedAfterFailover()),

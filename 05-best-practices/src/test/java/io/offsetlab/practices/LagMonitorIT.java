@@ -58,7 +58,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @KafkaLab
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Claim("5.monitor")
 class LagMonitorIT {
 
     private String topic;
@@ -146,6 +145,7 @@ class LagMonitorIT {
     }
 
     @Test
+    @Claim("5.monitor")
     void describeAgreesRowForRowWithKafkaConsumerGroupsCommand(LabKafka kafka) throws Exception {
         KafkaConsumerGroupsCommand.Output command = KafkaConsumerGroupsCommand.run(kafka.commandLine(
                 "--describe", "--group", active, "--group", modern, "--group", empty, "--group", txn));
@@ -164,9 +164,15 @@ class LagMonitorIT {
         }
         assertTrue(command.text().contains("Consumer group '" + empty + "' has no active members."),
                 "the command says the empty group has no members:\n" + command.text());
+        // What the article's command itself shows (CURRENT-OFFSET, LOG-END-OFFSET, LAG):
+        assertEquals(List.of("8", "15", "7"), command.rows(active).get(0).subList(3, 6), "kafka-consumer-groups: CURRENT-OFFSET "
+                + "is the commit (8), not the live member's position (10); LOG-END-OFFSET 15; LAG 15 - 8:\n" + command.text());
+        assertEquals(List.of("3", "3"), command.rows(txn).get(0).subList(4, 6), "kafka-consumer-groups: LOG-END-OFFSET is the "
+                + "high watermark (3), counting an open transaction's records above the last stable offset (0):\n" + command.text());
     }
 
     @Test
+    @Claim("5.monitor")
     void currentOffsetIsTheCommittedOffsetNotThePosition(LabKafka kafka) throws Exception {
         List<Row> rows = describe(kafka, active).rows();
 
@@ -183,6 +189,7 @@ class LagMonitorIT {
     }
 
     @Test
+    @Claim("5.monitor")
     void logEndOffsetIsTheHighWatermarkNotTheLastStableOffset(LabKafka kafka) throws Exception {
         TopicPartition tp = new TopicPartition(txnTopic, 0);
         long lso = kafka.admin().listOffsets(Map.of(tp, OffsetSpec.latest()), new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
@@ -197,7 +204,6 @@ class LagMonitorIT {
     }
 
     @Test
-    @Claim("5.retention")
     void anEmptyGroupIsFlaggedBecauseItsOffsetsAreOnTheRetentionClock(LabKafka kafka) throws Exception {
         GroupLag lag = describe(kafka, empty);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -221,7 +227,6 @@ class LagMonitorIT {
      * in Kafka 4.4), not "when it became empty": the warning says so.
      */
     @Test
-    @Claim("5.retention")
     void aSimpleGroupsWarningCountsFromEachCommitNotFromWhenItEmptied(LabKafka kafka) throws Exception {
         String simple = kafka.newGroupId("s5-simple");
         TopicPartition tp = new TopicPartition(topic, 0);
@@ -265,6 +270,7 @@ class LagMonitorIT {
     }
 
     @Test
+    @Claim("5.monitor")
     void allGroupsAgreesRowForRowWithKafkaConsumerGroupsCommand(LabKafka kafka) {
         List<String> ours = List.of(active, modern, empty, txn, caughtUp);
         KafkaConsumerGroupsCommand.Output command = KafkaConsumerGroupsCommand.run(kafka.commandLine("--describe", "--all-groups"));

@@ -301,6 +301,7 @@ class OffsetResetIT {
     }
 
     @Test
+    @Claim("5.retention")
     void exportWritesTheCommandsCsvAndFromFilePutsTheOffsetsBack(LabKafka kafka, @TempDir Path dir) throws Exception {
         String group = emptyGroupAtTheEnd(kafka);
         KafkaConsumerGroupsCommand.Output command = KafkaConsumerGroupsCommand.run(kafka.commandLine("--reset-offsets",

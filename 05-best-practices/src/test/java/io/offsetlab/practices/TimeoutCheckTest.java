@@ -1,6 +1,5 @@
 package io.offsetlab.practices;
 
-import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.DemoRunner;
 import io.offsetlab.practices.TimeoutCheck.Result;
 import io.offsetlab.practices.TimeoutCheck.Settings;
@@ -13,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** §5 the timeout arithmetic (pure logic; chapter 04 proves the behaviour on a broker). */
-@Claim("5.timeouts")
 class TimeoutCheckTest {
 
     private static Result check(int maxPollRecords, double msPerRecord, int maxPollIntervalMs) {

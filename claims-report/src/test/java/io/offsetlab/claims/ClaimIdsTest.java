@@ -22,6 +22,8 @@ class ClaimIdsTest {
     /** The Claim annotation with one quoted id, or several in braces. */
     private static final Pattern CLAIM = Pattern.compile("@Claim\\(\\{?([^)]*)\\}?\\)");
     private static final Pattern ID = Pattern.compile("\"([^\"]+)\"");
+    /** Its @Claim ids tag a disabled fixture that tests the report itself: they prove nothing. */
+    private static final String SKIPPED_CLASS_FIXTURE = "ClaimsOfSkippedClassesTest.java";
 
     @Test
     void everyLedgerRowIsClaimedByATestAndEveryClaimedIdIsALedgerRow() throws IOException {
@@ -42,7 +44,7 @@ class ClaimIdsTest {
         Set<String> ids = new TreeSet<>();
         try (Stream<Path> files = Files.walk(ROOT)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".java") && f.toString().contains("/src/test/java/")
-                    && !f.toString().contains("/target/")).toList()) {
+                    && !f.toString().contains("/target/") && !f.endsWith(SKIPPED_CLASS_FIXTURE)).toList()) {
                 Matcher claim = CLAIM.matcher(Files.readString(file));
                 while (claim.find()) {
                     Matcher id = ID.matcher(claim.group(1));
