@@ -10,8 +10,10 @@ import io.offsetlab.lab.KafkaCluster;
 import io.offsetlab.lab.LocalMachine;
 import io.offsetlab.lab.TextTable;
 import io.offsetlab.lab.Timeline;
-import io.offsetlab.practices.CoordinatorFailover.Result;
-import io.offsetlab.practices.SingleReplicaLoss.Outcome;
+import io.offsetlab.practices.failover.CoordinatorFailover.Result;
+import io.offsetlab.practices.failover.CoordinatorFailover;
+import io.offsetlab.practices.failover.SingleReplicaLoss.Outcome;
+import io.offsetlab.practices.failover.SingleReplicaLoss;
 import org.apache.kafka.clients.admin.Admin;
 
 import java.io.PrintStream;

@@ -1,0 +1,60 @@
+package io.offsetlab.practices.benchmark;
+
+import io.offsetlab.lab.ChildJvm;
+import io.offsetlab.lab.KafkaBackend;
+import io.offsetlab.practices.benchmark.CommitBenchmark.Measurement;
+import io.offsetlab.practices.benchmark.CommitBenchmark.Mode;
+import io.offsetlab.practices.benchmark.CommitBenchmark.Strategy;
+import io.offsetlab.practices.tools.KafkaTools;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The benchmark's reference row: Kafka's own {@code kafka-consumer-perf-test}
+ * (ConsumerPerformance) reading the same topic from the same broker. It reads byte[] records
+ * with Kafka's default consumer settings, except a 2 MiB socket receive buffer and
+ * {@code check.crcs=false}, and, with {@code enable.auto.commit} left at its default, it commits
+ * automatically. Its {@code fetch.nMsg.sec} is records over the time from start to end minus
+ * the group join.
+ */
+final class KafkaPerfTool {
+
+    private static final Duration TIMEOUT = Duration.ofMinutes(2);
+
+    private KafkaPerfTool() {
+    }
+
+    /** Reads all {@code records} of {@code topic} with a new group; the measurement is the tool's own. */
+    static Measurement consume(KafkaBackend kafka, String topic, int records, int rep) {
+        List<String> args = new ArrayList<>(kafka.commandLine()); // the tool takes --bootstrap-server and --command-config too
+        args.addAll(List.of("--topic", topic, "--num-records", String.valueOf(records),
+                "--group", "s5-benchmark-perf-" + UUID.randomUUID(), "--hide-header"));
+        try (ChildJvm tool = KafkaTools.start(KafkaTools.CONSUMER_PERF_TEST, args.toArray(String[]::new))) {
+            int exit = tool.waitFor(TIMEOUT);
+            String output = tool.output();
+            if (exit != 0) {
+                throw new IllegalStateException("kafka-consumer-perf-test exited with " + exit + ":\n" + output);
+            }
+            return parse(output, rep);
+        }
+    }
+
+    /**
+     * The tool's result line: start.time, end.time, data.consumed.in.MB, MB.sec,
+     * data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec.
+     */
+    static Measurement parse(String output, int rep) {
+        for (String line : output.lines().toList()) {
+            String[] fields = line.split(",\\s*");
+            if (fields.length == 10 && fields[4].matches("\\d+") && fields[7].matches("\\d+")) {
+                long consumed = Long.parseLong(fields[4]);
+                double fetchSeconds = Long.parseLong(fields[7]) / 1000.0;
+                return new Measurement(new Strategy(Mode.PERF_TOOL, 0), 0, rep, consumed, fetchSeconds, -1, -1, -1, -1);
+            }
+        }
+        throw new IllegalStateException("no result line in kafka-consumer-perf-test's output:\n" + output);
+    }
+}

@@ -1,0 +1,9 @@
+/**
+ * §5.1 What commits cost: throughput and uncommitted window of each way to commit ({@code ./run benchmark}).
+ *
+ * <p>{@link CommitBenchmark} runs the rows; {@link CommitWatch} counts what the client reports
+ * committed; {@link KafkaPerfTool} runs Kafka's own {@code kafka-consumer-perf-test} as the
+ * reference row; {@link BenchmarkReport} and {@link BenchmarkChart} turn the measurements into
+ * tables, CSV and a picture.
+ */
+package io.offsetlab.practices.benchmark;

@@ -1,0 +1,338 @@
+package io.offsetlab.practices.failover;
+
+import io.offsetlab.lab.ChildJvm;
+import io.offsetlab.lab.Cluster;
+import io.offsetlab.lab.OffsetProbe;
+import io.offsetlab.lab.ProcessedLog;
+import io.offsetlab.lab.Timeline;
+import io.offsetlab.lab.Topics;
+import io.offsetlab.lab.Wait;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.Errors;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * §5 committed offsets are data in {@code __consumer_offsets}: as safe as that topic's
+ * replicas, and the consumer must live through the death of its group coordinator (the broker
+ * that leads the group's partition of {@code __consumer_offsets}). The scene:
+ * <ol>
+ *   <li>a producer writes {@value #RECORDS} records, {@value #PER_TICK} every 100 ms, to a topic
+ *       of {@value #PARTITIONS} partitions with 3 replicas each (min.insync.replicas=2, acks=all);</li>
+ *   <li>a {@link LoopConsumer} (commit every 100, on revocation, on shutdown) reads them in its
+ *       own JVM;</li>
+ *   <li>after {@value #KILL_AFTER} processed records, the group's coordinator is found (Admin
+ *       describeConsumerGroups) and its node killed like a crash (SIGKILL);</li>
+ *   <li>the run goes on until every record written is processed; then the consumer shuts down
+ *       (its last commit), and the scene counts what was lost, read twice, and how long the
+ *       group could not commit.</li>
+ * </ol>
+ * The cluster's offsets topic needs its replicas (offsets.topic.replication.factor=3, Kafka's
+ * default) for nothing to be lost; {@link SingleReplicaLoss} shows the other case.
+ */
+public final class CoordinatorFailover {
+
+    static final int PARTITIONS = 3;
+    static final int RECORDS = 9000;
+    static final int PER_TICK = 100;
+    static final int KILL_AFTER = 3000;
+    private static final Duration TIMEOUT = Duration.ofSeconds(120);
+
+    /** What the consumer's Kafka client logged about its group coordinator. */
+    public enum Kind {
+        /** "Group coordinator ... is unavailable or invalid due to cause: ...": it will look it up again. */
+        LOST,
+        /** "Discovered group coordinator ...": FindCoordinator named a node. */
+        FOUND,
+        /** "Offset commit failed on partition ...: ..." (classic): a retriable error, the commit is retried. */
+        COMMIT_FAILED
+    }
+
+    /** One such line, when it was logged, the node it names, and the cause or error it gives. */
+    public record ClientEvent(long atMillis, Kind kind, int node, String detail) {
+    }
+
+    /**
+     * What one run did.
+     *
+     * @param killedController       whether the killed node was also the active controller (then a new
+     *                               controller is elected before the dead broker can be fenced)
+     * @param uncommittedAtKill      records processed but not committed when the coordinator died
+     * @param committedBeforeKill    the group's committed offsets just before the kill
+     * @param committedAfterFailover the same, read from the new coordinator as a consumer reads them
+     *                               (requireStable: its latest replicated state)
+     * @param adminReadAfterFailover the same, read at once with Admin's default (requireStable=false),
+     *                               as kafka-consumer-groups reads them: answered at the new
+     *                               leader's high watermark, which may trail for a moment
+     * @param adminTrailedMillis     how long that default read still showed an offset older than
+     *                               {@code committedBeforeKill} (0 when it never did)
+     * @param stallMillis            from the kill to the end of the first commit sent after it (one in
+     *                               flight at the kill may have been answered before the node died)
+     */
+    public record Result(String protocol, int produced, int processedLines, int distinct, int killedNode, boolean killedController,
+                         int newCoordinator, long killedAtMillis, long uncommittedAtKill, Map<TopicPartition, Long> committedBeforeKill,
+                         Map<TopicPartition, Long> committedAfterFailover, Map<TopicPartition, Long> adminReadAfterFailover,
+                         long adminTrailedMillis, Map<TopicPartition, Long> committedAtEnd,
+                         Map<TopicPartition, Long> endOffsets, long stallMillis, List<ClientEvent> clientEvents) {
+
+        public int lost() {
+            return produced - distinct;
+        }
+
+        public int duplicates() {
+            return processedLines - distinct;
+        }
+
+        /** The client's lines of {@code kind} from the kill on. */
+        public List<ClientEvent> afterKill(Kind kind) {
+            return clientEvents.stream().filter(e -> e.kind() == kind && e.atMillis() >= killedAtMillis).toList();
+        }
+
+        /** After the kill: how often FindCoordinator still named the dead node (not fenced yet). */
+        public long deadNodeFound() {
+            return afterKill(Kind.FOUND).stream().filter(e -> e.node() == killedNode).count();
+        }
+
+        /** When the client found the new coordinator; null if it never logged that. */
+        public Long newCoordinatorFoundAt() {
+            return afterKill(Kind.FOUND).stream().filter(e -> e.node() == newCoordinator).map(ClientEvent::atMillis)
+                    .findFirst().orElse(null);
+        }
+
+        /** One line for a test report or a note. */
+        public String summary() {
+            return "node " + killedNode + (killedController ? " (the active controller too)" : "") + " killed after "
+                    + KILL_AFTER + " processed, node " + newCoordinator + " took over; "
+                    + "commit stall " + stallMillis + " ms; client: " + afterKill(Kind.LOST).size() + " coordinator losses, "
+                    + "the dead node named " + deadNodeFound() + " times, " + afterKill(Kind.COMMIT_FAILED).size()
+                    + " failed commits retried; " + produced + " records, " + lost() + " lost, " + duplicates()
+                    + " duplicates (" + uncommittedAtKill + " processed but not committed at the kill)"
+                    + (adminTrailedMillis == 0 ? "" : "; Admin's default read trailed for " + adminTrailedMillis + " ms, first "
+                    + adminReadAfterFailover);
+        }
+    }
+
+    private final Cluster cluster;
+    private final Admin admin;
+    private final Timeline timeline;
+    private final Path workDir;
+
+    public CoordinatorFailover(Cluster cluster, Admin admin, Timeline timeline, Path workDir) {
+        this.cluster = cluster;
+        this.admin = admin;
+        this.timeline = timeline;
+        this.workDir = workDir;
+    }
+
+    /** One run with a consumer of {@code protocol}, on a new topic and group; the killed node stays down. */
+    public Result run(String protocol) throws Exception {
+        String topic = "s5-failover-" + UUID.randomUUID().toString().substring(0, 8);
+        String group = topic + "-" + protocol;
+        // 3 copies of every partition, and a write counts only once 2 have it: one node may die.
+        Topics.create(admin, new NewTopic(topic, PARTITIONS, (short) 3).configs(Map.of("min.insync.replicas", "2")));
+        Path log = workDir.resolve(group + ".log");
+        try (SteadyProducer producer = SteadyProducer.start(cluster, topic, PARTITIONS, RECORDS, PER_TICK);
+             ChildJvm consumer = ChildJvm.start(cluster, LoopConsumer.class, topic, group, protocol, log.toString())) {
+            timeline.event("producer", "writes " + RECORDS + " records, " + PER_TICK + " every 100 ms, to " + PARTITIONS
+                    + " partitions, 3 replicas each");
+            awaitProcessed(consumer, log, KILL_AFTER);
+            int coordinator = OffsetProbe.coordinator(admin, group);
+            boolean controller = admin.describeMetadataQuorum().quorumInfo().get(30, TimeUnit.SECONDS).leaderId() == coordinator;
+            Map<TopicPartition, Long> before = OffsetProbe.committed(admin, group);
+            List<String> processedAtKill = ProcessedLog.read(log);
+            long killing = System.currentTimeMillis();
+            cluster.kill(coordinator); // returns once the node is gone
+            long killedAt = System.currentTimeMillis();
+            long uncommitted = uncommitted(processedAtKill, before);
+            timeline.eventAt(killing, "cluster", "killed node " + coordinator + ", the coordinator" + (controller
+                    ? " and active controller" : "") + " (SIGKILL)");
+            timeline.eventAt(killing, "", "at that moment: " + processedAtKill.size() + " processed, " + sum(before) + " committed");
+            int newCoordinator = awaitNewCoordinator(group, coordinator);
+            long found = System.currentTimeMillis();
+            Map<TopicPartition, Long> adminRead = OffsetProbe.committed(admin, group);
+            Map<TopicPartition, Long> after = OffsetProbe.committedAsConsumerSees(admin, group);
+            timeline.event("admin", "node " + newCoordinator + " is the coordinator now; it has the commits: " + sum(after)
+                    + " (" + sum(before) + " at the kill)");
+            long trailed = behind(adminRead, before) ? awaitDefaultReadHas(group, before) - found : 0;
+            if (trailed > 0) {
+                timeline.event("admin", "kafka-consumer-groups' read (requireStable=false) showed " + sum(adminRead)
+                        + " at first;");
+                timeline.event("", "the new leader's high watermark caught up " + trailed + " ms later");
+            }
+            int produced = producer.awaitAcked(TIMEOUT);
+            timeline.event("producer", produced + " records written and acknowledged, " + producer.failed() + " failed");
+            awaitProcessed(consumer, log, produced);
+            consumer.terminate(); // SIGTERM: wakeup, the last commit, close
+            consumer.waitFor(TIMEOUT);
+            List<String> lines = ProcessedLog.read(log);
+            timeline.event("consumer", "all " + produced + " processed; shut down (commit, close)");
+            return new Result(protocol, produced, lines.size(), new HashSet<>(lines).size(), coordinator, controller, newCoordinator,
+                    killedAt, uncommitted, before, after, adminRead, trailed, OffsetProbe.committed(admin, group), endOffsets(topic),
+                    firstCommitAfter(consumer.output(), killedAt) - killedAt, clientEvents(consumer.output()));
+        }
+    }
+
+    /**
+     * Puts what the client went through after the kill on the timeline, at the times it logged
+     * it: repeats of the same line are told once, with how often and until when.
+     */
+    public void showClientEvents(Result r) {
+        Map<Long, String> lines = new TreeMap<>(); // by time
+        List<ClientEvent> lost = r.afterKill(Kind.LOST);
+        if (!lost.isEmpty()) {
+            lines.put(lost.get(0).atMillis(), "lost coordinator node " + lost.get(0).node() + " (" + lost.get(0).detail()
+                    + "): asks FindCoordinator again");
+        }
+        List<ClientEvent> dead = r.afterKill(Kind.FOUND).stream().filter(e -> e.node() == r.killedNode()).toList();
+        if (!dead.isEmpty()) {
+            lines.put(dead.get(dead.size() - 1).atMillis(), "FindCoordinator named dead node " + r.killedNode() + " "
+                    + dead.size() + " times: not fenced yet");
+        }
+        r.afterKill(Kind.COMMIT_FAILED).stream().collect(Collectors.groupingBy(ClientEvent::detail)).forEach((error, events) ->
+                lines.merge(events.get(0).atMillis(), "commit failed, retried (" + events.size() + "x): " + error, (a, b) -> a));
+        if (r.newCoordinatorFoundAt() != null) {
+            lines.merge(r.newCoordinatorFoundAt(), "found the new coordinator, node " + r.newCoordinator(), (a, b) -> a);
+        }
+        lines.forEach((at, line) -> timeline.eventAt(at, "client", line));
+        timeline.eventAt(r.killedAtMillis() + r.stallMillis(), "consumer", "first commit after the kill, "
+                + r.stallMillis() + " ms after it");
+    }
+
+    private void awaitProcessed(ChildJvm consumer, Path log, int count) {
+        Wait.until(count + " records processed", TIMEOUT, () -> {
+            if (!consumer.isAlive()) {
+                throw new IllegalStateException("the consumer exited:\n" + consumer.output());
+            }
+            return new HashSet<>(ProcessedLog.read(log)).size() >= count;
+        });
+    }
+
+    private int awaitNewCoordinator(String group, int dead) {
+        int[] found = new int[1];
+        Wait.until("a new coordinator for " + group, TIMEOUT, () -> {
+            try {
+                found[0] = OffsetProbe.coordinator(admin, group);
+                return found[0] != dead;
+            } catch (Exception e) {
+                return false; // none yet: the partition of __consumer_offsets has no leader
+            }
+        });
+        return found[0];
+    }
+
+    /** Waits until Admin's default read shows every offset of {@code before}; returns when it did. */
+    private long awaitDefaultReadHas(String group, Map<TopicPartition, Long> before) {
+        Wait.until("the new coordinator to show the commits made before the kill", Duration.ofSeconds(30),
+                () -> !behind(OffsetProbe.committed(admin, group), before));
+        return System.currentTimeMillis();
+    }
+
+    /** Whether {@code read} lacks an offset of {@code before} or has an older one. */
+    static boolean behind(Map<TopicPartition, Long> read, Map<TopicPartition, Long> before) {
+        return before.entrySet().stream().anyMatch(e -> read.getOrDefault(e.getKey(), -1L) < e.getValue());
+    }
+
+    private Map<TopicPartition, Long> endOffsets(String topic) throws Exception {
+        List<TopicPartition> partitions = IntStream.range(0, PARTITIONS).mapToObj(p -> new TopicPartition(topic, p)).toList();
+        return OffsetProbe.offsets(admin, partitions, OffsetSpec.latest());
+    }
+
+    /** Records processed past the committed offsets: what a restart would read again. */
+    private static long uncommitted(List<String> processed, Map<TopicPartition, Long> committed) {
+        Map<Integer, Long> next = new HashMap<>();
+        for (String line : processed) {
+            String[] parts = line.split(" ");
+            next.merge(Integer.parseInt(parts[0]), Long.parseLong(parts[1]) + 1, Math::max);
+        }
+        return next.entrySet().stream().mapToLong(e -> Math.max(0, e.getValue() - committed.entrySet().stream()
+                .filter(c -> c.getKey().partition() == e.getKey()).mapToLong(Map.Entry::getValue).findFirst().orElse(0L))).sum();
+    }
+
+    private static long sum(Map<TopicPartition, Long> offsets) {
+        return offsets.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private static final Pattern COMMITTED = Pattern.compile("(?m)^committed (\\d+) (\\d+) ");
+
+    /** When the first commit sent after the kill returned. */
+    private static long firstCommitAfter(String output, long killedAt) {
+        Matcher m = COMMITTED.matcher(output);
+        while (m.find()) {
+            if (Long.parseLong(m.group(1)) >= killedAt) {
+                return Long.parseLong(m.group(2));
+            }
+        }
+        throw new IllegalStateException("the consumer committed nothing after the kill:\n" + output);
+    }
+
+    /** "HH:mm:ss.SSS LEVEL Logger - [Consumer ...] message" lines of the client. */
+    private static final Pattern LOG_LINE = Pattern.compile("^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) \\S+ \\S+ - \\[[^]]*] (.*)$");
+    /** The coordinator as the clients print it: "host:port (id: +2 ...)" (classic) or "Coordinator(... nodeId=2, ...)". */
+    private static final String NODE = "(?:\\S+ \\(id: \\+?(\\d+)[^)]*\\)|Coordinator\\([^)]*nodeId=(\\d+)[^)]*\\))";
+    private static final Pattern LOST = Pattern.compile("Group coordinator " + NODE
+            + " is unavailable or invalid due to cause: (.*?)\\.( isDisconnected.*| Rediscovery.*)?$");
+    private static final Pattern FOUND = Pattern.compile("Discovered group coordinator " + NODE + ".*");
+    private static final Pattern COMMIT_FAILED = Pattern.compile("Offset commit failed on partition \\S+ at offset \\d+: (.*)");
+
+    /** The client's lines about its group coordinator in {@code output}, in order. */
+    static List<ClientEvent> clientEvents(String output) {
+        List<ClientEvent> events = new ArrayList<>();
+        LocalDate today = LocalDate.now();
+        for (String line : output.lines().toList()) {
+            Matcher log = LOG_LINE.matcher(line);
+            if (log.matches()) {
+                long at = LocalTime.parse(log.group(1)).atDate(today).atZone(ZoneId.systemDefault()).toInstant().toEpochMilli();
+                event(at, log.group(2)).ifPresent(events::add);
+            }
+        }
+        return events;
+    }
+
+    private static Optional<ClientEvent> event(long at, String message) {
+        Matcher m = LOST.matcher(message);
+        if (m.matches()) {
+            String cause = m.group(3).equals("null") ? "connection lost" : m.group(3);
+            return Optional.of(new ClientEvent(at, Kind.LOST, node(m), cause));
+        }
+        m = FOUND.matcher(message);
+        if (m.matches()) {
+            return Optional.of(new ClientEvent(at, Kind.FOUND, node(m), ""));
+        }
+        m = COMMIT_FAILED.matcher(message);
+        if (m.matches()) {
+            return Optional.of(new ClientEvent(at, Kind.COMMIT_FAILED, -1, errorName(m.group(1))));
+        }
+        return Optional.empty();
+    }
+
+    private static int node(Matcher m) {
+        return Integer.parseInt(m.group(1) != null ? m.group(1) : m.group(2));
+    }
+
+    /** Kafka's error name for the message a client logged: "This is not the correct coordinator." is NOT_COORDINATOR. */
+    private static String errorName(String message) {
+        return Arrays.stream(Errors.values())
+                .filter(e -> message.equals(e.message())).map(Enum::name).findFirst().orElse(message);
+    }
+}

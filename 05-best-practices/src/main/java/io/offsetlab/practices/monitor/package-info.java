@@ -1,0 +1,7 @@
+/**
+ * §5.3 Monitor your offsets: the {@code --describe} table from Admin calls, and a status per group ({@code ./run lag-monitor}).
+ *
+ * <p>{@link LagMonitor} rebuilds {@code kafka-consumer-groups.sh --describe}; {@link LagStatus}
+ * judges a group's trend for {@code --check}.
+ */
+package io.offsetlab.practices.monitor;

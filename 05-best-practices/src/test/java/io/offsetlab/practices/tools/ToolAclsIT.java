@@ -1,0 +1,308 @@
+package io.offsetlab.practices.tools;
+
+import io.offsetlab.lab.BrokerSettings;
+import io.offsetlab.lab.ClientConfigs;
+import io.offsetlab.lab.KafkaBackend;
+import io.offsetlab.lab.KafkaFailures;
+import io.offsetlab.lab.KafkaLab;
+import io.offsetlab.lab.LabKafka;
+import io.offsetlab.lab.OffsetProbe;
+import io.offsetlab.lab.Polling;
+import io.offsetlab.practices.monitor.LagMonitor;
+import io.offsetlab.practices.reset.OffsetReset;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AccessControlEntryFilter;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourcePatternFilter;
+import org.apache.kafka.common.resource.ResourceType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * §5 the tools on a secured cluster, as an ordinary user: the permissions table of this
+ * module's README is the list of ACLs. Each tool runs with exactly the table's rows, and
+ * refuses, naming the missing one, when any required row is taken away. Runs on a SASL broker
+ * with Kafka's StandardAuthorizer ({@code @KafkaLab(secured = true)}).
+ */
+@KafkaLab(secured = true)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ToolAclsIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    private static final String LAG_MONITOR = "lag-monitor";
+    private static final String RESET_OFFSETS = "reset-offsets";
+
+    /** One row of the README's table. */
+    record AclRow(String tool, boolean optional, AclOperation operation, ResourceType resource, String neededTo) {
+    }
+
+    private LabKafka kafka;
+    private KafkaBackend user;
+    private String principal;
+    private String topic;
+    /** A classic group with a live member that owns the topic's partition and committed 3. */
+    private String liveGroup;
+    private KafkaConsumer<String, String> liveMember;
+    /** A group whose member committed 3 and left. */
+    private String emptyGroup;
+
+    @BeforeAll
+    void groupsOnATopic(LabKafka kafka) {
+        this.kafka = kafka;
+        user = kafka.ordinaryUser();
+        principal = KafkaFailures.principal(user);
+        topic = kafka.createTopic("s5-acl", 1);
+        kafka.produce(topic, 0, 5);
+        emptyGroup = kafka.newGroupId("s5-acl-empty");
+        try (KafkaConsumer<String, String> member = memberOf(emptyGroup)) {
+            Polling.pollAtLeast(member, 5, TIMEOUT);
+            member.commitSync(Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(3)));
+        }
+        liveGroup = kafka.newGroupId("s5-acl-live");
+        liveMember = memberOf(liveGroup); // stays in the group: it idles well within max.poll.interval.ms
+        Polling.pollAtLeast(liveMember, 5, TIMEOUT);
+        liveMember.commitSync(Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(3)));
+    }
+
+    @AfterAll
+    void closeTheLiveMember() {
+        if (liveMember != null) {
+            liveMember.close();
+        }
+    }
+
+    @AfterEach
+    void revokeEverything() throws Exception {
+        kafka.admin().deleteAcls(List.of(new AclBindingFilter(ResourcePatternFilter.ANY,
+                new AccessControlEntryFilter(principal, null, AclOperation.ANY, AclPermissionType.ANY)))).all().get();
+    }
+
+    @Test
+    void theReadmeTableNamesTheAclsOfBothTools() throws IOException {
+        List<AclRow> rows = readmeRows();
+        assertEquals(List.of(LAG_MONITOR, LAG_MONITOR, LAG_MONITOR, RESET_OFFSETS, RESET_OFFSETS),
+                rows.stream().map(AclRow::tool).toList(), "the README's permissions table, as parsed: " + rows);
+    }
+
+    @Test
+    void theLagMonitorRunsAsAnOrdinaryUserWithExactlyTheRequiredAclsOfTheReadme() throws Exception {
+        grant(required(LAG_MONITOR), liveGroup);
+        List<List<String>> asAdmin = LagMonitor.describe(kafka.admin(), liveGroup).rows().stream().map(LagMonitor.Row::cells).toList();
+        assertEquals(List.of(List.of(liveGroup, topic, "0", "3", "5", "2")), asAdmin.stream().map(cells -> cells.subList(0, 6)).toList(),
+                "as the super user: one row, committed 3 of 5, lag 2");
+
+        await("the lag monitor works as " + principal).atMost(TIMEOUT).untilAsserted(() -> {
+            Invocation run = lagMonitor(liveGroup);
+            assertEquals(0, run.exit(), run.err());
+            assertEquals(asAdmin, KafkaConsumerGroupsCommand.tableRows(run.out(), liveGroup),
+                    "the ordinary user sees the rows the super user sees:\n" + run.out());
+        });
+    }
+
+    @Test
+    void theLagMonitorNamesEachRequiredAclThatIsMissing() throws Exception {
+        for (AclRow missing : required(LAG_MONITOR)) {
+            revokeEverything();
+            grant(allBut(required(LAG_MONITOR), missing), liveGroup);
+            String expected = principal + " lacks " + missing.operation() + " on " + name(missing, liveGroup);
+            await("the lag monitor without " + missing).atMost(TIMEOUT).untilAsserted(() -> {
+                Invocation run = lagMonitor(liveGroup);
+                assertEquals(1, run.exit(), "without " + missing + " the lag monitor fails:\n" + run.out() + run.err());
+                assertTrue(run.err().contains(expected), "and says what is missing: expected '" + expected + "' in:\n" + run.err());
+            });
+        }
+    }
+
+    @Test
+    void withoutDescribeOnTheTopicAnEmptyGroupsOffsetsAreLeftOutSilentlyAndTheMonitorSaysWhyItMayBeEmpty() throws Exception {
+        grant(allBut(required(LAG_MONITOR), row(LAG_MONITOR, ResourceType.TOPIC)), emptyGroup);
+        await("no rows without DESCRIBE on the topic").atMost(TIMEOUT).untilAsserted(() -> {
+            Invocation run = lagMonitor(emptyGroup);
+            assertEquals(0, run.exit(), "Kafka raises no error: " + run.err());
+            assertEquals(List.of(), KafkaConsumerGroupsCommand.tableRows(run.out(), emptyGroup),
+                    "the committed offset of " + topic + " is left out:\n" + run.out());
+            assertTrue(run.err().contains("Kafka leaves out, without an error, the offsets of topics the user has no DESCRIBE on"),
+                    run.err());
+        });
+    }
+
+    @Test
+    void theOptionalDescribeConfigsOnlyDecidesWhichRetentionTheEmptyGroupWarningNames() throws Exception {
+        grant(required(LAG_MONITOR), emptyGroup);
+        await("without DESCRIBE_CONFIGS: Kafka's default").atMost(TIMEOUT).untilAsserted(() -> {
+            Invocation run = lagMonitor(emptyGroup);
+            assertEquals(0, run.exit(), run.err());
+            assertTrue(run.err().contains("offsets.retention.minutes (default 10080 = 7 days)"), run.err());
+        });
+        grant(List.of(row(LAG_MONITOR, ResourceType.CLUSTER)), emptyGroup);
+        long retention = kafka.settings().value(BrokerSettings.OFFSETS_RETENTION_MINUTES);
+        await("with DESCRIBE_CONFIGS: the cluster's value").atMost(TIMEOUT).untilAsserted(() -> {
+            Invocation run = lagMonitor(emptyGroup);
+            assertEquals(0, run.exit(), run.err());
+            assertTrue(run.err().contains("offsets.retention.minutes=" + retention + " on this cluster"), run.err());
+        });
+    }
+
+    @Test
+    void resetOffsetsRunsAsAnOrdinaryUserWithExactlyTheAclsOfTheReadme() throws Exception {
+        String group = groupThatCommitted(3);
+        grant(required(RESET_OFFSETS), group);
+        await("reset-offsets --execute works as " + principal).atMost(TIMEOUT).untilAsserted(() -> {
+            Invocation run = resetToEarliest(group);
+            assertEquals(0, run.exit(), run.err());
+        });
+        assertEquals(0L, OffsetProbe.committed(kafka.admin(), group, new TopicPartition(topic, 0)),
+                "the ordinary user moved the group's offset from 3 to the log start");
+    }
+
+    @Test
+    void resetOffsetsRefusesBeforeItPrintsAPlanItCouldNotApply() throws Exception {
+        String group = groupThatCommitted(3);
+        for (AclRow missing : required(RESET_OFFSETS)) {
+            revokeEverything();
+            grant(allBut(required(RESET_OFFSETS), missing), group);
+            // Only DESCRIBE where READ is missing: enough to see the group and topic, not to commit.
+            grant(List.of(new AclRow(RESET_OFFSETS, false, AclOperation.DESCRIBE, missing.resource(), "see it")), group);
+            String expected = principal + " lacks READ on " + name(missing, group);
+            await("reset-offsets without " + missing).atMost(TIMEOUT).untilAsserted(() -> {
+                Invocation run = resetToEarliest(group);
+                assertEquals(1, run.exit(), "without " + missing + " reset-offsets fails:\n" + run.out() + run.err());
+                assertTrue(run.err().contains(expected), "expected '" + expected + "' in:\n" + run.err());
+                assertFalse(run.out().contains("NEW-OFFSET"), "and prints no plan it could not apply:\n" + run.out());
+            });
+        }
+        assertEquals(3L, OffsetProbe.committed(kafka.admin(), group, new TopicPartition(topic, 0)), "nothing changed");
+    }
+
+    @Test
+    void readOnTheGroupWithOnlyDescribeOnTheTopicIsNotEnoughToCommitOffsets() throws Exception {
+        String group = groupThatCommitted(3);
+        grant(List.of(row(RESET_OFFSETS, ResourceType.GROUP),
+                new AclRow(RESET_OFFSETS, false, AclOperation.DESCRIBE, ResourceType.TOPIC, "see it")), group);
+        TopicPartition tp = new TopicPartition(topic, 0);
+        try (Admin asUser = Admin.create(ClientConfigs.admin(user))) {
+            await("the ACLs are in force").atMost(TIMEOUT).untilAsserted(() -> {
+                ExecutionException e = assertThrows(ExecutionException.class,
+                        () -> asUser.alterConsumerGroupOffsets(group, Map.of(tp, new OffsetAndMetadata(0))).all().get());
+                assertInstanceOf(TopicAuthorizationException.class, e.getCause(),
+                        "READ on the group and DESCRIBE on the topic: Kafka refuses the commit for the topic");
+            });
+        }
+    }
+
+    // ---- the README's table
+
+    /** The rows between the acl-table markers of this module's README. */
+    static List<AclRow> readmeRows() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        int start = readme.indexOf("<!-- acl-table");
+        int end = readme.indexOf("<!-- /acl-table -->");
+        assertTrue(start >= 0 && end > start, "README.md has an acl-table section");
+        List<AclRow> rows = new ArrayList<>();
+        for (String line : readme.substring(start, end).lines().toList()) {
+            String[] cells = line.split("\\|");
+            if (cells.length < 5 || !cells[2].trim().matches("[A-Z_]+")) {
+                continue; // the marker, the header, the separator
+            }
+            String tool = cells[1].trim();
+            rows.add(new AclRow(tool.replace(" (optional)", ""), tool.endsWith("(optional)"),
+                    AclOperation.valueOf(cells[2].trim()), ResourceType.valueOf(cells[3].trim().toUpperCase(Locale.ROOT)),
+                    cells[4].trim()));
+        }
+        return rows;
+    }
+
+    private static List<AclRow> required(String tool) throws IOException {
+        return readmeRows().stream().filter(r -> r.tool().equals(tool) && !r.optional()).toList();
+    }
+
+    private static AclRow row(String tool, ResourceType resource) throws IOException {
+        return readmeRows().stream().filter(r -> r.tool().equals(tool) && r.resource() == resource).findFirst().orElseThrow();
+    }
+
+    private static List<AclRow> allBut(List<AclRow> rows, AclRow missing) {
+        return rows.stream().filter(r -> !r.equals(missing)).toList();
+    }
+
+    // ---- granting, and running the tools as the ordinary user
+
+    private void grant(List<AclRow> rows, String group) throws Exception {
+        List<AclBinding> bindings = rows.stream().map(r -> new AclBinding(
+                new ResourcePattern(r.resource(), resourceName(r, group), PatternType.LITERAL),
+                new AccessControlEntry(principal, "*", r.operation(), AclPermissionType.ALLOW))).toList();
+        kafka.admin().createAcls(bindings).all().get();
+    }
+
+    private String resourceName(AclRow row, String group) {
+        return switch (row.resource()) {
+            case GROUP -> group;
+            case TOPIC -> topic;
+            case CLUSTER -> "kafka-cluster"; // the one cluster resource's name
+            default -> throw new IllegalArgumentException("the table names a resource the tools do not use: " + row);
+        };
+    }
+
+    /** As the tools name it: "group g", "topic t". */
+    private String name(AclRow row, String group) {
+        return row.resource().name().toLowerCase(Locale.ROOT) + " " + resourceName(row, group);
+    }
+
+    private Invocation lagMonitor(String group) {
+        return Invocation.of(LagMonitor::run, userCommandLine("--group", group));
+    }
+
+    private Invocation resetToEarliest(String group) {
+        return Invocation.of(OffsetReset::run, userCommandLine("--group", group, "--topic", topic, "--to-earliest", "--execute"));
+    }
+
+    private String[] userCommandLine(String... args) {
+        List<String> all = new ArrayList<>(user.commandLine());
+        all.addAll(List.of(args));
+        return all.toArray(String[]::new);
+    }
+
+    private KafkaConsumer<String, String> memberOf(String group) {
+        KafkaConsumer<String, String> member = kafka.consumer(group, Map.of(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
+        member.subscribe(List.of(topic));
+        return member;
+    }
+
+    /** A new empty group that committed {@code offset} on the topic (no member: reset-offsets may change it). */
+    private String groupThatCommitted(long offset) throws Exception {
+        String group = kafka.newGroupId("s5-acl-reset");
+        kafka.admin().alterConsumerGroupOffsets(group, Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(offset))).all().get();
+        return group;
+    }
+}
