@@ -13,6 +13,7 @@ import io.offsetlab.lab.Topics;
 import io.offsetlab.practices.commit.RebalanceScenario.Result;
 import io.offsetlab.practices.commit.RebalanceScenario;
 import io.offsetlab.practices.monitor.LagMonitor;
+import io.offsetlab.practices.monitor.LagMonitorCommand;
 import io.offsetlab.practices.reset.OffsetReset;
 import io.offsetlab.practices.timeouts.TimeoutCheck;
 import org.apache.kafka.clients.admin.Admin;
@@ -124,7 +125,7 @@ public final class BestPracticesDemo {
             consumer.commitSync();
         } // closed: the group has no members left
         out.println("A member read all 300 records of " + topic + ", committed, and left. The lag monitor:");
-        LagMonitor.print(LagMonitor.describe(admin, group), out, out);
+        LagMonitorCommand.print(LagMonitor.describe(admin, group), out, out);
         OffsetReset.Plan saved = OffsetReset.plan(admin, group, topic, new OffsetReset.Target.Current());
         out.println();
         out.println("Save them before anything else (--to-current --export), as CSV:");
@@ -154,11 +155,11 @@ public final class BestPracticesDemo {
             consumer.commitSync(Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(200)));
             out.println("A live member read all 300 records but committed only 200 (HOST and CLIENT-ID left");
             out.println("out here to fit; ./run lag-monitor prints every column of kafka-consumer-groups):");
-            LagMonitor.printNarrow(LagMonitor.describe(admin, group), out, out);
+            LagMonitorCommand.printNarrow(LagMonitor.describe(admin, group), out, out);
             out.println();
             out.println("--check --watch 1 --samples 3: the member is there, its commit does not move");
-            String[] check = {"--group", group, LagMonitor.CHECK, LagMonitor.WATCH, "1", LagMonitor.SAMPLES, "3"};
-            LagMonitor.run(admin, DemoArgs.parse(check, LagMonitor.OPTIONS), out, out);
+            String[] check = {"--group", group, LagMonitorCommand.CHECK, LagMonitorCommand.WATCH, "1", LagMonitorCommand.SAMPLES, "3"};
+            LagMonitorCommand.run(admin, DemoArgs.parse(check, LagMonitorCommand.OPTIONS), out, out);
         }
         out.println();
     }

@@ -211,7 +211,7 @@ class LagMonitorIT {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-        LagMonitor.print(lag, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        LagMonitorCommand.print(lag, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
 
         String warnings = err.toString(StandardCharsets.UTF_8);
         assertAll(
@@ -241,21 +241,21 @@ class LagMonitorIT {
         GroupLag emptied = describe(kafka, empty);
         assertAll(
                 () -> assertTrue(lag.simple(), "ListGroups reports no protocol type for a group that never had a member"),
-                () -> assertTrue(LagMonitor.expiryWarning(lag).contains("counted from each partition's last commit (a simple group"),
-                        LagMonitor.expiryWarning(lag)),
+                () -> assertTrue(LagMonitorCommand.expiryWarning(lag).contains("counted from each partition's last commit (a simple group"),
+                        LagMonitorCommand.expiryWarning(lag)),
                 () -> assertFalse(emptied.simple(), "a classic group whose members left is not simple"),
-                () -> assertTrue(LagMonitor.expiryWarning(emptied).contains("counted from when the group became empty"),
-                        LagMonitor.expiryWarning(emptied)));
+                () -> assertTrue(LagMonitorCommand.expiryWarning(emptied).contains("counted from when the group became empty"),
+                        LagMonitorCommand.expiryWarning(emptied)));
     }
 
     @Test
     void badInvocationsExitWithAMessageNotAStackTrace(LabKafka kafka) {
-        Invocation noGroup = Invocation.of(LagMonitor::run, kafka.commandLine());
-        Invocation both = Invocation.of(LagMonitor::run, kafka.commandLine("--group", active, "--all-groups"));
-        Invocation samplesAlone = Invocation.of(LagMonitor::run, kafka.commandLine("--group", active, "--samples", "3"));
-        Invocation watchZero = Invocation.of(LagMonitor::run, kafka.commandLine("--group", active, "--watch", "0"));
-        Invocation unknownGroup = Invocation.of(LagMonitor::run, kafka.commandLine("--group", LabKafka.uniqueName("nobody")));
-        Invocation noBroker = Invocation.of(LagMonitor::run, "--group", active);
+        Invocation noGroup = Invocation.of(LagMonitorCommand::run, kafka.commandLine());
+        Invocation both = Invocation.of(LagMonitorCommand::run, kafka.commandLine("--group", active, "--all-groups"));
+        Invocation samplesAlone = Invocation.of(LagMonitorCommand::run, kafka.commandLine("--group", active, "--samples", "3"));
+        Invocation watchZero = Invocation.of(LagMonitorCommand::run, kafka.commandLine("--group", active, "--watch", "0"));
+        Invocation unknownGroup = Invocation.of(LagMonitorCommand::run, kafka.commandLine("--group", LabKafka.uniqueName("nobody")));
+        Invocation noBroker = Invocation.of(LagMonitorCommand::run, "--group", active);
 
         assertAll(
                 () -> assertEquals(DemoRunner.USAGE, noGroup.exit(), "--group or --all-groups is required: usage, exit 2"),
@@ -277,7 +277,7 @@ class LagMonitorIT {
         List<String> ours = List.of(active, modern, empty, txn, caughtUp);
         KafkaConsumerGroupsCommand.Output command = KafkaConsumerGroupsCommand.run(kafka.commandLine("--describe", "--all-groups"));
 
-        Invocation all = Invocation.of(LagMonitor::run, kafka.commandLine("--all-groups"));
+        Invocation all = Invocation.of(LagMonitorCommand::run, kafka.commandLine("--all-groups"));
 
         assertAll(
                 () -> assertEquals(0, command.exitCode(), command.text()),
@@ -299,7 +299,7 @@ class LagMonitorIT {
     private static Invocation check(LabKafka kafka, String group, String... more) {
         List<String> args = new ArrayList<>(List.of("--group", group, "--check"));
         args.addAll(List.of(more));
-        Invocation check = Invocation.of(LagMonitor::run, kafka.commandLine(args.toArray(String[]::new)));
+        Invocation check = Invocation.of(LagMonitorCommand::run, kafka.commandLine(args.toArray(String[]::new)));
         System.out.println("§5 lag-monitor " + String.join(" ", args) + ": exit " + check.exit() + "\n" + check.out());
         return check;
     }
@@ -323,7 +323,7 @@ class LagMonitorIT {
         Invocation check = check(kafka, txn); // no members, committed 0 of 3
 
         assertAll(
-                () -> assertEquals(LagMonitor.NOT_OK, check.exit(), "a group that is not OK: exit 3\n" + check.out() + check.err()),
+                () -> assertEquals(LagMonitorCommand.NOT_OK, check.exit(), "a group that is not OK: exit 3\n" + check.out() + check.err()),
                 () -> assertTrue(statusLine(check, txn).contains(" STOP "), statusLine(check, txn)),
                 () -> assertTrue(statusLine(check, txn).contains("no members, lag 3"), statusLine(check, txn)));
     }
@@ -333,7 +333,7 @@ class LagMonitorIT {
         Invocation check = check(kafka, empty); // committed everything, then closed
 
         assertAll(
-                () -> assertEquals(LagMonitor.NOT_OK, check.exit(), check.out() + check.err()),
+                () -> assertEquals(LagMonitorCommand.NOT_OK, check.exit(), check.out() + check.err()),
                 () -> assertTrue(statusLine(check, empty).contains(" OFFSETS AT RISK "), statusLine(check, empty)),
                 () -> assertTrue(statusLine(check, empty).contains("(offsets.retention.minutes="
                                 + kafka.settings().value(BrokerSettings.OFFSETS_RETENTION_MINUTES) + ", counted from when the group emptied"),
@@ -345,7 +345,7 @@ class LagMonitorIT {
         Invocation check = check(kafka, active, "--watch", "1", "--samples", "3"); // live, committed 8 of 15, not moving
 
         assertAll(
-                () -> assertEquals(LagMonitor.NOT_OK, check.exit(), check.out() + check.err()),
+                () -> assertEquals(LagMonitorCommand.NOT_OK, check.exit(), check.out() + check.err()),
                 () -> assertTrue(statusLine(check, active).contains(" STALL "), statusLine(check, active)),
                 () -> assertTrue(statusLine(check, active).matches(".*commits not moving for \\d+ s, lag 7 \\(" + topic + "-0\\)"),
                         "3 samples a second apart, partition 0's commit stayed at 8: " + statusLine(check, active)));
@@ -366,7 +366,7 @@ class LagMonitorIT {
             assertAll(
                     () -> assertEquals(DemoRunner.OK, watch.exit(), watch.err()),
                     () -> assertTrue(lastRow.endsWith("falling behind"), "produced faster than consumed: " + watch.out()),
-                    () -> assertEquals(LagMonitor.NOT_OK, check.exit(), check.out() + check.err()),
+                    () -> assertEquals(LagMonitorCommand.NOT_OK, check.exit(), check.out() + check.err()),
                     () -> assertTrue(statusLine(check, group).contains(" WARN "), "the commits move, the lag grows: "
                             + statusLine(check, group)),
                     () -> assertTrue(producer.failure() == null && consumer.failure() == null, "the load ran: "
@@ -397,7 +397,7 @@ class LagMonitorIT {
 
     /** {@code --watch 1 --samples 3}: three refreshes a second apart; prints what it showed. */
     private static Invocation watch(LabKafka kafka, String group) {
-        Invocation watch = Invocation.of(LagMonitor::run, kafka.commandLine("--group", group, "--watch", "1", "--samples", "3"));
+        Invocation watch = Invocation.of(LagMonitorCommand::run, kafka.commandLine("--group", group, "--watch", "1", "--samples", "3"));
         System.out.println("§5 lag-monitor --group " + group + " --watch 1 --samples 3: exit " + watch.exit() + "\n" + watch.out());
         return watch;
     }

@@ -9,6 +9,7 @@ import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.OffsetProbe;
 import io.offsetlab.lab.Polling;
 import io.offsetlab.practices.monitor.LagMonitor;
+import io.offsetlab.practices.monitor.LagMonitorCommand;
 import io.offsetlab.practices.reset.OffsetReset;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -279,7 +280,7 @@ class ToolAclsIT {
     }
 
     private Invocation lagMonitor(String group) {
-        return Invocation.of(LagMonitor::run, userCommandLine("--group", group));
+        return Invocation.of(LagMonitorCommand::run, userCommandLine("--group", group));
     }
 
     private Invocation resetToEarliest(String group) {

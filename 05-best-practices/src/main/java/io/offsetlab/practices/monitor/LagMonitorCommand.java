@@ -1,0 +1,249 @@
+package io.offsetlab.practices.monitor;
+
+import io.offsetlab.lab.Columns;
+import io.offsetlab.lab.DemoArgs.Option;
+import io.offsetlab.lab.DemoArgs.UsageException;
+import io.offsetlab.lab.DemoArgs;
+import io.offsetlab.lab.DemoRunner;
+import io.offsetlab.lab.TextTable;
+import io.offsetlab.practices.monitor.LagMonitor.GroupLag;
+import io.offsetlab.practices.monitor.LagMonitor.Row;
+import io.offsetlab.practices.monitor.LagStatus.Sample;
+import io.offsetlab.practices.monitor.LagStatus.Status;
+import io.offsetlab.practices.monitor.LagStatus.Trend;
+import io.offsetlab.practices.monitor.LagStatus.Verdict;
+import io.offsetlab.practices.tools.ToolRunner;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.GroupState;
+
+import java.io.PrintStream;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+/**
+ * The command line of {@link LagMonitor}, {@code ./run lag-monitor}: options, sampling,
+ * printing and exit codes. It prints {@link LagMonitor#describe}'s rows in the layout of
+ * {@code kafka-consumer-groups.sh --describe}, for one group or with {@code --all-groups}.
+ *
+ * <p>On top of the command, an empty group is flagged: its offsets are on a clock
+ * (offsets.retention.minutes, KIP-211), and when they expire auto.offset.reset decides. And
+ * beyond it: {@code --watch} samples again and again and shows each partition's trend, and
+ * {@code --check} judges each group ({@link LagStatus}) with an exit code a script can act on.
+ * Exit codes: 0 done, 1 failed (no such group, no cluster), 2 bad command line, {@value #NOT_OK}
+ * a group is not OK.
+ *
+ * <pre>./run lag-monitor --bootstrap-server HOST:PORT [--command-config FILE] (--group GROUP | --all-groups)
+ *     [--watch SECONDS [--samples N]] [--check]</pre>
+ */
+public final class LagMonitorCommand {
+
+    static final String GROUP = "--group";
+    static final String ALL_GROUPS = "--all-groups";
+    public static final String WATCH = "--watch";
+    public static final String SAMPLES = "--samples";
+    public static final String CHECK = "--check";
+    /** --check's exit code when a group is not OK: 1 and 2 already mean "failed" and "bad command line". */
+    public static final int NOT_OK = 3;
+    /** How many samples --check --watch judges when --samples is not given. */
+    static final int CHECK_WINDOW = 5;
+    static final String COMMAND = "./run lag-monitor";
+    static final String SUMMARY = "§5 lag monitor: kafka-consumer-groups.sh --describe, from the Admin API, and a status per group";
+    public static final List<Option> OPTIONS = List.of(
+            new Option(GROUP, "GROUP", "the consumer group to describe (or " + ALL_GROUPS + ")"),
+            Option.flag(ALL_GROUPS, "every consumer group, in the command's order (by group id)"),
+            new Option(WATCH, "SECONDS", "sample every SECONDS until Ctrl-C: rates and time to catch up"),
+            new Option(SAMPLES, "N", "with " + WATCH + ": stop after N samples (" + CHECK + " judges " + CHECK_WINDOW + " by default)"),
+            Option.flag(CHECK, "a status per group (OK, WARN, STALL, STOP, OFFSETS AT RISK); exit " + NOT_OK + " if one is not OK"));
+
+    private static final Set<GroupState> REBALANCING = Set.of(GroupState.PREPARING_REBALANCE,
+            GroupState.COMPLETING_REBALANCE, GroupState.ASSIGNING, GroupState.RECONCILING);
+    /** How much of CONSUMER-ID {@link #printNarrow} keeps. */
+    private static final int SHORT_ID = 16;
+
+    private LagMonitorCommand() {
+    }
+
+    /** The tool: parses {@code args}, connects, runs; returns the exit code. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        return ToolRunner.run(COMMAND, SUMMARY, OPTIONS, List.of(), LagMonitorCommand::checkOptions, args,
+                LagMonitorCommand::run, out, err);
+    }
+
+    /** Which groups and how to sample them: a {@link UsageException} for a combination that means nothing. */
+    static void checkOptions(DemoArgs args) {
+        if ((args.option(GROUP, null) == null) == !args.flag(ALL_GROUPS)) {
+            throw new UsageException("give " + GROUP + " GROUP or " + ALL_GROUPS + " (one of them)");
+        }
+        if (args.option(SAMPLES, null) != null && args.option(WATCH, null) == null) {
+            throw new UsageException(SAMPLES + " counts the samples of " + WATCH + ": give " + WATCH + " SECONDS too");
+        }
+        args.positiveInt(WATCH, 1);
+        args.positiveInt(SAMPLES, 1);
+    }
+
+    /** The tool on a connected cluster: describe once, or sample with --watch, or judge with --check. */
+    public static int run(Admin admin, DemoArgs args, PrintStream out, PrintStream err) throws Exception {
+        boolean allGroups = args.flag(ALL_GROUPS);
+        List<String> groups = allGroups ? LagMonitor.allGroups(admin) : List.of(args.option(GROUP, null));
+        int every = args.positiveInt(WATCH, 0);
+        boolean check = args.flag(CHECK);
+        if (every == 0 && !check) {
+            return allGroups ? describeEach(admin, groups, out, err) : describeOne(admin, groups.get(0), out, err);
+        }
+        int samples = every == 0 ? 1 : args.positiveInt(SAMPLES, check ? CHECK_WINDOW : Integer.MAX_VALUE);
+        if (check) {
+            Map<String, List<Sample>> windows = collect(admin, groups, every, samples);
+            return windows.isEmpty() && !allGroups ? noSuchGroup(groups.get(0), err) : judge(windows, out);
+        }
+        boolean seen = watch(admin, groups, every, samples, out);
+        return !seen && !allGroups ? noSuchGroup(groups.get(0), err) : DemoRunner.OK;
+    }
+
+    private static int describeOne(Admin admin, String group, PrintStream out, PrintStream err) throws Exception {
+        GroupLag lag = LagMonitor.describe(admin, group);
+        if (lag == null) {
+            return noSuchGroup(group, err);
+        }
+        print(lag, out, err);
+        if (lag.rows().isEmpty()) {
+            err.println("No committed offsets to show: the group has none, or none this user may see (Kafka leaves out,"
+                    + " without an error, the offsets of topics the user has no DESCRIBE on).");
+        }
+        return DemoRunner.OK;
+    }
+
+    /** --all-groups: each group's table in turn, a blank line after each, as the command prints them. */
+    private static int describeEach(Admin admin, List<String> groups, PrintStream out, PrintStream err) throws Exception {
+        for (String group : groups) {
+            GroupLag lag = LagMonitor.describe(admin, group);
+            if (lag != null && !lag.rows().isEmpty()) { // like the command: a group without rows gets no table
+                print(lag, out, err);
+                out.println();
+            }
+        }
+        return DemoRunner.OK;
+    }
+
+    /** The command's words for a group that is not there; exit 1. */
+    private static int noSuchGroup(String group, PrintStream err) {
+        err.println("Error: Consumer group '" + group + "' does not exist.");
+        return DemoRunner.FAILED;
+    }
+
+    /** --watch alone: each partition's trend, printed after every sample; false when no group was there. */
+    private static boolean watch(Admin admin, List<String> groups, int every, int samples, PrintStream out) throws Exception {
+        Map<String, Map<String, Trend>> trends = new LinkedHashMap<>(); // each partition's trend so far, by group
+        sample(admin, groups, every, samples, (round, taken) -> {
+            taken.forEach(s -> LagStatus.add(trends.computeIfAbsent(s.lag().group(), g -> new LinkedHashMap<>()), s));
+            printTrends(trends, round, every, out);
+        });
+        return !trends.isEmpty();
+    }
+
+    /** --check: every sample of the groups that were there, by group, to judge them. */
+    private static Map<String, List<Sample>> collect(Admin admin, List<String> groups, int every, int samples) throws Exception {
+        Map<String, List<Sample>> windows = new LinkedHashMap<>();
+        sample(admin, groups, every, samples,
+                (round, taken) -> taken.forEach(s -> windows.computeIfAbsent(s.lag().group(), g -> new ArrayList<>()).add(s)));
+        return windows;
+    }
+
+    /** --check's table, a status per group and why; exit {@value #NOT_OK} when one is not OK. */
+    private static int judge(Map<String, List<Sample>> windows, PrintStream out) {
+        List<Verdict> verdicts = windows.values().stream().map(LagStatus::judge).toList();
+        TextTable table = new TextTable("GROUP", "STATUS", "WHY");
+        verdicts.forEach(v -> table.row(v.group(), v.status().label(), v.detail()));
+        out.print(table.render());
+        return verdicts.stream().allMatch(v -> v.status() == Status.OK) ? DemoRunner.OK : NOT_OK;
+    }
+
+    /**
+     * Describes the groups {@code samples} times, {@code every} seconds apart, and hands each
+     * round's samples (of the groups that exist) to {@code round}, numbered from 1.
+     */
+    private static void sample(Admin admin, List<String> groups, int every, int samples, BiConsumer<Integer, List<Sample>> round)
+            throws Exception {
+        for (int i = 0; i < samples; i++) {
+            if (i > 0) {
+                Thread.sleep(every * 1000L); // the sampling interval: rates are measured over the passing time
+            }
+            long at = System.currentTimeMillis();
+            List<Sample> taken = new ArrayList<>();
+            for (String group : groups) {
+                GroupLag lag = LagMonitor.describe(admin, group);
+                if (lag != null) {
+                    taken.add(new Sample(at, lag));
+                }
+            }
+            round.accept(i + 1, taken);
+        }
+    }
+
+    /** One refresh of --watch: each partition's lag now, and its rates since the first sample. */
+    private static void printTrends(Map<String, Map<String, Trend>> trends, int sample, int every, PrintStream out) {
+        out.println("sample " + sample + " at " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + " (every " + every
+                + " s; rates since the first sample; Ctrl-C stops)");
+        TextTable table = new TextTable("GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG",
+                "CONSUMED/S", "PRODUCED/S", "CATCH-UP");
+        trends.forEach((group, partitions) -> partitions.values().forEach(t -> table.row(group, t.last().topic(),
+                t.last().partition(), t.last().currentOffset(), t.last().logEndOffset(), t.last().lag(),
+                rate(t, t.consumedPerSecond()), rate(t, t.producedPerSecond()), t.catchUp())));
+        out.print(table.render());
+        out.println();
+    }
+
+    private static String rate(Trend trend, double perSecond) {
+        return trend.lastAtMillis() == trend.firstAtMillis() ? "-" : String.format(Locale.ROOT, "%.1f", perSecond);
+    }
+
+    /** The command's layout: notices on stderr, the table on stdout, with every column of the real command. */
+    public static void print(GroupLag lag, PrintStream out, PrintStream err) {
+        printNotices(lag, err);
+        TextTable table = new TextTable("GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG",
+                "CONSUMER-ID", "HOST", "CLIENT-ID");
+        lag.rows().forEach(row -> table.row(row.cells().toArray()));
+        out.print(table.render());
+    }
+
+    /**
+     * The same, narrowed for a demo's 100 columns: HOST and CLIENT-ID left out, CONSUMER-ID cut
+     * to its first {@value #SHORT_ID} characters and "...".
+     */
+    public static void printNarrow(GroupLag lag, PrintStream out, PrintStream err) {
+        printNotices(lag, err);
+        TextTable table = new TextTable("GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "CONSUMER-ID");
+        for (Row row : lag.rows()) {
+            List<String> cells = row.cells();
+            String id = cells.get(6);
+            table.row(cells.get(0), cells.get(1), cells.get(2), cells.get(3), cells.get(4), cells.get(5),
+                    id.length() > SHORT_ID ? id.substring(0, SHORT_ID) + "..." : id);
+        }
+        out.print(table.render());
+    }
+
+    private static void printNotices(GroupLag lag, PrintStream err) {
+        if (lag.state() == GroupState.EMPTY) {
+            err.println("Consumer group '" + lag.group() + "' has no active members.");
+            err.println(Columns.wrap(expiryWarning(lag), Columns.TERMINAL, "  "));
+        } else if (REBALANCING.contains(lag.state())) {
+            err.println("Warning: Consumer group '" + lag.group() + "' is rebalancing.");
+        }
+    }
+
+    /** What an empty group risks (KIP-211), with this cluster's retention when it could be read. */
+    static String expiryWarning(GroupLag lag) {
+        String retention = lag.retentionMinutes() == null
+                ? "offsets.retention.minutes (default 10080 = 7 days)"
+                : "offsets.retention.minutes=" + lag.retentionMinutes() + " on this cluster";
+        return "Warning (offsets alive): the group is empty, so its committed offsets expire after " + retention
+                + ", counted from " + lag.expiryClock() + " (KIP-211). Then auto.offset.reset decides where its consumers start."
+                + " Start a member before that, or save the offsets (./run reset-offsets can restore them).";
+    }
+}
