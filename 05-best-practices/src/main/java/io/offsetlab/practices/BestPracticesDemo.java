@@ -15,6 +15,7 @@ import io.offsetlab.practices.commit.RebalanceScenario;
 import io.offsetlab.practices.monitor.LagMonitor;
 import io.offsetlab.practices.monitor.LagMonitorCommand;
 import io.offsetlab.practices.reset.OffsetReset;
+import io.offsetlab.practices.reset.OffsetResetCommand;
 import io.offsetlab.practices.timeouts.TimeoutCheck;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -129,7 +130,7 @@ public final class BestPracticesDemo {
         OffsetReset.Plan saved = OffsetReset.plan(admin, group, topic, new OffsetReset.Target.Current());
         out.println();
         out.println("Save them before anything else (--to-current --export), as CSV:");
-        out.print(OffsetReset.csv(saved));
+        out.print(OffsetResetCommand.csv(saved));
         resetAndShow(group, topic, new OffsetReset.Target.Earliest(), "--to-earliest --execute: every record will be read again");
         resetAndShow(group, null, new OffsetReset.Target.FromFile(saved.newOffsets()),
                 "--from-file (that CSV) --execute: the saved offsets are back");
@@ -142,7 +143,7 @@ public final class BestPracticesDemo {
         OffsetReset.Plan plan = OffsetReset.plan(admin, group, topic, target);
         OffsetReset.execute(admin, plan);
         out.println(what);
-        OffsetReset.print(plan, out);
+        OffsetResetCommand.print(plan, out);
     }
 
     /** §5.3: a live member that read all 300 records of {@code topic} but committed only 200. */

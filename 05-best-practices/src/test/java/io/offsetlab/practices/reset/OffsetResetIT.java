@@ -93,7 +93,7 @@ class OffsetResetIT {
     private Invocation reset(LabKafka kafka, String group, String... target) {
         List<String> args = new ArrayList<>(List.of("--group", group, "--topic", topic));
         args.addAll(List.of(target));
-        return Invocation.of(OffsetReset::run, kafka.commandLine(args.toArray(String[]::new)));
+        return Invocation.of(OffsetResetCommand::run, kafka.commandLine(args.toArray(String[]::new)));
     }
 
     private static List<List<String>> sorted(List<List<String>> rows) {
@@ -230,7 +230,7 @@ class OffsetResetIT {
         Invocation notADuration = reset(kafka, "any", "--by-duration", "1h");
         Invocation noFile = reset(kafka, "any", "--from-file", "/no/such/offsets.csv");
         Path malformed = Files.writeString(dir.resolve("malformed.csv"), "\n" + topic + ",0,5\nnot a line\n");
-        Invocation badLine = Invocation.of(OffsetReset::run, kafka.commandLine("--group", "any", "--from-file", malformed.toString()));
+        Invocation badLine = Invocation.of(OffsetResetCommand::run, kafka.commandLine("--group", "any", "--from-file", malformed.toString()));
 
         for (Invocation bad : List.of(two, none, notAnOffset, notADate, notAShift, notADuration, noFile, badLine)) {
             assertEquals(DemoRunner.USAGE, bad.exit(), "bad targets: usage and exit 2; got:\n" + bad.err());
@@ -312,7 +312,7 @@ class OffsetResetIT {
         Path saved = Files.writeString(dir.resolve("offsets.csv"), exported.out());
         reset(kafka, group, "--to-earliest", "--execute"); // the mistake the saved file undoes
 
-        Invocation restored = Invocation.of(OffsetReset::run, kafka.commandLine("--group", group, "--from-file", saved.toString(),
+        Invocation restored = Invocation.of(OffsetResetCommand::run, kafka.commandLine("--group", group, "--from-file", saved.toString(),
                 "--execute"));
         KafkaConsumerGroupsCommand.Output commandPlan = KafkaConsumerGroupsCommand.run(kafka.commandLine("--reset-offsets",
                 "--group", group, "--from-file", saved.toString(), "--dry-run"));
@@ -334,7 +334,7 @@ class OffsetResetIT {
     @Test
     void aTopicThatDoesNotExistIsNamedWithExit1AndNoPlan(LabKafka kafka) {
         String missing = LabKafka.uniqueName("no-such-topic");
-        Invocation run = Invocation.of(OffsetReset::run, kafka.commandLine("--group", kafka.newGroupId("any"), "--topic", missing,
+        Invocation run = Invocation.of(OffsetResetCommand::run, kafka.commandLine("--group", kafka.newGroupId("any"), "--topic", missing,
                 "--to-earliest"));
         assertAll(
                 () -> assertEquals(DemoRunner.FAILED, run.exit(), "a missing topic is a failure, not a usage error: " + run.err()),

@@ -10,7 +10,7 @@ import io.offsetlab.lab.OffsetProbe;
 import io.offsetlab.lab.Polling;
 import io.offsetlab.practices.monitor.LagMonitor;
 import io.offsetlab.practices.monitor.LagMonitorCommand;
-import io.offsetlab.practices.reset.OffsetReset;
+import io.offsetlab.practices.reset.OffsetResetCommand;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -284,7 +284,7 @@ class ToolAclsIT {
     }
 
     private Invocation resetToEarliest(String group) {
-        return Invocation.of(OffsetReset::run, userCommandLine("--group", group, "--topic", topic, "--to-earliest", "--execute"));
+        return Invocation.of(OffsetResetCommand::run, userCommandLine("--group", group, "--topic", topic, "--to-earliest", "--execute"));
     }
 
     private String[] userCommandLine(String... args) {
