@@ -9,28 +9,17 @@ import io.offsetlab.lab.KafkaBackend;
 import io.offsetlab.lab.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -47,8 +36,9 @@ import java.util.UUID;
  *       (counted when the client reports a commit done, {@link CommitWatch});</li>
  *   <li>the p50 and p99 of {@code commitSync} latency.</li>
  * </ul>
- * Kafka's own {@code kafka-consumer-perf-test} reads the same topic in the same rotation, as
- * the reference for the no-commit row. A benchmark, not a test: the numbers belong in the
+ * Each run is one {@link BenchmarkConsumer}: poll, handle, commit every N. Kafka's own
+ * {@code kafka-consumer-perf-test} reads the same topic in the same rotation, as the reference
+ * for the no-commit row ({@link KafkaPerfTool}). A benchmark, not a test: the numbers belong in the
  * README beside the machine they came from, never in an assertion.
  */
 public final class CommitBenchmark {
@@ -66,7 +56,6 @@ public final class CommitBenchmark {
     static final int PARTITIONS = 3;
     static final int RECORD_BYTES = 100;
     private static final Duration WARM_UP = Duration.ofMillis(500);
-    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(2);
 
     /** How a run commits. */
     public enum Mode { PERF_TOOL, NONE, AUTO, SYNC, ASYNC }
@@ -92,6 +81,16 @@ public final class CommitBenchmark {
 
         boolean commitsByHand() {
             return mode == Mode.SYNC || mode == Mode.ASYNC;
+        }
+
+        /** Commits every {@code every} records, inside the loop over a batch. */
+        boolean commitsEveryN() {
+            return commitsByHand() && every != PER_BATCH;
+        }
+
+        /** Commits once per poll batch, after handling it. */
+        boolean commitsPerBatch() {
+            return commitsByHand() && every == PER_BATCH;
         }
 
         /** "1", "10", ..., "batch": the chart's x axis; "-" without a commit interval. */
@@ -183,7 +182,7 @@ public final class CommitBenchmark {
                                              Duration runTime, PrintStream out) throws Exception {
         for (Config config : configs) { // warm-up: JIT, connections, the broker's page cache
             if (config.strategy().mode() != Mode.PERF_TOOL && config.workMicros() == 0) {
-                consume(kafka, topic, records, config, 0, runTime.compareTo(WARM_UP) < 0 ? runTime : WARM_UP);
+                BenchmarkConsumer.consume(kafka, topic, records, config, 0, runTime.compareTo(WARM_UP) < 0 ? runTime : WARM_UP);
             }
         }
         List<Measurement> measurements = new ArrayList<>();
@@ -192,7 +191,7 @@ public final class CommitBenchmark {
                 Config config = configs.get((i + rep - 1) % configs.size()); // rotate: no row always runs first
                 Measurement m = config.strategy().mode() == Mode.PERF_TOOL
                         ? KafkaPerfTool.consume(kafka, topic, records, rep)
-                        : consume(kafka, topic, records, config, rep, runTime);
+                        : BenchmarkConsumer.consume(kafka, topic, records, config, rep, runTime);
                 measurements.add(m);
                 out.printf("  rep %d  %-24s %3d us %,12.0f records/s in %.1f s%n", rep, m.strategy().label(), m.workMicros(),
                         m.recordsPerSecond(), m.seconds());
@@ -221,9 +220,11 @@ public final class CommitBenchmark {
     private static void produce(KafkaBackend kafka, Admin admin, String topic, int records) throws Exception {
         Topics.create(admin, new NewTopic(topic, PARTITIONS, (short) 1));
         Map<String, Object> config = ClientConfigs.producer(kafka);
+        // Raw bytes and no key: the benchmark's consumer reads byte[], as kafka-consumer-perf-test does.
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 20); // big batches: filling the topic is not what is measured
+        // Big batches, waited for up to 20 ms: filling the topic is not what is measured.
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config)) {
             byte[] value = new byte[RECORD_BYTES];
@@ -231,150 +232,6 @@ public final class CommitBenchmark {
                 producer.send(new ProducerRecord<>(topic, i % PARTITIONS, null, value));
             }
             producer.flush();
-        }
-    }
-
-    /**
-     * A new group reads the topic from the start with the config's strategy and handler cost,
-     * for {@code runTime} after its first record (the group join is not what is measured), or
-     * to the end of the topic if that comes first.
-     */
-    static Measurement consume(KafkaBackend kafka, String topic, int topicRecords, Config run, int rep, Duration runTime) {
-        Strategy strategy = run.strategy();
-        CommitWatch watch = new CommitWatch();
-        Latencies syncLatencies = new Latencies();
-        long handled = 0;
-        long maxUncommitted = 0;
-        long workNanos = run.workMicros() * 1000L;
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig(kafka, strategy, watch));
-        try {
-            consumer.subscribe(List.of(topic));
-            HandledOffsets next = new HandledOffsets(topic); // what "every N" commits
-            long start = 0;
-            long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
-            reading:
-            while (handled < topicRecords) {
-                ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(100));
-                if (start == 0 && !batch.isEmpty()) {
-                    start = System.nanoTime();
-                    deadline = start + runTime.toNanos();
-                }
-                for (ConsumerRecord<byte[], byte[]> record : batch) {
-                    work(workNanos);
-                    handled++;
-                    maxUncommitted = Math.max(maxUncommitted, handled - watch.committedRecords());
-                    if (strategy.commitsByHand() && strategy.every() != Strategy.PER_BATCH) {
-                        next.handled(record);
-                        if (handled % strategy.every() == 0) {
-                            commit(consumer, strategy, next.toCommit(), syncLatencies);
-                        }
-                    }
-                    if (System.nanoTime() >= deadline) {
-                        break reading;
-                    }
-                }
-                if (strategy.commitsByHand() && strategy.every() == Strategy.PER_BATCH && !batch.isEmpty()) {
-                    commit(consumer, strategy, batch.nextOffsets(), syncLatencies);
-                }
-                if (start == 0 && System.nanoTime() > deadline) {
-                    throw new IllegalStateException(strategy.label() + ": no record within " + RUN_TIMEOUT.toSeconds() + " s");
-                }
-            }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            return new Measurement(strategy, run.workMicros(), rep, handled, seconds, maxUncommitted, watch.commits(),
-                    syncLatencies.percentileMillis(50), syncLatencies.percentileMillis(99));
-        } finally {
-            // The run is measured: don't wait for the hundreds of thousands of commitAsync
-            // requests "every 1" leaves queued (close() waits up to 30 s for them by default).
-            consumer.close(CloseOptions.timeout(Duration.ofSeconds(1)));
-        }
-    }
-
-    private static Map<String, Object> consumerConfig(KafkaBackend kafka, Strategy strategy, CommitWatch watch) {
-        Map<String, Object> config = ClientConfigs.consumer(kafka, "s5-benchmark-" + UUID.randomUUID());
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, strategy.mode() == Mode.AUTO);
-        // byte[] as kafka-consumer-perf-test reads them: the handler is the only work per record.
-        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        config.put(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG, List.of(CommitWatch.Interceptor.class));
-        config.put(CommitWatch.CONFIG, watch);
-        return config;
-    }
-
-    /** Commits {@code offsets} the strategy's way; a commitSync's latency goes into {@code syncLatencies}. */
-    private static void commit(KafkaConsumer<byte[], byte[]> consumer, Strategy strategy, Map<TopicPartition, OffsetAndMetadata> offsets,
-                               Latencies syncLatencies) {
-        if (strategy.mode() == Mode.ASYNC) {
-            consumer.commitAsync(offsets, null);
-            return;
-        }
-        long before = System.nanoTime();
-        consumer.commitSync(offsets);
-        syncLatencies.add(System.nanoTime() - before);
-    }
-
-    /**
-     * The next offset per partition of the records handled so far, kept in arrays (no object
-     * per record, which the no-commit row would not pay) and turned into offsets to commit
-     * only when committing: offset + 1 with the record's leader epoch, as chapter 05's loop does.
-     */
-    static final class HandledOffsets {
-        private final String topic;
-        private final long[] next = new long[PARTITIONS];
-        private final Integer[] leaderEpochs = new Integer[PARTITIONS];
-
-        HandledOffsets(String topic) {
-            this.topic = topic;
-        }
-
-        void handled(ConsumerRecord<?, ?> record) {
-            next[record.partition()] = record.offset() + 1;
-            leaderEpochs[record.partition()] = record.leaderEpoch().orElse(null);
-        }
-
-        Map<TopicPartition, OffsetAndMetadata> toCommit() {
-            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-            for (int p = 0; p < PARTITIONS; p++) {
-                if (next[p] > 0) {
-                    offsets.put(new TopicPartition(topic, p), new OffsetAndMetadata(next[p], Optional.ofNullable(leaderEpochs[p]), ""));
-                }
-            }
-            return offsets;
-        }
-    }
-
-    /** commitSync latencies of one run, in nanoseconds. */
-    static final class Latencies {
-        private long[] nanos = new long[1024];
-        private int count;
-
-        void add(long value) {
-            if (count == nanos.length) {
-                nanos = Arrays.copyOf(nanos, count * 2);
-            }
-            nanos[count++] = value;
-        }
-
-        /** The nearest-rank percentile in milliseconds; -1 when nothing was recorded. */
-        double percentileMillis(int percentile) {
-            if (count == 0) {
-                return -1;
-            }
-            long[] sorted = Arrays.copyOf(nanos, count);
-            Arrays.sort(sorted);
-            int rank = (int) Math.ceil(percentile / 100.0 * count);
-            return sorted[Math.max(0, rank - 1)] / 1e6;
-        }
-    }
-
-    /** The handler: spins for {@code nanos}, as CPU-bound work per record would. */
-    private static void work(long nanos) {
-        if (nanos > 0) {
-            long until = System.nanoTime() + nanos;
-            while (System.nanoTime() < until) {
-                Thread.onSpinWait();
-            }
         }
     }
 

@@ -22,7 +22,11 @@ import java.util.Map;
  */
 final class CommitWatch {
 
-    /** The consumer config key under which the interceptor finds its watch (Kafka passes unknown keys on). */
+    /**
+     * The consumer config key under which the interceptor finds its watch: Kafka creates the
+     * interceptor from its class name and passes it the consumer's config, unknown keys included,
+     * so a live object can ride along ({@link BenchmarkConsumer} puts it there).
+     */
     static final String CONFIG = "offsetlab.commit.watch";
 
     private final Map<TopicPartition, Long> committed = new HashMap<>();
