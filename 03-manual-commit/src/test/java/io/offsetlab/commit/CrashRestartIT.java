@@ -46,7 +46,7 @@ class CrashRestartIT {
     /**
      * §3 the article's example under a crash: commit after every record (commitAsync of its
      * offset + 1), killed with SIGKILL half-way. A commit is in flight from the moment it is
-     * asked for until the consumer hears the broker's answer (the child prints both); the
+     * asked for until the consumer hears the broker's answer (the child reports both); the
      * record processed just before the kill may not have asked for its commit yet. Those are
      * all a restart can re-read: every other processed record's commit is on the broker.
      */
@@ -69,8 +69,8 @@ class CrashRestartIT {
             assertTrue(consumer.isAlive(), "the consumer died on its own:\n" + consumer.output());
             consumer.kill(); // SIGKILL, mid-stream: the commits in flight never get their answer
             processed = lines(log).size();
-            asked = count(consumer.output(), CrashableConsumer.COMMIT_ASKED);
-            answered = count(consumer.output(), CrashableConsumer.COMMIT_ANSWERED);
+            asked = consumer.reports(CrashableConsumer.COMMIT_ASKED).size();
+            answered = consumer.reports(CrashableConsumer.COMMIT_ANSWERED).size();
         }
         int inFlight = processed - answered; // processed, and the consumer had not heard that the broker has its commit
         assertTrue(processed - asked == 0 || processed - asked == 1, "one commit asked for per record processed, but for "
@@ -81,7 +81,7 @@ class CrashRestartIT {
 
         try (ChildJvm restarted = start(kafka, topic, group, log, CommitStrategy.COMMIT_EACH_RECORD, "--exit-at-end")) {
             assertEquals(0, restarted.waitFor(TIMEOUT), "the restart processes to the end and exits:\n" + restarted.output());
-            assertEquals(lines(log).size() - processed, count(restarted.output(), CrashableConsumer.COMMIT_ASKED),
+            assertEquals(lines(log).size() - processed, restarted.reports(CrashableConsumer.COMMIT_ASKED).size(),
                     "the restart asked for one commit per record it processed");
         }
         int reRead = lines(log).size() - distinct(log).size();
@@ -215,11 +215,6 @@ class CrashRestartIT {
 
     private static Long committed(LabKafka kafka, String group, TopicPartition tp) {
         return OffsetProbe.committed(kafka.admin(), group, tp);
-    }
-
-    /** How many of the child's output lines are exactly {@code line}. */
-    private static int count(String output, String line) {
-        return (int) output.lines().filter(line::equals).count();
     }
 
     private static List<String> lines(Path log) {
