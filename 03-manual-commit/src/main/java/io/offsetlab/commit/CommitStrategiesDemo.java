@@ -192,9 +192,9 @@ public final class CommitStrategiesDemo {
         return OffsetProbe.committed(admin, group, tp);
     }
 
-    /** The offset after the highest one processed: where processing stopped (0 if nothing was). */
+    /** Where processing stopped in the demo's one partition: the offset after the highest one processed (0 if none was). */
     static long firstNotProcessed(List<String> processed) {
-        return processed.stream().mapToLong(line -> Long.parseLong(line.split(" ")[1]) + 1).max().orElse(0);
+        return ProcessedLog.stoppedAt(processed).getOrDefault(0, 0L);
     }
 
     /** The position the consumer reported last, i.e. at the moment it was killed (0 if it reported none). */

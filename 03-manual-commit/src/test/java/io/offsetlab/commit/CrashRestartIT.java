@@ -14,7 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -191,15 +190,10 @@ class CrashRestartIT {
 
     /** Records processed past the committed offset, summed over partitions: what a restart re-reads. */
     private static long processedButNotCommitted(LabKafka kafka, String group, String topic, Path log) {
-        Map<Integer, Long> maxProcessed = new HashMap<>();
-        for (String line : lines(log)) {
-            String[] parts = line.split(" ");
-            maxProcessed.merge(Integer.parseInt(parts[0]), Long.parseLong(parts[1]), Math::max);
-        }
         long total = 0;
-        for (Map.Entry<Integer, Long> e : maxProcessed.entrySet()) {
-            Long committed = committed(kafka, group, new TopicPartition(topic, e.getKey()));
-            total += Math.max(0, e.getValue() + 1 - (committed == null ? 0 : committed));
+        for (Map.Entry<Integer, Long> stopped : ProcessedLog.stoppedAt(lines(log)).entrySet()) {
+            Long committed = committed(kafka, group, new TopicPartition(topic, stopped.getKey()));
+            total += Math.max(0, stopped.getValue() - (committed == null ? 0 : committed));
         }
         return total;
     }

@@ -18,7 +18,6 @@ import org.apache.kafka.common.TopicPartition;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -243,13 +242,13 @@ public final class CoordinatorFailover {
 
     /** Records processed past the committed offsets: what a restart would read again. */
     private static long uncommitted(List<String> processed, Map<TopicPartition, Long> committed) {
-        Map<Integer, Long> next = new HashMap<>();
-        for (String line : processed) {
-            String[] parts = line.split(" ");
-            next.merge(Integer.parseInt(parts[0]), Long.parseLong(parts[1]) + 1, Math::max);
+        long total = 0;
+        for (Map.Entry<Integer, Long> stopped : ProcessedLog.stoppedAt(processed).entrySet()) {
+            long commit = committed.entrySet().stream().filter(c -> c.getKey().partition() == stopped.getKey())
+                    .mapToLong(Map.Entry::getValue).findFirst().orElse(0L);
+            total += Math.max(0, stopped.getValue() - commit);
         }
-        return next.entrySet().stream().mapToLong(e -> Math.max(0, e.getValue() - committed.entrySet().stream()
-                .filter(c -> c.getKey().partition() == e.getKey()).mapToLong(Map.Entry::getValue).findFirst().orElse(0L))).sum();
+        return total;
     }
 
     private static long sum(Map<TopicPartition, Long> offsets) {
