@@ -11,6 +11,7 @@ import io.offsetlab.lab.LogPicture;
 import io.offsetlab.lab.OffsetProbe;
 import io.offsetlab.lab.PartitionOffsets;
 import io.offsetlab.lab.ProcessedLog;
+import io.offsetlab.lab.Report;
 import io.offsetlab.lab.TextTable;
 import io.offsetlab.lab.Topics;
 import io.offsetlab.lab.Wait;
@@ -108,8 +109,8 @@ public final class CommitStrategiesDemo {
             Wait.until(CRASH_AFTER + " records processed", TIMEOUT,
                     () -> !consumer.isAlive() || crashPointReached(strategy, group, tp, log));
             consumer.kill();
-            position = lastPosition(consumer.output());
-            commits = commitsIssued(consumer.output());
+            position = lastPosition(consumer);
+            commits = consumer.reports(CrashableConsumer.COMMIT_ASKED).size();
         }
         Long committed = committed(group, tp);
         List<String> processedAtCrash = processed(log);
@@ -125,7 +126,7 @@ public final class CommitStrategiesDemo {
             if (exit != 0) {
                 throw new IllegalStateException("the restarted consumer failed:\n" + consumer.output());
             }
-            commits += commitsIssued(consumer.output());
+            commits += consumer.reports(CrashableConsumer.COMMIT_ASKED).size();
         }
         List<String> lines = processed(log);
         int distinct = new HashSet<>(lines).size();
@@ -191,20 +192,15 @@ public final class CommitStrategiesDemo {
         return OffsetProbe.committed(admin, group, tp);
     }
 
-    /** The offset after the highest one processed: where processing stopped (0 if nothing was). */
+    /** Where processing stopped in the demo's one partition: the offset after the highest one processed (0 if none was). */
     static long firstNotProcessed(List<String> processed) {
-        return processed.stream().mapToLong(line -> Long.parseLong(line.split(" ")[1]) + 1).max().orElse(0);
+        return ProcessedLog.stoppedAt(processed).getOrDefault(0, 0L);
     }
 
-    /** How many commits the consumer asked for (it prints "commit" for each). */
-    static int commitsIssued(String output) {
-        return (int) output.lines().filter(l -> l.equals(CrashableConsumer.COMMIT_ASKED)).count();
-    }
-
-    /** The position the consumer printed last, i.e. at the moment it was killed. */
-    static long lastPosition(String output) {
-        List<String> positions = output.lines().filter(l -> l.startsWith("position ")).toList();
-        return positions.isEmpty() ? 0 : Long.parseLong(positions.get(positions.size() - 1).split(" ")[2]);
+    /** The position the consumer reported last, i.e. at the moment it was killed (0 if it reported none). */
+    private static long lastPosition(ChildJvm consumer) {
+        List<Report> positions = consumer.reports(CrashableConsumer.POSITION);
+        return positions.isEmpty() ? 0 : positions.get(positions.size() - 1).number("offset");
     }
 
     private static List<String> processed(Path log) {

@@ -4,6 +4,7 @@ import io.offsetlab.lab.BrokerSettings;
 import io.offsetlab.lab.ClientConfigs;
 import io.offsetlab.lab.ExternalCluster;
 import io.offsetlab.lab.ProcessedLog;
+import io.offsetlab.lab.Report;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -29,10 +30,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <pre>CrashableConsumer --bootstrap-server HOST:PORT [--command-config FILE] TOPIC GROUP LOG_FILE STRATEGY
  *     [--auto-commit-interval MS] [--exit-at-end]</pre>
  *
- * After every poll it prints "position PARTITION OFFSET" for each assigned partition, and
- * "commit" after each commit it asks for. Committing after each record, it also prints
- * "committed" each time the broker answers one of those commits with success: a commit asked
- * for and not yet answered is in flight. With
+ * It tells whoever started it what it does in {@link Report}s: after every poll
+ * {@code @lab position offset=O partition=P} for each assigned partition, and {@code @lab commit}
+ * after each commit it asks for. Committing after each record, it also reports
+ * {@code @lab committed} each time the broker answers one of those commits with success: a
+ * commit asked for and not yet answered is in flight. With
  * --exit-at-end it stops once it has processed everything up to the end offsets it saw at
  * start, commits as its strategy does (auto commit: in close()), and exits with 0.
  */
@@ -49,9 +51,11 @@ public final class CrashableConsumer {
     static final int MAX_POLL_RECORDS = 50;
     /** Auto commit interval unless given (Kafka's default is 5000). */
     static final int AUTO_COMMIT_INTERVAL_MS = 500;
-    /** The line printed after each commit the application asks for. */
+    /** Reported after every poll for each assigned partition: its position (fields partition, offset). */
+    static final String POSITION = "position";
+    /** Reported after each commit the application asks for. */
     static final String COMMIT_ASKED = "commit";
-    /** The line printed when the broker answered a commit of the article's loop (commitAsync) with success. */
+    /** Reported when the broker answered a commit of the article's loop (commitAsync) with success. */
     static final String COMMIT_ANSWERED = "committed";
 
     private final KafkaConsumer<String, String> consumer;
@@ -155,25 +159,24 @@ public final class CrashableConsumer {
         } while (!(exitAtEnd && atEnd() && done.get() == handedOff));
     }
 
-    /** poll(), then print the position of every assigned partition for whoever watches. */
+    /** poll(), then report the position of every assigned partition to whoever watches. */
     private ConsumerRecords<String, String> poll() {
         ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(100));
         for (TopicPartition tp : consumer.assignment()) {
-            System.out.println("position " + tp.partition() + " " + consumer.position(tp));
+            Report.emit(POSITION, Map.of("partition", tp.partition(), "offset", consumer.position(tp)));
         }
-        System.out.flush();
         return records;
     }
 
     /** Tells whoever watches that the application asked for a commit (auto commits are not counted). */
     private static void commitIssued() {
-        System.out.println(COMMIT_ASKED);
+        Report.emit(COMMIT_ASKED);
     }
 
     /** commitAsync's callback: tells whoever watches that the broker has this commit (a failure is not counted). */
     private static void commitAnswered(Map<TopicPartition, OffsetAndMetadata> offsets, Exception error) {
         if (error == null) {
-            System.out.println(COMMIT_ANSWERED);
+            Report.emit(COMMIT_ANSWERED);
         }
     }
 

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +45,7 @@ class CrashRestartIT {
     /**
      * §3 the article's example under a crash: commit after every record (commitAsync of its
      * offset + 1), killed with SIGKILL half-way. A commit is in flight from the moment it is
-     * asked for until the consumer hears the broker's answer (the child prints both); the
+     * asked for until the consumer hears the broker's answer (the child reports both); the
      * record processed just before the kill may not have asked for its commit yet. Those are
      * all a restart can re-read: every other processed record's commit is on the broker.
      */
@@ -69,8 +68,8 @@ class CrashRestartIT {
             assertTrue(consumer.isAlive(), "the consumer died on its own:\n" + consumer.output());
             consumer.kill(); // SIGKILL, mid-stream: the commits in flight never get their answer
             processed = lines(log).size();
-            asked = count(consumer.output(), CrashableConsumer.COMMIT_ASKED);
-            answered = count(consumer.output(), CrashableConsumer.COMMIT_ANSWERED);
+            asked = consumer.reports(CrashableConsumer.COMMIT_ASKED).size();
+            answered = consumer.reports(CrashableConsumer.COMMIT_ANSWERED).size();
         }
         int inFlight = processed - answered; // processed, and the consumer had not heard that the broker has its commit
         assertTrue(processed - asked == 0 || processed - asked == 1, "one commit asked for per record processed, but for "
@@ -81,7 +80,7 @@ class CrashRestartIT {
 
         try (ChildJvm restarted = start(kafka, topic, group, log, CommitStrategy.COMMIT_EACH_RECORD, "--exit-at-end")) {
             assertEquals(0, restarted.waitFor(TIMEOUT), "the restart processes to the end and exits:\n" + restarted.output());
-            assertEquals(lines(log).size() - processed, count(restarted.output(), CrashableConsumer.COMMIT_ASKED),
+            assertEquals(lines(log).size() - processed, restarted.reports(CrashableConsumer.COMMIT_ASKED).size(),
                     "the restart asked for one commit per record it processed");
         }
         int reRead = lines(log).size() - distinct(log).size();
@@ -191,15 +190,10 @@ class CrashRestartIT {
 
     /** Records processed past the committed offset, summed over partitions: what a restart re-reads. */
     private static long processedButNotCommitted(LabKafka kafka, String group, String topic, Path log) {
-        Map<Integer, Long> maxProcessed = new HashMap<>();
-        for (String line : lines(log)) {
-            String[] parts = line.split(" ");
-            maxProcessed.merge(Integer.parseInt(parts[0]), Long.parseLong(parts[1]), Math::max);
-        }
         long total = 0;
-        for (Map.Entry<Integer, Long> e : maxProcessed.entrySet()) {
-            Long committed = committed(kafka, group, new TopicPartition(topic, e.getKey()));
-            total += Math.max(0, e.getValue() + 1 - (committed == null ? 0 : committed));
+        for (Map.Entry<Integer, Long> stopped : ProcessedLog.stoppedAt(lines(log)).entrySet()) {
+            Long committed = committed(kafka, group, new TopicPartition(topic, stopped.getKey()));
+            total += Math.max(0, stopped.getValue() - (committed == null ? 0 : committed));
         }
         return total;
     }
@@ -215,11 +209,6 @@ class CrashRestartIT {
 
     private static Long committed(LabKafka kafka, String group, TopicPartition tp) {
         return OffsetProbe.committed(kafka.admin(), group, tp);
-    }
-
-    /** How many of the child's output lines are exactly {@code line}. */
-    private static int count(String output, String line) {
-        return (int) output.lines().filter(line::equals).count();
     }
 
     private static List<String> lines(Path log) {

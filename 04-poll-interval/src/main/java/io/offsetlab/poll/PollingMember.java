@@ -1,6 +1,8 @@
 package io.offsetlab.poll;
 
+import io.offsetlab.lab.ChildJvm;
 import io.offsetlab.lab.ExternalCluster;
+import io.offsetlab.lab.Report;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -8,6 +10,8 @@ import org.apache.kafka.common.TopicPartition;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * §4: a group member that only polls, in its own JVM, so that it can be killed (SIGKILL: no
@@ -15,9 +19,13 @@ import java.util.List;
  *
  * <pre>PollingMember --bootstrap-server HOST:PORT [--command-config FILE] TOPIC GROUP PROTOCOL</pre>
  *
- * Prints "assigned [partitions]" after every assignment.
+ * Reports {@code @lab assigned count=N partitions=TOPIC-P,...} (a {@link Report}) after every
+ * assignment.
  */
 public final class PollingMember {
+
+    /** Reported after every assignment (fields count, partitions). */
+    static final String ASSIGNED = "assigned";
 
     private PollingMember() {
     }
@@ -34,13 +42,19 @@ public final class PollingMember {
 
                 @Override
                 public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                    System.out.println("assigned " + consumer.assignment());
-                    System.out.flush();
+                    Report.emit(ASSIGNED, Map.of("count", consumer.assignment().size(), "partitions",
+                            consumer.assignment().stream().map(TopicPartition::toString).collect(Collectors.joining(","))));
                 }
             });
             while (true) {
                 consumer.poll(Duration.ofMillis(100));
             }
         }
+    }
+
+    /** Whether {@code member}'s latest assignment, as it reported it, is a single partition. */
+    static boolean holdsOnePartition(ChildJvm member) {
+        List<Report> assignments = member.reports(ASSIGNED);
+        return !assignments.isEmpty() && assignments.get(assignments.size() - 1).number("count") == 1;
     }
 }

@@ -92,7 +92,7 @@ class SessionTimeoutIT {
         try (SteadyMember survivor = new SteadyMember(Members.config(kafka.backend(), group, protocol, 300_000), topic)) {
             long crashDelay;
             try (ChildJvm crashing = ChildJvm.start(kafka.backend(), PollingMember.class, topic, group, protocol)) {
-                awaitSplit(survivor, () -> crashing.output().matches("(?s).*assigned \\[[^,\\]]+\\]\\s*$"));
+                awaitSplit(survivor, () -> PollingMember.holdsOnePartition(crashing));
                 long killedAt = System.currentTimeMillis();
                 crashing.kill(); // SIGKILL: no LeaveGroup, no more heartbeats
                 crashDelay = awaitBoth(survivor, handoverTimeout(session)) - killedAt;

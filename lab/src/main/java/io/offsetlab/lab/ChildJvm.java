@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A main class run in its own JVM with this JVM's classpath, as a user would run it: tests
  * use it to check exit codes and output, tests and demos to kill a consumer (SIGKILL) the way
- * a crash ends it.
+ * a crash ends it. A child tells its parent what it did in {@link Report} lines, which
+ * {@link #reports} reads back.
  *
  * <p>Nothing outlives its test: killing a child kills what it started too (a cluster's nodes),
  * and every child starts through {@link ExitWithParent}, so it ends when this JVM ends, killed
@@ -123,6 +124,11 @@ public final class ChildJvm implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the child's output " + outputFile, e);
         }
+    }
+
+    /** What the child reported so far about {@code event} ({@link Report}s), in order. */
+    public List<Report> reports(String event) {
+        return Report.events(output(), event);
     }
 
     /**

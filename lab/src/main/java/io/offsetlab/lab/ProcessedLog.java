@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What a consumer in a child JVM processed, as "partition offset" lines in a file, one per
@@ -51,6 +53,19 @@ public final class ProcessedLog implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
+    }
+
+    /**
+     * Where processing stopped in each partition, from {@code lines} (as {@link #read} gives
+     * them): the offset after the highest one processed, by partition number.
+     */
+    public static Map<Integer, Long> stoppedAt(List<String> lines) {
+        Map<Integer, Long> next = new TreeMap<>();
+        for (String line : lines) {
+            String[] partitionAndOffset = line.split(" ");
+            next.merge(Integer.parseInt(partitionAndOffset[0]), Long.parseLong(partitionAndOffset[1]) + 1, Math::max);
+        }
+        return next;
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.offsetlab.practices.exactlyonce;
 import io.offsetlab.lab.BrokerSettings;
 import io.offsetlab.lab.ClientConfigs;
 import io.offsetlab.lab.ExternalCluster;
+import io.offsetlab.lab.Report;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -27,17 +28,17 @@ import java.util.Map;
  * <p>Runs in its own JVM so that a test can kill it (SIGKILL):
  * <pre>TransactionalProcessor --bootstrap-server HOST:PORT [--command-config FILE]
  *     INPUT_TOPIC OUTPUT_TOPIC GROUP TRANSACTIONAL_ID [--exit-at-end] [--hold-open-after N]</pre>
- * The output record for input partition p, offset o has the value "p@o". It prints one line
- * per step of each transaction, flushed at once, for whoever started it:
+ * The output record for input partition p, offset o has the value "p@o". It reports each
+ * step of each transaction to whoever started it, in a {@link Report} flushed at once:
  * <ul>
- *   <li>"sent N in an open transaction": the N output records of this poll batch are on the
- *       broker (flushed), and the transaction holding them is not committed yet;</li>
- *   <li>"committed N": that transaction is committed; N counts the records of every
- *       transaction committed so far in this run.</li>
+ *   <li>{@code @lab sent records=N}: the N output records of this poll batch are on the
+ *       broker (flushed), and the transaction holding them is open, not committed yet;</li>
+ *   <li>{@code @lab committed total=N}: that transaction is committed; N counts the records of
+ *       every transaction committed so far in this run.</li>
  * </ul>
  * With --exit-at-end it exits once it has processed up to the end offsets it saw at start.
  * With --hold-open-after N, once at least N records are committed, it holds its next
- * transaction open after the "sent" line until it is killed, as a processor stuck in the
+ * transaction open after the "sent" report until it is killed, as a processor stuck in the
  * middle of its work would: a kill then lands inside that transaction for certain.
  */
 public final class TransactionalProcessor {
@@ -45,6 +46,10 @@ public final class TransactionalProcessor {
     static final int MAX_POLL_RECORDS = 50;
     static final String EXIT_AT_END = "--exit-at-end";
     static final String HOLD_OPEN_AFTER = "--hold-open-after";
+    /** Reported once a batch's output is on the broker in the open transaction (field records: how many). */
+    static final String SENT = "sent";
+    /** Reported once a transaction is committed (field total: the records committed so far in this run). */
+    static final String COMMITTED = "committed";
     /**
      * How long a held transaction stays open if nobody kills the processor: Kafka's default
      * transaction.timeout.ms, after which the transaction coordinator aborts it anyway.
@@ -83,7 +88,7 @@ public final class TransactionalProcessor {
                     producer.send(new ProducerRecord<>(output, record.key(), record.partition() + "@" + record.offset()));
                 }
                 producer.flush(); // on the broker now, in the open transaction: read_uncommitted readers see them
-                say("sent " + records.count() + " in an open transaction");
+                Report.emit(SENT, Map.of("records", records.count()));
                 if (committed >= holdOpenAfter) {
                     holdTheTransactionOpen();
                 }
@@ -91,15 +96,9 @@ public final class TransactionalProcessor {
                 producer.sendOffsetsToTransaction(records.nextOffsets(), consumer.groupMetadata());
                 producer.commitTransaction();
                 committed += records.count();
-                say("committed " + committed);
+                Report.emit(COMMITTED, Map.of("total", committed));
             }
         }
-    }
-
-    /** One line to whoever started this JVM, flushed at once: it may be killed right after. */
-    private static void say(String line) {
-        System.out.println(line);
-        System.out.flush();
     }
 
     /**

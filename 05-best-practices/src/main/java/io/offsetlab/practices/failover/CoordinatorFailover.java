@@ -2,8 +2,12 @@ package io.offsetlab.practices.failover;
 
 import io.offsetlab.lab.ChildJvm;
 import io.offsetlab.lab.Cluster;
+import io.offsetlab.lab.KafkaLogLines;
+import io.offsetlab.lab.KafkaLogLines.Kind;
+import io.offsetlab.lab.KafkaLogLines.Line;
 import io.offsetlab.lab.OffsetProbe;
 import io.offsetlab.lab.ProcessedLog;
+import io.offsetlab.lab.Report;
 import io.offsetlab.lab.Timeline;
 import io.offsetlab.lab.Topics;
 import io.offsetlab.lab.Wait;
@@ -11,25 +15,15 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.protocol.Errors;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.LocalTime;
-import java.time.ZoneId;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -59,20 +53,6 @@ public final class CoordinatorFailover {
     static final int KILL_AFTER = 3000;
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
-    /** What the consumer's Kafka client logged about its group coordinator. */
-    public enum Kind {
-        /** "Group coordinator ... is unavailable or invalid due to cause: ...": it will look it up again. */
-        LOST,
-        /** "Discovered group coordinator ...": FindCoordinator named a node. */
-        FOUND,
-        /** "Offset commit failed on partition ...: ..." (classic): a retriable error, the commit is retried. */
-        COMMIT_FAILED
-    }
-
-    /** One such line, when it was logged, the node it names, and the cause or error it gives. */
-    public record ClientEvent(long atMillis, Kind kind, int node, String detail) {
-    }
-
     /**
      * What one run did.
      *
@@ -89,12 +69,14 @@ public final class CoordinatorFailover {
      *                               {@code committedBeforeKill} (0 when it never did)
      * @param stallMillis            from the kill to the end of the first commit sent after it (one in
      *                               flight at the kill may have been answered before the node died)
+     * @param clientEvents           the consumer's log lines about its coordinator: only its log tells which
+     *                               node it lost and found, and which commits it retried ({@link KafkaLogLines})
      */
     public record Result(String protocol, int produced, int processedLines, int distinct, int killedNode, boolean killedController,
                          int newCoordinator, long killedAtMillis, long uncommittedAtKill, Map<TopicPartition, Long> committedBeforeKill,
                          Map<TopicPartition, Long> committedAfterFailover, Map<TopicPartition, Long> adminReadAfterFailover,
                          long adminTrailedMillis, Map<TopicPartition, Long> committedAtEnd,
-                         Map<TopicPartition, Long> endOffsets, long stallMillis, List<ClientEvent> clientEvents) {
+                         Map<TopicPartition, Long> endOffsets, long stallMillis, List<Line> clientEvents) {
 
         public int lost() {
             return produced - distinct;
@@ -105,18 +87,18 @@ public final class CoordinatorFailover {
         }
 
         /** The client's lines of {@code kind} from the kill on. */
-        public List<ClientEvent> afterKill(Kind kind) {
+        public List<Line> afterKill(Kind kind) {
             return clientEvents.stream().filter(e -> e.kind() == kind && e.atMillis() >= killedAtMillis).toList();
         }
 
         /** After the kill: how often FindCoordinator still named the dead node (not fenced yet). */
         public long deadNodeFound() {
-            return afterKill(Kind.FOUND).stream().filter(e -> e.node() == killedNode).count();
+            return afterKill(Kind.COORDINATOR_FOUND).stream().filter(e -> e.node() == killedNode).count();
         }
 
         /** When the client found the new coordinator; null if it never logged that. */
         public Long newCoordinatorFoundAt() {
-            return afterKill(Kind.FOUND).stream().filter(e -> e.node() == newCoordinator).map(ClientEvent::atMillis)
+            return afterKill(Kind.COORDINATOR_FOUND).stream().filter(e -> e.node() == newCoordinator).map(Line::atMillis)
                     .findFirst().orElse(null);
         }
 
@@ -124,7 +106,7 @@ public final class CoordinatorFailover {
         public String summary() {
             return "node " + killedNode + (killedController ? " (the active controller too)" : "") + " killed after "
                     + KILL_AFTER + " processed, node " + newCoordinator + " took over; "
-                    + "commit stall " + stallMillis + " ms; client: " + afterKill(Kind.LOST).size() + " coordinator losses, "
+                    + "commit stall " + stallMillis + " ms; client: " + afterKill(Kind.COORDINATOR_LOST).size() + " coordinator losses, "
                     + "the dead node named " + deadNodeFound() + " times, " + afterKill(Kind.COMMIT_FAILED).size()
                     + " failed commits retried; " + produced + " records, " + lost() + " lost, " + duplicates()
                     + " duplicates (" + uncommittedAtKill + " processed but not committed at the kill)"
@@ -189,7 +171,7 @@ public final class CoordinatorFailover {
             timeline.event("consumer", "all " + produced + " processed; shut down (commit, close)");
             return new Result(protocol, produced, lines.size(), new HashSet<>(lines).size(), coordinator, controller, newCoordinator,
                     killedAt, uncommitted, before, after, adminRead, trailed, OffsetProbe.committed(admin, group), endOffsets(topic),
-                    firstCommitAfter(consumer.output(), killedAt) - killedAt, clientEvents(consumer.output()));
+                    firstCommitAfter(consumer, killedAt) - killedAt, KafkaLogLines.coordinatorLines(consumer.output()));
         }
     }
 
@@ -199,17 +181,17 @@ public final class CoordinatorFailover {
      */
     public void showClientEvents(Result r) {
         Map<Long, String> lines = new TreeMap<>(); // by time
-        List<ClientEvent> lost = r.afterKill(Kind.LOST);
+        List<Line> lost = r.afterKill(Kind.COORDINATOR_LOST);
         if (!lost.isEmpty()) {
             lines.put(lost.get(0).atMillis(), "lost coordinator node " + lost.get(0).node() + " (" + lost.get(0).detail()
                     + "): asks FindCoordinator again");
         }
-        List<ClientEvent> dead = r.afterKill(Kind.FOUND).stream().filter(e -> e.node() == r.killedNode()).toList();
+        List<Line> dead = r.afterKill(Kind.COORDINATOR_FOUND).stream().filter(e -> e.node() == r.killedNode()).toList();
         if (!dead.isEmpty()) {
             lines.put(dead.get(dead.size() - 1).atMillis(), "FindCoordinator named dead node " + r.killedNode() + " "
                     + dead.size() + " times: not fenced yet");
         }
-        r.afterKill(Kind.COMMIT_FAILED).stream().collect(Collectors.groupingBy(ClientEvent::detail)).forEach((error, events) ->
+        r.afterKill(Kind.COMMIT_FAILED).stream().collect(Collectors.groupingBy(Line::detail)).forEach((error, events) ->
                 lines.merge(events.get(0).atMillis(), "commit failed, retried (" + events.size() + "x): " + error, (a, b) -> a));
         if (r.newCoordinatorFoundAt() != null) {
             lines.merge(r.newCoordinatorFoundAt(), "found the new coordinator, node " + r.newCoordinator(), (a, b) -> a);
@@ -260,79 +242,26 @@ public final class CoordinatorFailover {
 
     /** Records processed past the committed offsets: what a restart would read again. */
     private static long uncommitted(List<String> processed, Map<TopicPartition, Long> committed) {
-        Map<Integer, Long> next = new HashMap<>();
-        for (String line : processed) {
-            String[] parts = line.split(" ");
-            next.merge(Integer.parseInt(parts[0]), Long.parseLong(parts[1]) + 1, Math::max);
+        long total = 0;
+        for (Map.Entry<Integer, Long> stopped : ProcessedLog.stoppedAt(processed).entrySet()) {
+            long commit = committed.entrySet().stream().filter(c -> c.getKey().partition() == stopped.getKey())
+                    .mapToLong(Map.Entry::getValue).findFirst().orElse(0L);
+            total += Math.max(0, stopped.getValue() - commit);
         }
-        return next.entrySet().stream().mapToLong(e -> Math.max(0, e.getValue() - committed.entrySet().stream()
-                .filter(c -> c.getKey().partition() == e.getKey()).mapToLong(Map.Entry::getValue).findFirst().orElse(0L))).sum();
+        return total;
     }
 
     private static long sum(Map<TopicPartition, Long> offsets) {
         return offsets.values().stream().mapToLong(Long::longValue).sum();
     }
 
-    private static final Pattern COMMITTED = Pattern.compile("(?m)^committed (\\d+) (\\d+) ");
-
-    /** When the first commit sent after the kill returned. */
-    private static long firstCommitAfter(String output, long killedAt) {
-        Matcher m = COMMITTED.matcher(output);
-        while (m.find()) {
-            if (Long.parseLong(m.group(1)) >= killedAt) {
-                return Long.parseLong(m.group(2));
+    /** When the first commit sent after the kill returned, as the consumer reported it. */
+    private static long firstCommitAfter(ChildJvm consumer, long killedAt) {
+        for (Report commit : consumer.reports(LoopConsumer.COMMITTED)) {
+            if (commit.number("started") >= killedAt) {
+                return commit.number("done");
             }
         }
-        throw new IllegalStateException("the consumer committed nothing after the kill:\n" + output);
-    }
-
-    /** "HH:mm:ss.SSS LEVEL Logger - [Consumer ...] message" lines of the client. */
-    private static final Pattern LOG_LINE = Pattern.compile("^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) \\S+ \\S+ - \\[[^]]*] (.*)$");
-    /** The coordinator as the clients print it: "host:port (id: +2 ...)" (classic) or "Coordinator(... nodeId=2, ...)". */
-    private static final String NODE = "(?:\\S+ \\(id: \\+?(\\d+)[^)]*\\)|Coordinator\\([^)]*nodeId=(\\d+)[^)]*\\))";
-    private static final Pattern LOST = Pattern.compile("Group coordinator " + NODE
-            + " is unavailable or invalid due to cause: (.*?)\\.( isDisconnected.*| Rediscovery.*)?$");
-    private static final Pattern FOUND = Pattern.compile("Discovered group coordinator " + NODE + ".*");
-    private static final Pattern COMMIT_FAILED = Pattern.compile("Offset commit failed on partition \\S+ at offset \\d+: (.*)");
-
-    /** The client's lines about its group coordinator in {@code output}, in order. */
-    static List<ClientEvent> clientEvents(String output) {
-        List<ClientEvent> events = new ArrayList<>();
-        LocalDate today = LocalDate.now();
-        for (String line : output.lines().toList()) {
-            Matcher log = LOG_LINE.matcher(line);
-            if (log.matches()) {
-                long at = LocalTime.parse(log.group(1)).atDate(today).atZone(ZoneId.systemDefault()).toInstant().toEpochMilli();
-                event(at, log.group(2)).ifPresent(events::add);
-            }
-        }
-        return events;
-    }
-
-    private static Optional<ClientEvent> event(long at, String message) {
-        Matcher m = LOST.matcher(message);
-        if (m.matches()) {
-            String cause = m.group(3).equals("null") ? "connection lost" : m.group(3);
-            return Optional.of(new ClientEvent(at, Kind.LOST, node(m), cause));
-        }
-        m = FOUND.matcher(message);
-        if (m.matches()) {
-            return Optional.of(new ClientEvent(at, Kind.FOUND, node(m), ""));
-        }
-        m = COMMIT_FAILED.matcher(message);
-        if (m.matches()) {
-            return Optional.of(new ClientEvent(at, Kind.COMMIT_FAILED, -1, errorName(m.group(1))));
-        }
-        return Optional.empty();
-    }
-
-    private static int node(Matcher m) {
-        return Integer.parseInt(m.group(1) != null ? m.group(1) : m.group(2));
-    }
-
-    /** Kafka's error name for the message a client logged: "This is not the correct coordinator." is NOT_COORDINATOR. */
-    private static String errorName(String message) {
-        return Arrays.stream(Errors.values())
-                .filter(e -> message.equals(e.message())).map(Enum::name).findFirst().orElse(message);
+        throw new IllegalStateException("the consumer committed nothing after the kill:\n" + consumer.output());
     }
 }

@@ -2,7 +2,9 @@ package io.offsetlab.practices.failover;
 
 import io.offsetlab.lab.ClientConfigs;
 import io.offsetlab.lab.ExternalCluster;
+import io.offsetlab.lab.KafkaLogLines;
 import io.offsetlab.lab.ProcessedLog;
+import io.offsetlab.lab.Report;
 import io.offsetlab.practices.commit.CommittingLoop;
 import io.offsetlab.practices.commit.RebalanceScenario;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -18,10 +20,12 @@ import java.util.Map;
  * broker dies:
  * <ul>
  *   <li>each processed record as a "partition offset" line in LOG_FILE (a {@link ProcessedLog});</li>
- *   <li>"committed STARTED DONE REASON" on stdout after every commit that succeeded: when
- *       commitSync was called and when it returned, in epoch milliseconds;</li>
+ *   <li>{@code @lab committed done=D reason=R started=S} (a {@link Report}) after every commit
+ *       that succeeded: when commitSync was called (S) and when it returned (D), in epoch
+ *       milliseconds;</li>
  *   <li>the client's own INFO lines about its group coordinator ("Group coordinator ... is
- *       unavailable", "Discovered group coordinator ...", "Offset commit failed ...").</li>
+ *       unavailable", "Discovered group coordinator ...", "Offset commit failed ..."): only its
+ *       log tells, and {@link KafkaLogLines} reads them.</li>
  * </ul>
  * SIGTERM stops it the clean way: wakeup, the last commit, close.
  *
@@ -29,20 +33,22 @@ import java.util.Map;
  */
 public final class LoopConsumer {
 
+    /** Reported after every commit that succeeded (fields started, done, reason). */
+    static final String COMMITTED = "committed";
+
     private LoopConsumer() {
     }
 
     public static void main(String[] args) throws Exception {
-        // The coordinator's comings and goings are INFO lines of the consumer's internals.
-        System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka.clients.consumer.internals", "info");
+        KafkaLogLines.logCoordinatorLines(); // the coordinator's comings and goings are INFO lines of the consumer's internals
         ExternalCluster.CommandLine commandLine = ExternalCluster.CommandLine.parse(args);
         List<String> rest = commandLine.rest(); // TOPIC GROUP PROTOCOL LOG_FILE
         try (ProcessedLog processed = ProcessedLog.appendTo(Path.of(rest.get(3)))) {
             KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config(commandLine.cluster(), rest.get(1), rest.get(2)));
             CommittingLoop loop = new CommittingLoop(consumer, List.of(rest.get(0)), RebalanceScenario.COMMIT_EVERY, true,
                     processed::processed,
-                    (reason, offsets, started) -> System.out.println("committed " + started + " " + System.currentTimeMillis()
-                            + " " + reason));
+                    (reason, offsets, started) -> Report.emit(COMMITTED,
+                            Map.of("started", started, "done", System.currentTimeMillis(), "reason", reason)));
             Thread main = Thread.currentThread();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 loop.shutdown(); // SIGTERM: the loop commits what it processed, closes, and run() returns

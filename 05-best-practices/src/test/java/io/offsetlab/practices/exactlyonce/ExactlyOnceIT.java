@@ -6,6 +6,7 @@ import io.offsetlab.lab.Claims;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.Polling;
+import io.offsetlab.lab.Report;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -20,8 +21,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -46,8 +45,6 @@ class ExactlyOnceIT {
     private static final int PER_PARTITION = 600;
     /** The first run holds a transaction open once this many records are committed, and is killed then. */
     private static final int KILL_AFTER = 300;
-    private static final Pattern SENT = Pattern.compile("sent (\\d+) in an open transaction");
-    private static final Pattern COMMITTED = Pattern.compile("committed (\\d+)");
 
     @Test
     void aProcessorKilledInAnOpenTransactionAndRestartedWritesEveryInputExactlyOnce(LabKafka kafka) throws Exception {
@@ -104,8 +101,8 @@ class ExactlyOnceIT {
     }
 
     /**
-     * What a processor's lines say: records committed so far, and how many it sent in the
-     * transaction it has open now (0 when its last line is a commit).
+     * What a processor's reports say: records committed so far, and how many it sent in the
+     * transaction it has open now (0 when its last report is a commit).
      */
     private record Progress(int committed, int sentInOpenTransaction) {
 
@@ -118,13 +115,11 @@ class ExactlyOnceIT {
     private static Progress progress(ChildJvm processor) {
         int committed = 0;
         int open = 0;
-        for (String line : processor.output().lines().toList()) {
-            Matcher sent = SENT.matcher(line);
-            Matcher done = COMMITTED.matcher(line);
-            if (sent.matches()) {
-                open = Integer.parseInt(sent.group(1));
-            } else if (done.matches()) {
-                committed = Integer.parseInt(done.group(1));
+        for (Report report : Report.parse(processor.output())) {
+            if (report.event().equals(TransactionalProcessor.SENT)) {
+                open = (int) report.number("records");
+            } else if (report.event().equals(TransactionalProcessor.COMMITTED)) {
+                committed = (int) report.number("total");
                 open = 0;
             }
         }

@@ -5,10 +5,10 @@ import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.Claims;
 import io.offsetlab.lab.Cluster;
 import io.offsetlab.lab.KafkaLab;
+import io.offsetlab.lab.KafkaLogLines.Kind;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.Timeline;
 import io.offsetlab.practices.commit.RebalanceScenario;
-import io.offsetlab.practices.failover.CoordinatorFailover.Kind;
 import io.offsetlab.practices.failover.CoordinatorFailover.Result;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,7 +62,8 @@ class CoordinatorFailoverIT {
                         + " mean that it lost"
                         + " its partitions and re-read what it had not committed (" + r.uncommittedAtKill() + " records at the"
                         + " kill, always fewer than the " + RebalanceScenario.COMMIT_EVERY + " it commits every)"),
-                () -> assertTrue(r.afterKill(Kind.LOST).size() >= 1, "the client noticed its coordinator was gone: " + r.clientEvents()),
+                () -> assertTrue(r.afterKill(Kind.COORDINATOR_LOST).size() >= 1, "the client noticed its coordinator was gone: "
+                        + r.clientEvents()),
                 () -> assertTrue(r.newCoordinatorFoundAt() != null, "and found the new one, node " + r.newCoordinator() + ": "
                         + r.clientEvents()));
     }
