@@ -1,6 +1,7 @@
 package io.offsetlab.lab;
 
 import org.junit.platform.commons.annotation.Testable;
+import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.engine.TestSource;
 import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.launcher.TestExecutionListener;
@@ -9,7 +10,6 @@ import org.junit.platform.launcher.TestIdentifier;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -54,9 +54,11 @@ public final class ClaimsOfSkippedClasses implements TestExecutionListener {
         return claim == null ? List.of() : List.of(claim.value());
     }
 
-    /** A method JUnit runs as a test: @Test, @ParameterizedTest and the like are all meta-annotated @Testable. */
+    /**
+     * A method JUnit runs as a test: @Test, @ParameterizedTest and the like all carry @Testable,
+     * directly or through another annotation (@ParameterizedTest through @TestTemplate).
+     */
     private static boolean isTest(Method method) {
-        return Arrays.stream(method.getAnnotations()).anyMatch(a -> a.annotationType()
-                .isAnnotationPresent(Testable.class));
+        return AnnotationSupport.isAnnotated(method, Testable.class);
     }
 }

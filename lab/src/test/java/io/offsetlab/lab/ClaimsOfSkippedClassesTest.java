@@ -3,6 +3,8 @@ package io.offsetlab.lab;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.core.LauncherConfig;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
@@ -32,6 +34,11 @@ class ClaimsOfSkippedClassesTest {
         void anotherTest() {
         }
 
+        @ParameterizedTest
+        @ValueSource(strings = {"classic", "consumer"})
+        void aParameterizedTest(String protocol) {
+        }
+
         void notATest() {
         }
     }
@@ -47,9 +54,11 @@ class ClaimsOfSkippedClassesTest {
         List<String> lines = Files.readAllLines(file).stream().sorted().toList();
         String reason = "offsets are kept 7 days on this cluster";
         assertEquals(List.of(
+                "2.expiry\tNOT RUN\tSkippedWhole.aParameterizedTest\t" + reason,
                 "2.expiry\tNOT RUN\tSkippedWhole.aTest\t" + reason,
                 "2.expiry\tNOT RUN\tSkippedWhole.anotherTest\t" + reason,
                 "5.retention\tNOT RUN\tSkippedWhole.anotherTest\t" + reason), lines,
-                "one NOT RUN line per claim id and test method, with the condition's reason, and none for a method that is no test");
+                "one NOT RUN line per claim id and test method (a parameterized one too), with the condition's reason, and none for a "
+                        + "method that is no test");
     }
 }
