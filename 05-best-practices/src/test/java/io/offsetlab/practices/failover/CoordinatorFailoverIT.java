@@ -48,8 +48,10 @@ class CoordinatorFailoverIT {
         assertAll(
                 () -> assertEquals(CoordinatorFailover.RECORDS, r.produced(), "every record written was acknowledged"),
                 () -> assertNotEquals(r.killedNode(), r.newCoordinator(), "another broker became the group's coordinator"),
-                () -> assertEquals(CoordinatorFailover.PARTITIONS, r.committedBeforeKill().size(), "precondition: every partition "
-                        + "had a commit before the kill, so the comparison below compares something: " + r.committedBeforeKill()),
+                // Not every partition need have one: under load a run once had fetched nothing from one of
+                // the three by the kill ({p1=2200, p2=1100}), and the loop commits what it processed.
+                () -> assertFalse(r.committedBeforeKill().isEmpty(), "precondition: the group had committed before the kill, so "
+                        + "the comparison below compares something"),
                 () -> assertFalse(CoordinatorFailover.behind(r.committedAfterFailover(), r.committedBeforeKill()),
                         "the new coordinator has every offset the group committed before the kill, read as a consumer reads"
                                 + " them (requireStable): before " + r.committedBeforeKill() + ", after " + r.committedAfterFailover()),
