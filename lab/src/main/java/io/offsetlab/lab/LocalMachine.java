@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /** What the lab takes from this machine: ports on 127.0.0.1, and directories. */
@@ -15,12 +16,42 @@ public final class LocalMachine {
     private LocalMachine() {
     }
 
-    /** A port nothing listens on right now, on 127.0.0.1. */
+    /** The lowest port the lab picks: above the well-known and the usual registered ones (9092, 8080, ...). */
+    private static final int LOWEST_PICKED = 10_000;
+    /** Where Linux starts its range for outgoing connections when the range cannot be read. */
+    private static final int DEFAULT_EPHEMERAL_START = 32_768;
+
+    /**
+     * A port nothing listens on right now, on 127.0.0.1, picked below the range the operating
+     * system gives to the local end of outgoing connections ({@code net.ipv4.ip_local_port_range}).
+     * A port picked now is often bound seconds later, by a node or a broker in a JVM that is still
+     * starting; a port from that range can be taken meanwhile by any client's connection, and the
+     * node then fails with "Address already in use" (seen once ./run cluster's test ran beside the
+     * chapters' tests). Below it, only another bind can take it.
+     */
     public static int freePort() {
+        int ephemeralStart = ephemeralRangeStart();
+        for (int attempt = 0; attempt < 100 && ephemeralStart > LOWEST_PICKED; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(LOWEST_PICKED, ephemeralStart);
+            if (portIsFree(port)) {
+                return port;
+            }
+        }
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+            return socket.getLocalPort(); // any free port, as a last resort
         } catch (IOException e) {
             throw new UncheckedIOException("no free port on 127.0.0.1", e);
+        }
+    }
+
+    /** The first port of this machine's range for outgoing connections (Linux: /proc/sys/net/ipv4/ip_local_port_range). */
+    static int ephemeralRangeStart() {
+        try {
+            // readAllLines, not readString: a /proc file says its size is 0, and readString read "3" of it here (JDK 17.0.15)
+            String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0);
+            return Integer.parseInt(range.trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return DEFAULT_EPHEMERAL_START; // not Linux, or not readable: Linux's default
         }
     }
 
