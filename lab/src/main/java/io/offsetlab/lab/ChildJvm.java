@@ -56,7 +56,7 @@ public final class ChildJvm implements AutoCloseable {
 
     /**
      * Starts {@code mainClass} on a classpath of its own, e.g. a Kafka tool of another release
-     * than the lab's, the way its shell script would.
+     * than the lab's, the way its shell script would (plus {@link ExitWithParent}, alone).
      */
     public static ChildJvm start(String classpath, String mainClass, String... args) {
         return start(List.of(), classpath, mainClass, args);
@@ -91,15 +91,45 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
-    /** {@code classpath}, with the directory or jar that holds {@link ExitWithParent} last when it is not on it yet. */
+    /**
+     * {@code classpath}, with {@link ExitWithParent} on it. A classpath with the lab's classes has
+     * it already; a classpath of its own (a Kafka tool of another release) gets that one class
+     * alone, copied once into a directory of its own, and nothing else of the lab's.
+     */
     private static String withExitWithParent(String classpath) {
-        String lab;
+        String lab = location(ExitWithParent.class);
+        if (List.of(classpath.split(File.pathSeparator)).contains(lab)) {
+            return classpath;
+        }
+        return classpath + File.pathSeparator + exitWithParentAlone();
+    }
+
+    private static String location(Class<?> type) {
         try {
-            lab = Path.of(ExitWithParent.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException("cannot locate the lab's classes", e);
         }
-        return List.of(classpath.split(File.pathSeparator)).contains(lab) ? classpath : classpath + File.pathSeparator + lab;
+    }
+
+    private static Path exitWithParentDir;
+
+    /** A directory holding only ExitWithParent.class, made once per JVM and deleted when it exits. */
+    private static synchronized Path exitWithParentAlone() {
+        if (exitWithParentDir == null) {
+            String file = ExitWithParent.class.getName().replace('.', '/') + ".class";
+            Path dir = LocalMachine.tempDir("offset-lab-exit-with-parent-");
+            Path target = dir.resolve(file);
+            try (var in = ChildJvm.class.getClassLoader().getResourceAsStream(file)) {
+                LocalMachine.directories(target.getParent());
+                Files.copy(java.util.Objects.requireNonNull(in, file), target);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot copy " + file + " to " + dir, e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> LocalMachine.deleteRecursively(dir)));
+            exitWithParentDir = dir;
+        }
+        return exitWithParentDir;
     }
 
     /** Sends {@code line} to the child's standard input, as someone typing at its terminal would. */

@@ -23,7 +23,7 @@ public final class ExitWithParent {
     public static void main(String[] args) throws Throwable {
         if (args.length == 0) {
             System.err.println("usage: ExitWithParent MAIN_CLASS [ARGS...]");
-            System.exit(DemoRunner.USAGE);
+            System.exit(2); // a usage error; this class stands alone on a Kafka tool's classpath: no other lab class here
         }
         // The parent is captured now: once it dies, the operating system gives this process
         // another parent (init or a subreaper), so it must be this handle that is watched.
