@@ -4,6 +4,7 @@ import io.offsetlab.lab.BrokerSettings;
 import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
+import io.offsetlab.lab.LoadedMachine;
 import io.offsetlab.lab.OffsetProbe;
 import io.offsetlab.lab.Polling;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -44,11 +45,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ManualCommitIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    /**
-     * Room for a new member's requests on a loaded 2-core machine: the join and the first fetch
-     * are a handful of requests, about 100 ms on an idle machine.
-     */
-    private static final int LOADED_MACHINE_SLACK_MS = 5000;
     private static final int RECORDS_PER_PARTITION = 5;
 
     @Test
@@ -397,12 +393,12 @@ class ManualCommitIT {
      * the consumer is created and these tests look for no commit before it has passed: a new
      * member's join, which on classic waits group.initial.rebalance.delay.ms for more members
      * (read from the broker: 0 on the lab broker, 3000 by default; the consumer protocol has no
-     * such wait), and the first fetch, plus {@link #LOADED_MACHINE_SLACK_MS}. 5 s on the lab
+     * such wait), and the first fetch, plus {@link LoadedMachine#SLACK_MS}. 5 s on the lab
      * broker, Kafka's default interval.
      */
     private static int autoCommitIntervalMs(LabKafka kafka, String protocol) {
         long joinWait = protocol.equals("classic") ? kafka.settings().value(BrokerSettings.INITIAL_REBALANCE_DELAY) : 0;
-        return (int) joinWait + LOADED_MACHINE_SLACK_MS;
+        return (int) joinWait + LoadedMachine.SLACK_MS;
     }
 
     private static Map<String, Object> autoCommit(String protocol, int intervalMs) {

@@ -5,6 +5,7 @@ import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.Claims;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
+import io.offsetlab.lab.LoadedMachine;
 import io.offsetlab.lab.OffsetProbe;
 import io.offsetlab.lab.Polling;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -47,11 +48,6 @@ class PollIntervalIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final int MAX_POLL_INTERVAL_MS = 2000;
-    /**
-     * What a loaded 2-core machine may add to a bound derived from the configured intervals: the
-     * steps between (a describe, a scheduled thread waking) take about 100 ms on an idle one.
-     */
-    private static final long LOADED_MACHINE_SLACK_MS = 5000;
     /**
      * The late-check group's heartbeat interval (its consumer.heartbeat.interval.ms). The member
      * processes for 3 s (max.poll.interval.ms + 1 s): of the 10 s before its next heartbeat, that
@@ -134,9 +130,9 @@ class PollIntervalIT {
             long heartbeat = Members.heartbeatIntervalMs(kafka.backend(), protocol);
             assertTrue(System.currentTimeMillis() - beforeLastPoll >= MAX_POLL_INTERVAL_MS, protocol + ": not out before "
                     + "max.poll.interval.ms (" + MAX_POLL_INTERVAL_MS + " ms) had passed since its last poll()");
-            assertTrue(outAfter <= MAX_POLL_INTERVAL_MS + heartbeat + LOADED_MACHINE_SLACK_MS, protocol + ": out "
+            assertTrue(outAfter <= MAX_POLL_INTERVAL_MS + heartbeat + LoadedMachine.SLACK_MS, protocol + ": out "
                     + outAfter + " ms after its last poll(): at most max.poll.interval.ms (" + MAX_POLL_INTERVAL_MS + ") + a "
-                    + "heartbeat interval (" + heartbeat + ", when the client acts on it) + " + LOADED_MACHINE_SLACK_MS
+                    + "heartbeat interval (" + heartbeat + ", when the client acts on it) + " + LoadedMachine.SLACK_MS
                     + " ms for a loaded machine");
 
             TopicPartition tp = new TopicPartition(topic, 0);

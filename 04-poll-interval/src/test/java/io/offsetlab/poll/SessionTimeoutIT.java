@@ -6,6 +6,7 @@ import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.Claims;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
+import io.offsetlab.lab.LoadedMachine;
 import io.offsetlab.lab.Polling;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -38,23 +39,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * response (Kafka 4.4: classic, REBALANCE_IN_PROGRESS in {@code AbstractCoordinator.HeartbeatResponseHandler};
  * consumer protocol, the new assignment in the ConsumerGroupHeartbeat response, sent every
  * interval by {@code AbstractHeartbeatRequestManager.poll}). The bounds below are built from
- * those waits, read from the broker, plus {@link #LOADED_MACHINE_SLACK_MS}.
+ * those waits, read from the broker, plus {@link LoadedMachine#SLACK_MS}.
  */
 @KafkaLab
 class SessionTimeoutIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final Duration NO_REBALANCE_FOR = Duration.ofSeconds(2);
-    /**
-     * What a loaded machine may add to a handover beyond the protocol's own waits (a session
-     * timeout, the remaining member's next heartbeat): the coordinator handling the leave or the
-     * expiry, the remaining member's rejoin (JoinGroup and SyncGroup on classic, reconciliation on
-     * consumer) and its assignment callback in its next poll(). A handful of requests and one
-     * 100 ms poll: about 100 ms on an idle machine (the §4 README's handovers came 389-643 ms
-     * after close() with 500 ms heartbeats). 5 s leaves room for a 2-core machine that runs four
-     * test JVMs and their brokers.
-     */
-    private static final long LOADED_MACHINE_SLACK_MS = 5000;
     /**
      * How late a loaded JVM's last heartbeat may go out. A session counts from the last heartbeat
      * the broker got: a late one starts it earlier than a heartbeat interval before the member
@@ -117,18 +108,18 @@ class SessionTimeoutIT {
             // The session counts from the killed member's last heartbeat: at most a heartbeat interval (and a late
             // heartbeat) before the kill. Then the survivor learns of the expiry at its own next heartbeat.
             long crashAtLeast = session - heartbeat - LATE_HEARTBEAT_MS;
-            long crashAtMost = session + heartbeat + LOADED_MACHINE_SLACK_MS;
+            long crashAtMost = session + heartbeat + LoadedMachine.SLACK_MS;
             assertTrue(crashDelay >= crashAtLeast, "a crashed member keeps its partition until its session times out: "
                     + crashDelay + " ms, expected at least " + crashAtLeast + " (session - a heartbeat interval - "
                     + LATE_HEARTBEAT_MS + " ms for a late heartbeat)");
             assertTrue(crashDelay <= crashAtMost, "and then hands it over, at the survivor's next heartbeat: " + crashDelay
                     + " ms, expected at most " + crashAtMost + " (session + a heartbeat interval + "
-                    + LOADED_MACHINE_SLACK_MS + " ms for a loaded machine)");
+                    + LoadedMachine.SLACK_MS + " ms for a loaded machine)");
             // close() leaves at once; the survivor learns of it at its next heartbeat.
-            long closeAtMost = heartbeat + LOADED_MACHINE_SLACK_MS;
+            long closeAtMost = heartbeat + LoadedMachine.SLACK_MS;
             assertTrue(closeDelay <= closeAtMost, "a clean close hands it over at the survivor's next heartbeat: "
                     + closeDelay + " ms, expected at most " + closeAtMost + " (a heartbeat interval + "
-                    + LOADED_MACHINE_SLACK_MS + " ms for a loaded machine)");
+                    + LoadedMachine.SLACK_MS + " ms for a loaded machine)");
             // A handover that waited for the leaving member's session would come this late at the earliest.
             long sessionWaitAtLeast = leavingSession - heartbeat - LATE_HEARTBEAT_MS;
             assertTrue(closeDelay < sessionWaitAtLeast, "a clean close does not wait for the leaving member's session ("
@@ -213,11 +204,11 @@ class SessionTimeoutIT {
             // (the heartbeat thread stops once the poll timer expires); consumer, its leave with epoch -2, sent when its
             // client next wakes, at its next heartbeat (Members.overrunMs). The other member learns of the expiry at
             // its own next heartbeat.
-            long atMost = maxPollInterval + heartbeat + session + heartbeat + LOADED_MACHINE_SLACK_MS;
+            long atMost = maxPollInterval + heartbeat + session + heartbeat + LoadedMachine.SLACK_MS;
             assertTrue(handover <= atMost, protocol + ": once the static member's session has timed out, the other member "
                     + "gets its partition: " + handover + " ms after its last poll(), expected at most " + atMost
                     + " (max.poll.interval.ms + a heartbeat + session + the other's next heartbeat + "
-                    + LOADED_MACHINE_SLACK_MS + " ms for a loaded machine)");
+                    + LoadedMachine.SLACK_MS + " ms for a loaded machine)");
         }
     }
 

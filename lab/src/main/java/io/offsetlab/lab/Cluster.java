@@ -4,6 +4,7 @@ import org.apache.kafka.clients.admin.Admin;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -48,18 +49,22 @@ public interface Cluster extends KafkaBackend {
      */
     default void awaitFenced(int nodeId) {
         try (Admin admin = Admin.create(ClientConfigs.admin(this))) {
-            Wait.until("the controller to fence node " + nodeId, Duration.ofSeconds(90), () -> !listed(admin, nodeId));
+            Wait.until("the controller to fence node " + nodeId, Duration.ofSeconds(90), () -> !lists(admin, nodeId).orElse(true));
         }
     }
 
-    private static boolean listed(Admin admin, int nodeId) {
+    /**
+     * Whether the cluster's metadata lists node {@code nodeId} ({@code describeCluster}, which
+     * leaves out fenced brokers); empty when no broker answered within 5 s.
+     */
+    static Optional<Boolean> lists(Admin admin, int nodeId) {
         try {
-            return admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).stream().anyMatch(n -> n.id() == nodeId);
+            return Optional.of(admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).stream().anyMatch(n -> n.id() == nodeId));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         } catch (ExecutionException | TimeoutException e) {
-            return true; // no answer yet: not known to be fenced
+            return Optional.empty();
         }
     }
 

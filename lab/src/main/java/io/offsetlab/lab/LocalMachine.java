@@ -45,7 +45,7 @@ public final class LocalMachine {
     }
 
     /** The first port of this machine's range for outgoing connections (Linux: /proc/sys/net/ipv4/ip_local_port_range). */
-    static int ephemeralRangeStart() {
+    private static int ephemeralRangeStart() {
         try {
             // readAllLines, not readString: a /proc file says its size is 0, and readString read "3" of it here (JDK 17.0.15)
             String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0);

@@ -9,8 +9,6 @@ import org.junit.platform.launcher.TestIdentifier;
 
 import java.lang.reflect.Method;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Records NOT RUN, with the reason, for every claim of a test class that a condition turned off
@@ -40,18 +38,12 @@ public final class ClaimsOfSkippedClasses implements TestExecutionListener {
             StringBuilder lines = new StringBuilder();
             for (Method method : testClass.getDeclaredMethods()) {
                 if (isTest(method)) {
-                    List<String> ids = new ArrayList<>(ids(method.getAnnotation(Claim.class)));
-                    ids.addAll(ids(testClass.getAnnotation(Claim.class)));
-                    lines.append(ClaimsRecorder.lines(ids, "NOT RUN", testClass.getSimpleName() + "." + method.getName(),
+                    lines.append(ClaimsRecorder.lines(ClaimsRecorder.claimIds(method, testClass), "NOT RUN", testClass.getSimpleName() + "." + method.getName(),
                             ClaimsRecorder.firstLine(reason == null ? "skipped" : reason)));
                 }
             }
             ClaimsRecorder.append(directory, lines.toString());
         }
-    }
-
-    private static List<String> ids(Claim claim) {
-        return claim == null ? List.of() : List.of(claim.value());
     }
 
     /**

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -72,9 +73,14 @@ public final class ClaimsRecorder implements BeforeEachCallback, TestWatcher {
     }
 
     private static List<String> claimIds(ExtensionContext context) {
+        return claimIds(context.getRequiredTestMethod(), context.getRequiredTestClass());
+    }
+
+    /** The ids a test claims: its method's @Claim, then its class's. */
+    static List<String> claimIds(Method method, Class<?> testClass) {
         List<String> ids = new ArrayList<>();
-        context.getTestMethod().map(m -> m.getAnnotation(Claim.class)).ifPresent(c -> ids.addAll(List.of(c.value())));
-        context.getTestClass().map(c -> c.getAnnotation(Claim.class)).ifPresent(c -> ids.addAll(List.of(c.value())));
+        Optional.ofNullable(method.getAnnotation(Claim.class)).ifPresent(c -> ids.addAll(List.of(c.value())));
+        Optional.ofNullable(testClass.getAnnotation(Claim.class)).ifPresent(c -> ids.addAll(List.of(c.value())));
         return ids;
     }
 

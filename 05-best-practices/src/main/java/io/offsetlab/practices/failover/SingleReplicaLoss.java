@@ -259,11 +259,7 @@ public final class SingleReplicaLoss {
 
     /** Whether the cluster's metadata lists {@code node}: it leaves out fenced brokers. */
     private boolean isUnfenced(int node) {
-        try {
-            return admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).stream().anyMatch(n -> n.id() == node);
-        } catch (Exception e) {
-            return false; // no answer yet: the metadata is not there
-        }
+        return Cluster.lists(admin, node).orElse(false); // no answer yet: not known to be back
     }
 
     private List<TopicPartition> offsetsPartitions(Predicate<TopicPartitionInfo> which) {

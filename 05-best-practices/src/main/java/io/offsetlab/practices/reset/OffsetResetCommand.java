@@ -168,7 +168,7 @@ public final class OffsetResetCommand {
     }
 
     /** An ISO-8601 instant (2026-11-24T09:00:00Z, +01:00) or a local date-time in this machine's zone. */
-    static Instant parseDatetime(String text) {
+    private static Instant parseDatetime(String text) {
         try {
             return Instant.parse(text);
         } catch (DateTimeParseException notAnInstant) {

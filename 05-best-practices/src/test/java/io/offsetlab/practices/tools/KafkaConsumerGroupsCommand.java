@@ -2,13 +2,9 @@ package io.offsetlab.practices.tools;
 
 import io.offsetlab.lab.ChildJvm;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /** Kafka's own {@code kafka-consumer-groups.sh}, run as {@link KafkaTools} runs Kafka's tools. */
 public final class KafkaConsumerGroupsCommand {
