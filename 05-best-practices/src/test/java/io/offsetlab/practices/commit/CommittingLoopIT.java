@@ -29,16 +29,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * committed. Both group protocols.
  */
 @KafkaLab
-@Claim("5.commit-every")
 class CommittingLoopIT {
+
+    /** The second burst, 10 records on each of the 4 partitions: processed, and not committed yet, when B joins. */
+    private static final int UNCOMMITTED_AT_JOIN = 40;
 
     @ParameterizedTest(name = "group.protocol={0}")
     @ValueSource(strings = {"classic", "consumer"})
+    @Claim("5.commit-every")
     void commitOnRevocationGivesNoDuplicatesAndNoLossAcrossARebalance(String protocol, LabKafka kafka) throws Exception {
         Result result = scenario(kafka).run(protocol, true);
         Claims.figure("with the revocation commit, " + protocol + ": " + summary(result));
 
         assertAll(
+                () -> assertEquals(UNCOMMITTED_AT_JOIN, result.uncommittedAtJoin(), "precondition: the revocation commit had "
+                        + "records to save when B joined; " + summary(result)),
                 () -> assertEquals(0, result.lost(), "every record written must be processed; " + summary(result)),
                 () -> assertEquals(0, result.duplicates(),
                         "committing in onPartitionsRevoked hands the partitions over with nothing left to re-read; " + summary(result)),
@@ -48,11 +53,14 @@ class CommittingLoopIT {
 
     @ParameterizedTest(name = "group.protocol={0}")
     @ValueSource(strings = {"classic", "consumer"})
+    @Claim("5.commit-every")
     void withoutTheRevocationCommitTheNextOwnerReReadsUncommittedRecords(String protocol, LabKafka kafka) throws Exception {
         Result result = scenario(kafka).run(protocol, false);
         Claims.figure("without the revocation commit, " + protocol + ": " + summary(result));
 
         assertAll(
+                () -> assertEquals(UNCOMMITTED_AT_JOIN, result.uncommittedAtJoin(), "precondition: records processed and not "
+                        + "committed when B joined; " + summary(result)),
                 () -> assertEquals(0, result.lost(), "at-least-once still holds: nothing is lost; " + summary(result)),
                 () -> assertEquals(expectedDuplicates(protocol, result), result.duplicates(), protocol.equals("classic")
                         ? "classic's eager rebalance revokes every partition at the join and again at the leave, and each time "

@@ -269,10 +269,11 @@ class OffsetResetIT {
         List<List<List<String>>> back3 = bothPlans(kafka, atTheEnd, "--shift-by", "-3");
         List<List<List<String>>> ahead5 = bothPlans(kafka, atTheEnd, "--shift-by", "5");
         List<List<List<String>>> current = bothPlans(kafka, onlyP0, "--to-current");
-        // Now minus this lands 30 s before record 3, computed just before the two runs that use it
-        // (not before the runs above, whatever they took): with records a minute apart, both runs
-        // plan record 3 if they resolve "now" within 30 s of this line.
-        String sinceRecord3 = Duration.between(at(3).minusSeconds(30), Instant.now()).truncatedTo(ChronoUnit.SECONDS).toString();
+        // Now minus this lands 1 s after record 2, computed just before the two runs that use it
+        // (not before the runs above, whatever they took). "Now" moves on while they run, and the
+        // moment stays after record 2 and at or before record 3, a minute later: both runs plan
+        // record 3 if they resolve "now" within 59 s of this line.
+        String sinceRecord3 = Duration.between(at(2).plusSeconds(1), Instant.now()).truncatedTo(ChronoUnit.SECONDS).toString();
         List<List<List<String>>> duration = bothPlans(kafka, atTheEnd, "--by-duration", sinceRecord3);
 
         assertAll(
