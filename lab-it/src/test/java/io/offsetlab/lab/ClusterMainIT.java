@@ -3,7 +3,9 @@ package io.offsetlab.lab;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.Node;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -51,9 +53,13 @@ class ClusterMainIT {
      * The same holds one level up, for a test JVM that is killed while a cluster runs.
      */
     @Test
-    void nodesEndWhenTheClusterProcessIsKilled() {
-        // One node is enough: each node watches its own parent, however many there are.
-        try (ChildJvm cluster = ChildJvm.start(ClusterMain.class, "--brokers", "1", "--port", Integer.toString(freePorts(1)))) {
+    void nodesEndWhenTheClusterProcessIsKilled(@TempDir Path tmp) {
+        // One node is enough: each node watches its own parent, however many there are. A process
+        // killed with SIGKILL cannot delete its temporary files (the node's data directory and
+        // output file): it keeps them under this test's own directory, which JUnit deletes.
+        List<String> jvmOptions = List.of("-Djava.io.tmpdir=" + tmp);
+        try (ChildJvm cluster = ChildJvm.start(jvmOptions, System.getProperty("java.class.path"), ClusterMain.class.getName(),
+                "--brokers", "1", "--port", Integer.toString(freePorts(1)))) {
             awaitPrinted(cluster, "Press Ctrl-C to stop.");
             List<ProcessHandle> nodes = ProcessHandle.of(cluster.pid()).orElseThrow().children().toList();
             assertEquals(1, nodes.size(), "one process per node; output:\n" + cluster.output());
