@@ -1,11 +1,11 @@
 package io.offsetlab.practices.monitor;
 
-import io.offsetlab.lab.BrokerSettings;
+import io.offsetlab.lab.client.BrokerSettings;
 import io.offsetlab.lab.Claim;
-import io.offsetlab.lab.DemoRunner;
+import io.offsetlab.lab.run.DemoRunner;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
-import io.offsetlab.lab.OffsetProbe;
+import io.offsetlab.lab.client.OffsetProbe;
 import io.offsetlab.practices.monitor.LagMonitor.GroupLag;
 import io.offsetlab.practices.monitor.LagMonitor.Row;
 import io.offsetlab.practices.tools.Invocation;
