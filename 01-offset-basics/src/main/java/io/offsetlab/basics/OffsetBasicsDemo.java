@@ -1,14 +1,14 @@
 package io.offsetlab.basics;
 
-import io.offsetlab.lab.ClientConfigs;
-import io.offsetlab.lab.DemoArgs;
-import io.offsetlab.lab.DemoRunner;
-import io.offsetlab.lab.KafkaBackend;
-import io.offsetlab.lab.LogPicture;
-import io.offsetlab.lab.OffsetProbe;
-import io.offsetlab.lab.OffsetTable;
-import io.offsetlab.lab.Polling;
-import io.offsetlab.lab.Topics;
+import io.offsetlab.lab.client.ClientConfigs;
+import io.offsetlab.lab.run.DemoArgs;
+import io.offsetlab.lab.run.DemoRunner;
+import io.offsetlab.lab.broker.KafkaBackend;
+import io.offsetlab.lab.view.LogPicture;
+import io.offsetlab.lab.client.OffsetProbe;
+import io.offsetlab.lab.view.OffsetTable;
+import io.offsetlab.lab.client.Polling;
+import io.offsetlab.lab.client.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.RecordsToDelete;

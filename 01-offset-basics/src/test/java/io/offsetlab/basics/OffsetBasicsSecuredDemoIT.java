@@ -1,9 +1,9 @@
 package io.offsetlab.basics;
 
-import io.offsetlab.lab.ChildJvm;
-import io.offsetlab.lab.ClientConfigs;
-import io.offsetlab.lab.DemoRunner;
-import io.offsetlab.lab.KafkaBackend;
+import io.offsetlab.lab.run.ChildJvm;
+import io.offsetlab.lab.client.ClientConfigs;
+import io.offsetlab.lab.run.DemoRunner;
+import io.offsetlab.lab.broker.KafkaBackend;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import org.junit.jupiter.api.Test;

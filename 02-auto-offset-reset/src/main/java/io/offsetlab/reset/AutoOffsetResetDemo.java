@@ -1,14 +1,14 @@
 package io.offsetlab.reset;
 
-import io.offsetlab.lab.BrokerSettings;
-import io.offsetlab.lab.ClientConfigs;
-import io.offsetlab.lab.DemoArgs;
-import io.offsetlab.lab.DemoRunner;
-import io.offsetlab.lab.KafkaBackend;
-import io.offsetlab.lab.OffsetProbe;
-import io.offsetlab.lab.PartitionOffsets;
-import io.offsetlab.lab.Polling;
-import io.offsetlab.lab.TextTable;
+import io.offsetlab.lab.client.BrokerSettings;
+import io.offsetlab.lab.client.ClientConfigs;
+import io.offsetlab.lab.run.DemoArgs;
+import io.offsetlab.lab.run.DemoRunner;
+import io.offsetlab.lab.broker.KafkaBackend;
+import io.offsetlab.lab.client.OffsetProbe;
+import io.offsetlab.lab.view.PartitionOffsets;
+import io.offsetlab.lab.client.Polling;
+import io.offsetlab.lab.view.TextTable;
 import io.offsetlab.reset.ResetProbe.Outcome;
 import io.offsetlab.reset.ResetScenarios.Setup;
 import org.apache.kafka.clients.admin.Admin;

@@ -1,9 +1,9 @@
 package io.offsetlab.reset;
 
-import io.offsetlab.lab.ClientConfigs;
-import io.offsetlab.lab.KafkaBackend;
-import io.offsetlab.lab.Polling;
-import io.offsetlab.lab.Topics;
+import io.offsetlab.lab.client.ClientConfigs;
+import io.offsetlab.lab.broker.KafkaBackend;
+import io.offsetlab.lab.client.Polling;
+import io.offsetlab.lab.client.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;

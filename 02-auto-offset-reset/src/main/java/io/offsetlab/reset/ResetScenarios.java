@@ -1,10 +1,10 @@
 package io.offsetlab.reset;
 
-import io.offsetlab.lab.ClientConfigs;
-import io.offsetlab.lab.KafkaBackend;
-import io.offsetlab.lab.OffsetProbe;
-import io.offsetlab.lab.Topics;
-import io.offsetlab.lab.Wait;
+import io.offsetlab.lab.client.ClientConfigs;
+import io.offsetlab.lab.broker.KafkaBackend;
+import io.offsetlab.lab.client.OffsetProbe;
+import io.offsetlab.lab.client.Topics;
+import io.offsetlab.lab.client.Wait;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.RecordsToDelete;

@@ -1,8 +1,8 @@
 package io.offsetlab.reset;
 
-import io.offsetlab.lab.ChildJvm;
+import io.offsetlab.lab.run.ChildJvm;
 import io.offsetlab.lab.DemoOutput;
-import io.offsetlab.lab.DemoRunner;
+import io.offsetlab.lab.run.DemoRunner;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import org.junit.jupiter.api.Test;

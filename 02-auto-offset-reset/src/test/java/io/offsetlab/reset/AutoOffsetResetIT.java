@@ -4,7 +4,7 @@ import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.Claims;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
-import io.offsetlab.lab.Polling;
+import io.offsetlab.lab.client.Polling;
 import io.offsetlab.reset.ResetProbe.Outcome;
 import io.offsetlab.reset.ResetScenarios.Setup;
 import org.apache.kafka.clients.consumer.ConsumerConfig;

@@ -1,10 +1,11 @@
 package io.offsetlab.commit;
 
-import io.offsetlab.lab.BrokerSettings;
-import io.offsetlab.lab.ClientConfigs;
-import io.offsetlab.lab.ExternalCluster;
-import io.offsetlab.lab.ProcessedLog;
-import io.offsetlab.lab.Report;
+import io.offsetlab.lab.run.ClusterArgs;
+import io.offsetlab.lab.client.BrokerSettings;
+import io.offsetlab.lab.client.ClientConfigs;
+import io.offsetlab.lab.broker.ExternalCluster;
+import io.offsetlab.lab.client.ProcessedLog;
+import io.offsetlab.lab.run.Report;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -73,7 +74,7 @@ public final class CrashableConsumer {
     }
 
     public static void main(String[] args) throws Exception {
-        ExternalCluster.CommandLine commandLine = ExternalCluster.CommandLine.parse(args);
+        ClusterArgs commandLine = ClusterArgs.parse(args);
         List<String> rest = commandLine.rest(); // TOPIC GROUP LOG_FILE STRATEGY [options]
         List<String> options = rest.subList(4, rest.size());
         int interval = options.contains("--auto-commit-interval")

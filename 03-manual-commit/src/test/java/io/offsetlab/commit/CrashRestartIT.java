@@ -1,12 +1,12 @@
 package io.offsetlab.commit;
 
-import io.offsetlab.lab.ChildJvm;
+import io.offsetlab.lab.run.ChildJvm;
 import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.Claims;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
-import io.offsetlab.lab.OffsetProbe;
-import io.offsetlab.lab.ProcessedLog;
+import io.offsetlab.lab.client.OffsetProbe;
+import io.offsetlab.lab.client.ProcessedLog;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

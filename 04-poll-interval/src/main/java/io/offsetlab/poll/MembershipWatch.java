@@ -1,6 +1,6 @@
 package io.offsetlab.poll;
 
-import io.offsetlab.lab.Timeline;
+import io.offsetlab.lab.view.Timeline;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.MemberDescription;
 

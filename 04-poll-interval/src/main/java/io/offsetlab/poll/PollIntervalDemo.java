@@ -1,15 +1,15 @@
 package io.offsetlab.poll;
 
-import io.offsetlab.lab.BrokerSettings;
-import io.offsetlab.lab.ChildJvm;
-import io.offsetlab.lab.ClientConfigs;
-import io.offsetlab.lab.DemoArgs;
-import io.offsetlab.lab.DemoRunner;
-import io.offsetlab.lab.KafkaBackend;
-import io.offsetlab.lab.Polling;
-import io.offsetlab.lab.Timeline;
-import io.offsetlab.lab.Topics;
-import io.offsetlab.lab.Wait;
+import io.offsetlab.lab.client.BrokerSettings;
+import io.offsetlab.lab.run.ChildJvm;
+import io.offsetlab.lab.client.ClientConfigs;
+import io.offsetlab.lab.run.DemoArgs;
+import io.offsetlab.lab.run.DemoRunner;
+import io.offsetlab.lab.broker.KafkaBackend;
+import io.offsetlab.lab.client.Polling;
+import io.offsetlab.lab.view.Timeline;
+import io.offsetlab.lab.client.Topics;
+import io.offsetlab.lab.client.Wait;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;

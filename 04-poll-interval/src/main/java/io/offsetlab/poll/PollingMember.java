@@ -1,8 +1,8 @@
 package io.offsetlab.poll;
 
-import io.offsetlab.lab.ChildJvm;
-import io.offsetlab.lab.ExternalCluster;
-import io.offsetlab.lab.Report;
+import io.offsetlab.lab.run.ClusterArgs;
+import io.offsetlab.lab.run.ChildJvm;
+import io.offsetlab.lab.run.Report;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -31,7 +31,7 @@ public final class PollingMember {
     }
 
     public static void main(String[] args) {
-        ExternalCluster.CommandLine commandLine = ExternalCluster.CommandLine.parse(args);
+        ClusterArgs commandLine = ClusterArgs.parse(args);
         List<String> rest = commandLine.rest(); // TOPIC GROUP PROTOCOL
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
                 Members.config(commandLine.cluster(), rest.get(1), rest.get(2), 300_000))) {

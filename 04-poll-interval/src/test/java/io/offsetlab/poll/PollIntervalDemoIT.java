@@ -1,11 +1,13 @@
 package io.offsetlab.poll;
 
-import io.offsetlab.lab.ChildJvm;
+import io.offsetlab.lab.run.ChildJvm;
 import io.offsetlab.lab.DemoOutput;
-import io.offsetlab.lab.DemoRunner;
+import io.offsetlab.lab.run.DemoRunner;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -14,8 +16,13 @@ import java.time.Duration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** §4 demo, run as a reader runs it ({@code ./run 04 --protocol ...}, in its own JVM) against the test's broker. */
+/**
+ * §4 demo, run as a reader runs it ({@code ./run 04 --protocol ...}, in its own JVM) against the
+ * test's broker. The demos run side by side: each names its own topics and groups, and spends
+ * most of its time waiting for the broker's timeouts.
+ */
 @KafkaLab
+@Execution(ExecutionMode.CONCURRENT)
 class PollIntervalDemoIT {
 
     @ParameterizedTest(name = "--protocol {0}")

@@ -1,13 +1,13 @@
 package io.offsetlab.poll;
 
-import io.offsetlab.lab.BrokerSettings;
+import io.offsetlab.lab.client.BrokerSettings;
 import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.Claims;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.LoadedMachine;
-import io.offsetlab.lab.OffsetProbe;
-import io.offsetlab.lab.Polling;
+import io.offsetlab.lab.client.OffsetProbe;
+import io.offsetlab.lab.client.Polling;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.CommitFailedException;

@@ -1,15 +1,15 @@
 package io.offsetlab.practices;
 
-import io.offsetlab.lab.BrokerSettings;
-import io.offsetlab.lab.ClientConfigs;
-import io.offsetlab.lab.Columns;
-import io.offsetlab.lab.DemoArgs;
-import io.offsetlab.lab.DemoRunner;
-import io.offsetlab.lab.KafkaBackend;
-import io.offsetlab.lab.Polling;
-import io.offsetlab.lab.TextTable;
-import io.offsetlab.lab.Timeline;
-import io.offsetlab.lab.Topics;
+import io.offsetlab.lab.client.BrokerSettings;
+import io.offsetlab.lab.client.ClientConfigs;
+import io.offsetlab.lab.view.Columns;
+import io.offsetlab.lab.run.DemoArgs;
+import io.offsetlab.lab.run.DemoRunner;
+import io.offsetlab.lab.broker.KafkaBackend;
+import io.offsetlab.lab.client.Polling;
+import io.offsetlab.lab.view.TextTable;
+import io.offsetlab.lab.view.Timeline;
+import io.offsetlab.lab.client.Topics;
 import io.offsetlab.practices.commit.RebalanceScenario.Result;
 import io.offsetlab.practices.commit.RebalanceScenario;
 import io.offsetlab.practices.monitor.LagMonitor;

@@ -1,15 +1,15 @@
 package io.offsetlab.practices;
 
-import io.offsetlab.lab.BrokerSettings;
-import io.offsetlab.lab.ClientConfigs;
-import io.offsetlab.lab.Cluster;
-import io.offsetlab.lab.DemoArgs;
-import io.offsetlab.lab.DemoRunner;
-import io.offsetlab.lab.KafkaBackend;
-import io.offsetlab.lab.KafkaCluster;
-import io.offsetlab.lab.LocalMachine;
-import io.offsetlab.lab.TextTable;
-import io.offsetlab.lab.Timeline;
+import io.offsetlab.lab.client.BrokerSettings;
+import io.offsetlab.lab.client.ClientConfigs;
+import io.offsetlab.lab.broker.Cluster;
+import io.offsetlab.lab.run.DemoArgs;
+import io.offsetlab.lab.run.DemoRunner;
+import io.offsetlab.lab.broker.KafkaBackend;
+import io.offsetlab.lab.broker.KafkaCluster;
+import io.offsetlab.lab.run.LocalMachine;
+import io.offsetlab.lab.view.TextTable;
+import io.offsetlab.lab.view.Timeline;
 import io.offsetlab.practices.failover.CoordinatorFailover.Result;
 import io.offsetlab.practices.failover.CoordinatorFailover;
 import io.offsetlab.practices.failover.SingleReplicaLoss.Outcome;

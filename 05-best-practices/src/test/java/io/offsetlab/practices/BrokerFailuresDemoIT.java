@@ -1,8 +1,8 @@
 package io.offsetlab.practices;
 
-import io.offsetlab.lab.ChildJvm;
+import io.offsetlab.lab.run.ChildJvm;
 import io.offsetlab.lab.DemoOutput;
-import io.offsetlab.lab.DemoRunner;
+import io.offsetlab.lab.run.DemoRunner;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

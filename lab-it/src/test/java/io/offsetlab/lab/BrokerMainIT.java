@@ -1,5 +1,13 @@
 package io.offsetlab.lab;
 
+import io.offsetlab.lab.broker.BrokerMain;
+import io.offsetlab.lab.run.ChildJvm;
+import io.offsetlab.lab.client.ClientConfigs;
+import io.offsetlab.lab.run.DemoRunner;
+import io.offsetlab.lab.broker.ExternalCluster;
+import io.offsetlab.lab.broker.KafkaBackend;
+import io.offsetlab.lab.run.LocalMachine;
+
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;

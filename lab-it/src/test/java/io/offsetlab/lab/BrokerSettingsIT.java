@@ -1,5 +1,9 @@
 package io.offsetlab.lab;
 
+import io.offsetlab.lab.client.BrokerSettings;
+import io.offsetlab.lab.client.ClientConfigs;
+import io.offsetlab.lab.client.KafkaFailures;
+
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,13 @@
 package io.offsetlab.lab;
 
+import io.offsetlab.lab.run.ChildJvm;
+import io.offsetlab.lab.client.ClientConfigs;
+import io.offsetlab.lab.broker.ClusterMain;
+import io.offsetlab.lab.run.DemoRunner;
+import io.offsetlab.lab.broker.ExternalCluster;
+import io.offsetlab.lab.broker.KafkaCluster;
+import io.offsetlab.lab.run.LocalMachine;
+
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.Node;
 import org.junit.jupiter.api.Test;

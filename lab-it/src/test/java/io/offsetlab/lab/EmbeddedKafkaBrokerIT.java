@@ -1,5 +1,7 @@
 package io.offsetlab.lab;
 
+import io.offsetlab.lab.broker.EmbeddedKafkaBroker;
+
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

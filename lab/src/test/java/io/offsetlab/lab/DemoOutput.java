@@ -1,5 +1,7 @@
 package io.offsetlab.lab;
 
+import io.offsetlab.lab.view.Columns;
+
 import java.util.List;
 import java.util.regex.Pattern;
 

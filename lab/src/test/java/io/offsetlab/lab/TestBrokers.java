@@ -1,6 +1,17 @@
 package io.offsetlab.lab;
 
-import io.offsetlab.lab.BrokerSettings;
+import io.offsetlab.lab.client.BrokerSettings;
+import io.offsetlab.lab.client.ClientConfigs;
+import io.offsetlab.lab.broker.Cluster;
+import io.offsetlab.lab.run.DemoRunner;
+import io.offsetlab.lab.broker.EmbeddedKafkaBroker;
+import io.offsetlab.lab.broker.ExternalCluster;
+import io.offsetlab.lab.broker.KafkaBackend;
+import io.offsetlab.lab.broker.KafkaCluster;
+import io.offsetlab.lab.broker.LabBrokerConfig;
+import io.offsetlab.lab.broker.SaslUsers;
+
+import io.offsetlab.lab.client.BrokerSettings;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

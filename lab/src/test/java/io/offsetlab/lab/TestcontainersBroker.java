@@ -1,5 +1,8 @@
 package io.offsetlab.lab;
 
+import io.offsetlab.lab.broker.KafkaBackend;
+import io.offsetlab.lab.broker.LabBrokerConfig;
+
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;

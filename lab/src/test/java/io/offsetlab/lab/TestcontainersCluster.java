@@ -1,5 +1,11 @@
 package io.offsetlab.lab;
 
+
+import io.offsetlab.lab.client.ClientConfigs;
+import io.offsetlab.lab.broker.Cluster;
+import io.offsetlab.lab.broker.KafkaCluster;
+import io.offsetlab.lab.run.LocalMachine;
+
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.PortBinding;
@@ -97,7 +103,7 @@ public final class TestcontainersCluster implements Cluster {
 
     private void awaitBrokers(List<Integer> ids) {
         try (Admin admin = Admin.create(ClientConfigs.admin(this))) {
-            io.offsetlab.lab.Wait.until("nodes " + ids + " to answer as brokers", Duration.ofSeconds(120),
+            io.offsetlab.lab.client.Wait.until("nodes " + ids + " to answer as brokers", Duration.ofSeconds(120),
                     () -> ids.stream().allMatch(id -> KafkaCluster.answers(admin, id)));
         }
     }
@@ -110,7 +116,7 @@ public final class TestcontainersCluster implements Cluster {
     @Override
     public void kill(int nodeId) {
         docker().killContainerCmd(container(nodeId).getContainerId()).withSignal("KILL").exec();
-        io.offsetlab.lab.Wait.until("node " + nodeId + " to stop", Duration.ofSeconds(30), () -> !isRunning(nodeId));
+        io.offsetlab.lab.client.Wait.until("node " + nodeId + " to stop", Duration.ofSeconds(30), () -> !isRunning(nodeId));
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.offsetlab.practices.benchmark;
 
-import io.offsetlab.lab.TextTable;
+import io.offsetlab.lab.view.TextTable;
 import io.offsetlab.practices.benchmark.CommitBenchmark.Measurement;
 import io.offsetlab.practices.benchmark.CommitBenchmark.Mode;
 import io.offsetlab.practices.benchmark.CommitBenchmark.Strategy;

@@ -1,12 +1,12 @@
 package io.offsetlab.practices.benchmark;
 
-import io.offsetlab.lab.ClientConfigs;
-import io.offsetlab.lab.DemoArgs.Option;
-import io.offsetlab.lab.DemoArgs.UsageException;
-import io.offsetlab.lab.DemoArgs;
-import io.offsetlab.lab.DemoRunner;
-import io.offsetlab.lab.KafkaBackend;
-import io.offsetlab.lab.Topics;
+import io.offsetlab.lab.client.ClientConfigs;
+import io.offsetlab.lab.run.DemoArgs.Option;
+import io.offsetlab.lab.run.DemoArgs.UsageException;
+import io.offsetlab.lab.run.DemoArgs;
+import io.offsetlab.lab.run.DemoRunner;
+import io.offsetlab.lab.broker.KafkaBackend;
+import io.offsetlab.lab.client.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;

@@ -1,9 +1,10 @@
 package io.offsetlab.practices.exactlyonce;
 
-import io.offsetlab.lab.BrokerSettings;
-import io.offsetlab.lab.ClientConfigs;
-import io.offsetlab.lab.ExternalCluster;
-import io.offsetlab.lab.Report;
+import io.offsetlab.lab.run.ClusterArgs;
+import io.offsetlab.lab.client.BrokerSettings;
+import io.offsetlab.lab.client.ClientConfigs;
+import io.offsetlab.lab.broker.ExternalCluster;
+import io.offsetlab.lab.run.Report;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -60,7 +61,7 @@ public final class TransactionalProcessor {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        ExternalCluster.CommandLine commandLine = ExternalCluster.CommandLine.parse(args);
+        ClusterArgs commandLine = ClusterArgs.parse(args);
         ExternalCluster cluster = commandLine.cluster();
         List<String> rest = commandLine.rest(); // INPUT_TOPIC OUTPUT_TOPIC GROUP TRANSACTIONAL_ID [options]
         String input = rest.get(0);

@@ -1,16 +1,17 @@
 package io.offsetlab.practices.failover;
 
-import io.offsetlab.lab.ChildJvm;
-import io.offsetlab.lab.Cluster;
-import io.offsetlab.lab.KafkaLogLines;
-import io.offsetlab.lab.KafkaLogLines.Kind;
-import io.offsetlab.lab.KafkaLogLines.Line;
-import io.offsetlab.lab.OffsetProbe;
-import io.offsetlab.lab.ProcessedLog;
-import io.offsetlab.lab.Report;
-import io.offsetlab.lab.Timeline;
-import io.offsetlab.lab.Topics;
-import io.offsetlab.lab.Wait;
+import io.offsetlab.lab.client.GroupCoordinator;
+import io.offsetlab.lab.run.ChildJvm;
+import io.offsetlab.lab.broker.Cluster;
+import io.offsetlab.lab.run.KafkaLogLines;
+import io.offsetlab.lab.run.KafkaLogLines.Kind;
+import io.offsetlab.lab.run.KafkaLogLines.Line;
+import io.offsetlab.lab.client.OffsetProbe;
+import io.offsetlab.lab.client.ProcessedLog;
+import io.offsetlab.lab.run.Report;
+import io.offsetlab.lab.view.Timeline;
+import io.offsetlab.lab.client.Topics;
+import io.offsetlab.lab.client.Wait;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -139,7 +140,7 @@ public final class CoordinatorFailover {
             timeline.event("producer", "writes " + RECORDS + " records, " + PER_TICK + " every 100 ms, to " + PARTITIONS
                     + " partitions, 3 replicas each");
             awaitProcessed(consumer, log, KILL_AFTER);
-            int coordinator = OffsetProbe.coordinator(admin, group);
+            int coordinator = GroupCoordinator.nodeOf(admin, group);
             boolean controller = admin.describeMetadataQuorum().quorumInfo().get(30, TimeUnit.SECONDS).leaderId() == coordinator;
             Map<TopicPartition, Long> before = OffsetProbe.committed(admin, group);
             List<String> processedAtKill = ProcessedLog.read(log);
@@ -214,7 +215,7 @@ public final class CoordinatorFailover {
         int[] found = new int[1];
         Wait.until("a new coordinator for " + group, TIMEOUT, () -> {
             try {
-                found[0] = OffsetProbe.coordinator(admin, group);
+                found[0] = GroupCoordinator.nodeOf(admin, group);
                 return found[0] != dead;
             } catch (Exception e) {
                 return false; // none yet: the partition of __consumer_offsets has no leader

@@ -1,10 +1,11 @@
 package io.offsetlab.practices.failover;
 
-import io.offsetlab.lab.ClientConfigs;
-import io.offsetlab.lab.ExternalCluster;
-import io.offsetlab.lab.KafkaLogLines;
-import io.offsetlab.lab.ProcessedLog;
-import io.offsetlab.lab.Report;
+import io.offsetlab.lab.run.ClusterArgs;
+import io.offsetlab.lab.client.ClientConfigs;
+import io.offsetlab.lab.broker.ExternalCluster;
+import io.offsetlab.lab.run.KafkaLogLines;
+import io.offsetlab.lab.client.ProcessedLog;
+import io.offsetlab.lab.run.Report;
 import io.offsetlab.practices.commit.CommittingLoop;
 import io.offsetlab.practices.commit.RebalanceScenario;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -41,7 +42,7 @@ public final class LoopConsumer {
 
     public static void main(String[] args) throws Exception {
         KafkaLogLines.logCoordinatorLines(); // the coordinator's comings and goings are INFO lines of the consumer's internals
-        ExternalCluster.CommandLine commandLine = ExternalCluster.CommandLine.parse(args);
+        ClusterArgs commandLine = ClusterArgs.parse(args);
         List<String> rest = commandLine.rest(); // TOPIC GROUP PROTOCOL LOG_FILE
         try (ProcessedLog processed = ProcessedLog.appendTo(Path.of(rest.get(3)))) {
             KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config(commandLine.cluster(), rest.get(1), rest.get(2)));

@@ -1,12 +1,12 @@
 package io.offsetlab.practices.failover;
 
-import io.offsetlab.lab.ClientConfigs;
-import io.offsetlab.lab.Cluster;
-import io.offsetlab.lab.OffsetProbe;
-import io.offsetlab.lab.Polling;
-import io.offsetlab.lab.Timeline;
-import io.offsetlab.lab.Topics;
-import io.offsetlab.lab.Wait;
+import io.offsetlab.lab.client.GroupCoordinator;
+import io.offsetlab.lab.client.ClientConfigs;
+import io.offsetlab.lab.broker.Cluster;
+import io.offsetlab.lab.client.Polling;
+import io.offsetlab.lab.view.Timeline;
+import io.offsetlab.lab.client.Topics;
+import io.offsetlab.lab.client.Wait;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -147,7 +147,7 @@ public final class SingleReplicaLoss {
                 + ", committed " + before.stream().map(String::valueOf).distinct().collect(Collectors.joining(" and ")));
         Set<Integer> coordinators = new LinkedHashSet<>();
         for (String group : groups) {
-            coordinators.add(OffsetProbe.coordinator(admin, group));
+            coordinators.add(GroupCoordinator.nodeOf(admin, group));
         }
         List<TopicPartition> lost = new ArrayList<>();
         for (int node : coordinators) {

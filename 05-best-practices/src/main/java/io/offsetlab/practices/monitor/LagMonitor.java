@@ -1,8 +1,8 @@
 package io.offsetlab.practices.monitor;
 
-import io.offsetlab.lab.BrokerSettings;
-import io.offsetlab.lab.KafkaFailures.MissingAclException;
-import io.offsetlab.lab.Logging;
+import io.offsetlab.lab.client.BrokerSettings;
+import io.offsetlab.lab.client.KafkaFailures.MissingAclException;
+import io.offsetlab.lab.run.Logging;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.GroupListing;

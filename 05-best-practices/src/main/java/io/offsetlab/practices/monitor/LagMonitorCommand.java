@@ -1,11 +1,11 @@
 package io.offsetlab.practices.monitor;
 
-import io.offsetlab.lab.Columns;
-import io.offsetlab.lab.DemoArgs.Option;
-import io.offsetlab.lab.DemoArgs.UsageException;
-import io.offsetlab.lab.DemoArgs;
-import io.offsetlab.lab.DemoRunner;
-import io.offsetlab.lab.TextTable;
+import io.offsetlab.lab.view.Columns;
+import io.offsetlab.lab.run.DemoArgs.Option;
+import io.offsetlab.lab.run.DemoArgs.UsageException;
+import io.offsetlab.lab.run.DemoArgs;
+import io.offsetlab.lab.run.DemoRunner;
+import io.offsetlab.lab.view.TextTable;
 import io.offsetlab.practices.monitor.LagMonitor.GroupLag;
 import io.offsetlab.practices.monitor.LagMonitor.Row;
 import io.offsetlab.practices.monitor.LagStatus.Sample;

@@ -1,8 +1,8 @@
 package io.offsetlab.practices.reset;
 
-import io.offsetlab.lab.KafkaFailures.MissingAclException;
-import io.offsetlab.lab.Logging;
-import io.offsetlab.lab.OffsetProbe;
+import io.offsetlab.lab.client.KafkaFailures.MissingAclException;
+import io.offsetlab.lab.run.Logging;
+import io.offsetlab.lab.client.OffsetProbe;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;

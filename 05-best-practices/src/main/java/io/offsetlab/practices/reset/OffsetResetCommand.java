@@ -1,10 +1,10 @@
 package io.offsetlab.practices.reset;
 
-import io.offsetlab.lab.DemoArgs.Option;
-import io.offsetlab.lab.DemoArgs.UsageException;
-import io.offsetlab.lab.DemoArgs;
-import io.offsetlab.lab.DemoRunner;
-import io.offsetlab.lab.TextTable;
+import io.offsetlab.lab.run.DemoArgs.Option;
+import io.offsetlab.lab.run.DemoArgs.UsageException;
+import io.offsetlab.lab.run.DemoArgs;
+import io.offsetlab.lab.run.DemoRunner;
+import io.offsetlab.lab.view.TextTable;
 import io.offsetlab.practices.reset.OffsetReset.GroupNotInactiveException;
 import io.offsetlab.practices.reset.OffsetReset.Plan;
 import io.offsetlab.practices.reset.OffsetReset.Target;

@@ -1,9 +1,9 @@
 package io.offsetlab.practices.timeouts;
 
-import io.offsetlab.lab.DemoArgs;
-import io.offsetlab.lab.DemoArgs.Option;
-import io.offsetlab.lab.DemoArgs.UsageException;
-import io.offsetlab.lab.DemoRunner;
+import io.offsetlab.lab.run.DemoArgs;
+import io.offsetlab.lab.run.DemoArgs.Option;
+import io.offsetlab.lab.run.DemoArgs.UsageException;
+import io.offsetlab.lab.run.DemoRunner;
 
 import java.io.PrintStream;
 import java.util.ArrayList;

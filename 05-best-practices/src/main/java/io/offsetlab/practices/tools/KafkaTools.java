@@ -1,6 +1,6 @@
 package io.offsetlab.practices.tools;
 
-import io.offsetlab.lab.ChildJvm;
+import io.offsetlab.lab.run.ChildJvm;
 
 import java.io.File;
 import java.io.IOException;
@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
 /**
  * Kafka's own command-line tools (kafka-tools, the newest release on Maven Central, see the
  * pom) in a JVM of their own, on the classpath Maven resolved for them alone (and the one lab class
- * that ends them with their parent, see {@link io.offsetlab.lab.ChildJvm}), as their shell
+ * that ends them with their parent, see {@link io.offsetlab.lab.run.ChildJvm}), as their shell
  * scripts run them from a Kafka installation's libs/: {@code kafka-consumer-groups.sh} is
  * {@value #CONSUMER_GROUPS}, {@code kafka-consumer-perf-test.sh} is {@value #CONSUMER_PERF_TEST}.
  */

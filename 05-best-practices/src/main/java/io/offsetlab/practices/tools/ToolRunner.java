@@ -1,13 +1,13 @@
 package io.offsetlab.practices.tools;
 
-import io.offsetlab.lab.ClientConfigs;
-import io.offsetlab.lab.DemoArgs.Option;
-import io.offsetlab.lab.DemoArgs.UsageException;
-import io.offsetlab.lab.DemoArgs;
-import io.offsetlab.lab.DemoRunner;
-import io.offsetlab.lab.ExternalCluster.BrokerUnreachableException;
-import io.offsetlab.lab.ExternalCluster;
-import io.offsetlab.lab.KafkaFailures;
+import io.offsetlab.lab.client.ClientConfigs;
+import io.offsetlab.lab.run.DemoArgs.Option;
+import io.offsetlab.lab.run.DemoArgs.UsageException;
+import io.offsetlab.lab.run.DemoArgs;
+import io.offsetlab.lab.run.DemoRunner;
+import io.offsetlab.lab.broker.ExternalCluster.BrokerUnreachableException;
+import io.offsetlab.lab.broker.ExternalCluster;
+import io.offsetlab.lab.client.KafkaFailures;
 import org.apache.kafka.clients.admin.Admin;
 
 import java.io.PrintStream;

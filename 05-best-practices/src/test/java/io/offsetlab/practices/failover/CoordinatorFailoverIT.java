@@ -1,13 +1,13 @@
 package io.offsetlab.practices.failover;
 
-import io.offsetlab.lab.BrokerSettings;
+import io.offsetlab.lab.client.BrokerSettings;
 import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.Claims;
-import io.offsetlab.lab.Cluster;
+import io.offsetlab.lab.broker.Cluster;
 import io.offsetlab.lab.KafkaLab;
-import io.offsetlab.lab.KafkaLogLines.Kind;
+import io.offsetlab.lab.run.KafkaLogLines.Kind;
 import io.offsetlab.lab.LabKafka;
-import io.offsetlab.lab.Timeline;
+import io.offsetlab.lab.view.Timeline;
 import io.offsetlab.practices.commit.RebalanceScenario;
 import io.offsetlab.practices.failover.CoordinatorFailover.Result;
 import org.junit.jupiter.api.AfterEach;

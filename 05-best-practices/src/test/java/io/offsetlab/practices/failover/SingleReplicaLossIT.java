@@ -1,11 +1,11 @@
 package io.offsetlab.practices.failover;
 
-import io.offsetlab.lab.BrokerSettings;
+import io.offsetlab.lab.client.BrokerSettings;
 import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.Claims;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
-import io.offsetlab.lab.Timeline;
+import io.offsetlab.lab.view.Timeline;
 import io.offsetlab.practices.failover.SingleReplicaLoss.Outcome;
 import io.offsetlab.practices.failover.SingleReplicaLoss.Result;
 import org.junit.jupiter.api.AfterEach;

@@ -1,11 +1,11 @@
 package io.offsetlab.practices.reset;
 
 import io.offsetlab.lab.Claim;
-import io.offsetlab.lab.DemoRunner;
+import io.offsetlab.lab.run.DemoRunner;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
-import io.offsetlab.lab.OffsetProbe;
-import io.offsetlab.lab.Polling;
+import io.offsetlab.lab.client.OffsetProbe;
+import io.offsetlab.lab.client.Polling;
 import io.offsetlab.practices.tools.Invocation;
 import io.offsetlab.practices.tools.KafkaConsumerGroupsCommand;
 import org.apache.kafka.clients.consumer.ConsumerConfig;

@@ -1,6 +1,6 @@
 package io.offsetlab.practices.timeouts;
 
-import io.offsetlab.lab.DemoRunner;
+import io.offsetlab.lab.run.DemoRunner;
 import io.offsetlab.practices.timeouts.TimeoutCheck.Result;
 import io.offsetlab.practices.timeouts.TimeoutCheck.Settings;
 import io.offsetlab.practices.timeouts.TimeoutCheck.Verdict;

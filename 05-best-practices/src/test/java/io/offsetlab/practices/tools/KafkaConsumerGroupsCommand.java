@@ -1,6 +1,6 @@
 package io.offsetlab.practices.tools;
 
-import io.offsetlab.lab.ChildJvm;
+import io.offsetlab.lab.run.ChildJvm;
 
 import java.time.Duration;
 import java.util.Arrays;

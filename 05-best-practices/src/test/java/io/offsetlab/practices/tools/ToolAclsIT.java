@@ -1,13 +1,13 @@
 package io.offsetlab.practices.tools;
 
-import io.offsetlab.lab.BrokerSettings;
-import io.offsetlab.lab.ClientConfigs;
-import io.offsetlab.lab.KafkaBackend;
-import io.offsetlab.lab.KafkaFailures;
+import io.offsetlab.lab.client.BrokerSettings;
+import io.offsetlab.lab.client.ClientConfigs;
+import io.offsetlab.lab.broker.KafkaBackend;
+import io.offsetlab.lab.client.KafkaFailures;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
-import io.offsetlab.lab.OffsetProbe;
-import io.offsetlab.lab.Polling;
+import io.offsetlab.lab.client.OffsetProbe;
+import io.offsetlab.lab.client.Polling;
 import io.offsetlab.practices.monitor.LagMonitor;
 import io.offsetlab.practices.monitor.LagMonitorCommand;
 import io.offsetlab.practices.reset.OffsetResetCommand;

@@ -1,0 +1,75 @@
+package io.offsetlab.lab.broker;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The broker settings of the lab's own brokers (embedded or Testcontainers): shortened
+ * timeouts and intervals so that every claim shows within seconds, each one accepted by
+ * Kafka 4.4.0 (the broker validates them at start). {@link #kafkaDefaults} is the opposite:
+ * Kafka's defaults, as on a reader's cluster ({@code ./run broker --defaults}).
+ */
+public final class LabBrokerConfig {
+
+    /** The Kafka version of the embedded broker and of the Testcontainers image. */
+    public static final String KAFKA_VERSION = "4.4.0";
+
+    private LabBrokerConfig() {
+    }
+
+    /** The lab's settings for its single broker; a test class or a demo may override any of them. */
+    public static Map<String, String> defaults() {
+        return forNodes(1);
+    }
+
+    /** The lab's settings for a cluster of {@code nodes} nodes. */
+    public static Map<String, String> forNodes(int nodes) {
+        Map<String, String> config = internalTopicsFor(nodes);
+        // One __consumer_offsets partition instead of 50: the coordinator is ready sooner.
+        config.put("offsets.topic.num.partitions", "1");
+        // Classic groups otherwise wait 3 s before the first rebalance of a new group.
+        config.put("group.initial.rebalance.delay.ms", "0");
+        // Check for expired offsets / log segments every second (defaults: 10 min, 5 min).
+        config.put("offsets.retention.check.interval.ms", "1000");
+        config.put("log.retention.check.interval.ms", "1000");
+        // ...starting at once: LogManager otherwise waits 30 s after start-up before its first
+        // retention check (a testing-only setting of Kafka's, ServerLogConfigs).
+        config.put("log.initial.task.delay.ms", "0");
+        // Allow the short session timeouts chapter 04 uses (defaults: 6000 classic, 45000 consumer).
+        config.put("group.min.session.timeout.ms", "1000");
+        config.put("group.consumer.min.session.timeout.ms", "1000");
+        config.put("group.consumer.session.timeout.ms", "6000");
+        config.put("group.consumer.min.heartbeat.interval.ms", "100");
+        config.put("group.consumer.heartbeat.interval.ms", "500");
+        return config;
+    }
+
+    /**
+     * Kafka's own defaults, as a real cluster has them (offsets kept 7 days, sessions from 6 s
+     * classic and 45 s consumer, a 3 s initial rebalance delay, ...). The one exception is a
+     * cluster of fewer than 3 nodes, which cannot hold the 3 replicas Kafka gives its internal
+     * topics by default: there the lab sets what Kafka's own config/server.properties sets for
+     * a single node.
+     */
+    public static Map<String, String> kafkaDefaults(int nodes) {
+        return internalTopicsFor(nodes);
+    }
+
+    /** Replication of __consumer_offsets and __transaction_state: Kafka's 3 (min ISR 2), or all the nodes there are. */
+    private static Map<String, String> internalTopicsFor(int nodes) {
+        Map<String, String> config = new LinkedHashMap<>();
+        if (nodes < 3) {
+            config.put("offsets.topic.replication.factor", Integer.toString(nodes));
+            config.put("transaction.state.log.replication.factor", Integer.toString(nodes));
+            config.put("transaction.state.log.min.isr", "1");
+        }
+        return config;
+    }
+
+    /** {@link #defaults()} with {@code overrides} applied on top. */
+    public static Map<String, String> withOverrides(Map<String, String> overrides) {
+        Map<String, String> config = defaults();
+        config.putAll(overrides);
+        return config;
+    }
+}

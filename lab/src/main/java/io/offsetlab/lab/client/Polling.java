@@ -1,0 +1,65 @@
+package io.offsetlab.lab.client;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/** poll() in a loop until enough records arrived, with a deadline instead of a guess. */
+public final class Polling {
+
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    private Polling() {
+    }
+
+    /**
+     * Polls until at least {@code count} records arrived and returns all of them (a poll may
+     * return more than needed; up to max.poll.records). Fails after {@code timeout}.
+     */
+    public static <K, V> List<ConsumerRecord<K, V>> pollAtLeast(Consumer<K, V> consumer, int count, Duration timeout) {
+        List<ConsumerRecord<K, V>> records = new ArrayList<>();
+        pollUntil(consumer, timeout, batch -> batch.forEach(records::add), () -> records.size() >= count,
+                () -> "expected " + count + " records, got " + records.size());
+        return records;
+    }
+
+    /** Polls until a poll() returns records, and returns that batch (as one poll() gave it). */
+    public static <K, V> ConsumerRecords<K, V> pollNonEmpty(Consumer<K, V> consumer, Duration timeout) {
+        List<ConsumerRecords<K, V>> first = new ArrayList<>();
+        pollUntil(consumer, timeout, batch -> {
+            if (first.isEmpty() && !batch.isEmpty()) {
+                first.add(batch);
+            }
+        }, () -> !first.isEmpty(), () -> "no records arrived");
+        return first.get(0);
+    }
+
+    /** Polls (ignoring records) until {@code done}, e.g. until a rebalance assigned a partition. */
+    public static void pollUntil(Consumer<?, ?> consumer, Duration timeout, BooleanSupplier done) {
+        pollUntil(consumer, timeout, records -> { }, done);
+    }
+
+    /** Polls, handing every batch to {@code onRecords}, until {@code done}. */
+    public static <K, V> void pollUntil(Consumer<K, V> consumer, Duration timeout,
+                                        java.util.function.Consumer<ConsumerRecords<K, V>> onRecords, BooleanSupplier done) {
+        pollUntil(consumer, timeout, onRecords, done, () -> "the condition did not hold");
+    }
+
+    private static <K, V> void pollUntil(Consumer<K, V> consumer, Duration timeout,
+                                         java.util.function.Consumer<ConsumerRecords<K, V>> onRecords,
+                                         BooleanSupplier done, Supplier<String> failure) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("gave up polling after " + timeout.toSeconds() + " s: " + failure.get());
+            }
+            onRecords.accept(consumer.poll(POLL));
+        }
+    }
+}
