@@ -88,7 +88,7 @@ class BrokerMainIT {
     void badArgumentsPrintUsageAndExitWith2() {
         for (List<String> args : List.of(List.of("--port", "abc"), List.of("--port", "0"), List.of("--port"), List.of("--bogus"))) {
             try (ChildJvm broker = ChildJvm.start(BrokerMain.class, args.toArray(String[]::new))) {
-                assertEquals(DemoRunner.USAGE, broker.waitFor(Duration.ofSeconds(30)), args + " is a usage error; output:\n" + broker.output());
+                assertEquals(Runner.USAGE, broker.waitFor(Duration.ofSeconds(30)), args + " is a usage error; output:\n" + broker.output());
                 assertTrue(broker.output().contains("usage: ./run broker"), broker.output());
                 assertFalse(broker.output().contains("\tat "), "no stack trace for bad input:\n" + broker.output());
             }
@@ -99,7 +99,7 @@ class BrokerMainIT {
     void aPortInUseFailsWithAClearMessageAndExit1() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
              ChildJvm broker = ChildJvm.start(BrokerMain.class, "--port", Integer.toString(taken.getLocalPort()))) {
-            assertEquals(DemoRunner.FAILED, broker.waitFor(Duration.ofSeconds(30)), broker.output());
+            assertEquals(Runner.FAILED, broker.waitFor(Duration.ofSeconds(30)), broker.output());
             assertTrue(broker.output().contains("port " + taken.getLocalPort() + " on 127.0.0.1 is already in use"), broker.output());
             assertFalse(broker.output().contains("\tat "), "no stack trace:\n" + broker.output());
         }

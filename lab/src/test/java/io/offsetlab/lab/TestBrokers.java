@@ -217,7 +217,7 @@ public final class TestBrokers {
                     + "(and optionally -Dkafka.command.config=FILE)");
         }
         ExternalCluster cluster = new ExternalCluster(bootstrap, file("kafka.command.config"));
-        cluster.checkReachable(DemoRunner.CONNECT_TIMEOUT);
+        cluster.checkReachable(Runner.CONNECT_TIMEOUT);
         Path userFile = file("kafka.user.command.config");
         KafkaBackend user = secured && userFile != null ? new ExternalCluster(bootstrap, userFile) : null;
         return new Started(cluster, false, user);
