@@ -3,9 +3,9 @@ package io.offsetlab.practices;
 import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.Claims;
 import io.offsetlab.lab.DemoOutput;
-import io.offsetlab.lab.run.DemoRunner;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
+import io.offsetlab.lab.run.Runner;
 import io.offsetlab.practices.benchmark.CommitBenchmark;
 import io.offsetlab.practices.tools.Invocation;
 import org.junit.jupiter.api.Test;
@@ -26,10 +26,10 @@ class BestPracticesDemoIT {
 
     @Test
     void theDemoShowsNoDuplicatesWithTheRevocationCommitTheMonitorAndTheReset(LabKafka kafka) {
-        Invocation run = run(BestPracticesDemo.SPEC, BestPracticesDemo::run, kafka.commandLine());
+        Invocation run = Invocation.of(BestPracticesDemo.RUNNER::run, kafka.commandLine());
 
         assertAll(
-                () -> assertEquals(DemoRunner.OK, run.exit(), run.err()),
+                () -> assertEquals(Runner.OK, run.exit(), run.err()),
                 () -> assertTrue(run.out().contains("§5 避免 Kafka Offset 丢失的最佳实践"), "names the article section"),
                 () -> assertTrue(run.out().lines().anyMatch(l -> l.matches("every 100 \\+ revocation \\+ shutdown\\s+400\\s+400\\s+0\\s+0\\s.*")),
                         "with the revocation commit: 400 produced, 400 processed, 0 duplicates, 0 lost:\n" + run.out()),
@@ -79,10 +79,10 @@ class BestPracticesDemoIT {
         Path csv = dir.resolve("bench.csv");
         Path chart = dir.resolve("bench.png");
 
-        Invocation run = run(CommitBenchmark.SPEC, CommitBenchmark::run, kafka.commandLine("--records", "40000",
+        Invocation run = Invocation.of(CommitBenchmark.RUNNER::run, kafka.commandLine("--records", "40000",
                 "--seconds", "0.3", "--reps", "1", "--work-us", "0,20", "--csv", csv.toString(), "--chart", chart.toString()));
 
-        assertEquals(DemoRunner.OK, run.exit(), "the benchmark must finish; it said:\n" + run.out() + run.err());
+        assertEquals(Runner.OK, run.exit(), "the benchmark must finish; it said:\n" + run.out() + run.err());
         List<String> lines = Files.readAllLines(csv);
         int rows = CommitBenchmark.configs(List.of(0, 20)).size();
         assertEquals(1 + rows, lines.size(), "a header and one line per row and repetition:\n" + String.join("\n", lines));
@@ -139,19 +139,15 @@ class BestPracticesDemoIT {
 
     @Test
     void aBadBenchmarkOptionIsAUsageErrorBeforeAnyClusterIsContacted(LabKafka kafka) {
-        Invocation reps = run(CommitBenchmark.SPEC, CommitBenchmark::run, kafka.commandLine("--reps", "0"));
-        Invocation work = run(CommitBenchmark.SPEC, CommitBenchmark::run, kafka.commandLine("--work-us", "50us"));
+        Invocation reps = Invocation.of(CommitBenchmark.RUNNER::run, kafka.commandLine("--reps", "0"));
+        Invocation work = Invocation.of(CommitBenchmark.RUNNER::run, kafka.commandLine("--work-us", "50us"));
 
         assertAll(
-                () -> assertEquals(DemoRunner.USAGE, reps.exit(), "exit 2 for a bad value"),
+                () -> assertEquals(Runner.USAGE, reps.exit(), "exit 2 for a bad value"),
                 () -> assertTrue(reps.err().contains("--reps must be a whole number above 0, got '0'"), reps.err()),
                 () -> assertTrue(!reps.out().contains("broker:"), "a bad value is refused before any cluster is contacted:\n"
                         + reps.out()),
-                () -> assertEquals(DemoRunner.USAGE, work.exit(), "exit 2 for a bad value"),
+                () -> assertEquals(Runner.USAGE, work.exit(), "exit 2 for a bad value"),
                 () -> assertTrue(work.err().contains("--work-us takes microseconds per record"), work.err()));
-    }
-
-    private static Invocation run(DemoRunner.Spec spec, DemoRunner.Demo demo, String... args) {
-        return Invocation.of((arguments, out, err) -> DemoRunner.run(spec, arguments, demo, out, err), args);
     }
 }

@@ -2,7 +2,6 @@ package io.offsetlab.practices.monitor;
 
 import io.offsetlab.lab.client.BrokerSettings;
 import io.offsetlab.lab.client.KafkaFailures.MissingAclException;
-import io.offsetlab.lab.run.Logging;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.GroupListing;
@@ -190,8 +189,7 @@ public final class LagMonitor {
 
     /** {@code ./run lag-monitor}: only wires; the options, printing and exit codes are {@link LagMonitorCommand}'s. */
     public static void main(String[] args) {
-        Logging.quietUnlessVerbose(args);
-        System.exit(LagMonitorCommand.run(args, System.out, System.err));
+        LagMonitorCommand.RUNNER.main(args);
     }
 
     /** One row of the table; null prints as "-". */
