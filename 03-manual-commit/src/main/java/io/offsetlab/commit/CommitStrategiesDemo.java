@@ -11,7 +11,6 @@ import io.offsetlab.lab.LogPicture;
 import io.offsetlab.lab.OffsetProbe;
 import io.offsetlab.lab.PartitionOffsets;
 import io.offsetlab.lab.ProcessedLog;
-import io.offsetlab.lab.Report;
 import io.offsetlab.lab.TextTable;
 import io.offsetlab.lab.Topics;
 import io.offsetlab.lab.Wait;
@@ -199,8 +198,7 @@ public final class CommitStrategiesDemo {
 
     /** The position the consumer reported last, i.e. at the moment it was killed (0 if it reported none). */
     private static long lastPosition(ChildJvm consumer) {
-        List<Report> positions = consumer.reports(CrashableConsumer.POSITION);
-        return positions.isEmpty() ? 0 : positions.get(positions.size() - 1).number("offset");
+        return consumer.lastReport(CrashableConsumer.POSITION).map(position -> position.number("offset")).orElse(0L);
     }
 
     private static List<String> processed(Path log) {
