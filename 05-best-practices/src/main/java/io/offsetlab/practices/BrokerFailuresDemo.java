@@ -10,8 +10,8 @@ import io.offsetlab.lab.KafkaCluster;
 import io.offsetlab.lab.LocalMachine;
 import io.offsetlab.lab.TextTable;
 import io.offsetlab.lab.Timeline;
-import io.offsetlab.practices.failover.CoordinatorFailover.Result;
 import io.offsetlab.practices.failover.CoordinatorFailover;
+import io.offsetlab.practices.failover.FailoverResult;
 import io.offsetlab.practices.failover.SingleReplicaLoss.Outcome;
 import io.offsetlab.practices.failover.SingleReplicaLoss;
 import org.apache.kafka.clients.admin.Admin;
@@ -78,15 +78,15 @@ public final class BrokerFailuresDemo {
         out.println();
         Timeline timeline = new Timeline(out);
         CoordinatorFailover scene = new CoordinatorFailover(cluster, admin, timeline, workDir);
-        Result r = scene.run(protocol);
+        FailoverResult r = scene.run(protocol);
         out.println();
         out.println("What the consumer's Kafka client logged meanwhile (same clock):");
         scene.showClientEvents(r);
         out.println();
         TextTable table = new TextTable("RECORDS", "LOST", "DUPLICATES", "COMMITTED AT KILL", "ON NEW COORDINATOR",
                 "COMMIT STALL");
-        table.row(r.produced(), r.lost(), r.duplicates(), sum(r.committedBeforeKill()), sum(r.committedAfterFailover()),
-                r.stallMillis() + " ms");
+        table.row(r.records().produced(), r.records().lost(), r.records().duplicates(), sum(r.commits().beforeKill()),
+                sum(r.commits().afterFailover()), r.failover().stallMillis() + " ms");
         out.print(table.render());
         out.println("The stall is mostly broker.session.timeout.ms: until the controller fences the dead node,");
         out.println("FindCoordinator keeps naming it; then another replica leads the group's offsets. When the dead");
