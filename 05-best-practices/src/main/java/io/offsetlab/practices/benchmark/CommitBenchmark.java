@@ -94,7 +94,7 @@ public final class CommitBenchmark {
         }
 
         /** "1", "10", ..., "batch": the chart's x axis; "-" without a commit interval. */
-        String interval() {
+        public String interval() {
             return !commitsByHand() ? "-" : every == PER_BATCH ? "batch" : String.valueOf(every);
         }
 
@@ -109,7 +109,7 @@ public final class CommitBenchmark {
         }
 
         /** The CSV's name for it: SYNC_EVERY_100, ASYNC_PER_BATCH, NONE, PERF_TOOL. */
-        String id() {
+        public String id() {
             return !commitsByHand() ? mode.name() : mode + (every == PER_BATCH ? "_PER_BATCH" : "_EVERY_" + every);
         }
     }

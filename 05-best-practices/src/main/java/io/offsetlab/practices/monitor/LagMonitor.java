@@ -65,6 +65,14 @@ public final class LagMonitor {
      * group and on its topics ({@link MissingAclException} names the one missing).
      */
     public static GroupLag describe(Admin admin, String group) throws InterruptedException, ExecutionException {
+        return describe(admin, group, new EmptyGroupFacts(admin));
+    }
+
+    /**
+     * The same, for one of several groups described together: {@code step4} asks the cluster
+     * once for all of them, not once per empty group.
+     */
+    static GroupLag describe(Admin admin, String group, EmptyGroupFacts step4) throws InterruptedException, ExecutionException {
         ConsumerGroupDescription description = describeGroup(admin, group);
         if (description == null || description.groupState() == GroupState.DEAD) {
             return null;
@@ -72,10 +80,10 @@ public final class LagMonitor {
         Map<TopicPartition, OffsetAndMetadata> committed = committedOffsets(admin, group);
         Map<TopicPartition, Long> highWatermarks = highWatermarks(admin, partitionsOf(description, committed));
         List<Row> rows = rows(description, committed, highWatermarks);
-        // The retention only matters to an empty group's warning: no config request for the others.
+        // Step 4 only matters to an empty group's warning: no request for the others.
         boolean empty = description.groupState() == GroupState.EMPTY;
-        Long retention = empty ? retentionMinutes(admin) : null;
-        return new GroupLag(group, description.groupState(), description.type(), rows, retention, empty && isSimple(admin, group));
+        Long retention = empty ? step4.retentionMinutes() : null;
+        return new GroupLag(group, description.groupState(), description.type(), rows, retention, empty && step4.isSimple(group));
     }
 
     /**
@@ -132,16 +140,38 @@ public final class LagMonitor {
         return latest.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
     }
 
-    /** Step 4: the cluster's offsets.retention.minutes, or null when this client may not read broker configs (DESCRIBE_CONFIGS). */
-    private static Long retentionMinutes(Admin admin) {
-        BrokerSettings settings = BrokerSettings.read(admin, "this client");
-        return settings.fromCluster() ? settings.value(BrokerSettings.OFFSETS_RETENTION_MINUTES) : null;
-    }
+    /**
+     * Step 4, for the empty groups among those described together: each answer asked for once,
+     * when the first empty group needs it, and kept for the others.
+     */
+    static final class EmptyGroupFacts {
+        private final Admin admin;
+        private boolean retentionRead;
+        private Long retentionMinutes; // null: not readable
+        private Set<String> simpleGroups; // null: not asked yet
 
-    /** Step 4: a simple group has no protocol type; only ListGroups says so (GroupListing.isSimpleConsumerGroup). */
-    private static boolean isSimple(Admin admin, String group) throws InterruptedException, ExecutionException {
-        return admin.listGroups(ListGroupsOptions.forConsumerGroups()).all().get().stream()
-                .anyMatch(listing -> listing.groupId().equals(group) && listing.isSimpleConsumerGroup());
+        EmptyGroupFacts(Admin admin) {
+            this.admin = admin;
+        }
+
+        /** The cluster's offsets.retention.minutes, or null when this client may not read broker configs (DESCRIBE_CONFIGS). */
+        Long retentionMinutes() {
+            if (!retentionRead) {
+                BrokerSettings settings = BrokerSettings.read(admin, "this client");
+                retentionMinutes = settings.fromCluster() ? settings.value(BrokerSettings.OFFSETS_RETENTION_MINUTES) : null;
+                retentionRead = true;
+            }
+            return retentionMinutes;
+        }
+
+        /** Whether {@code group} is a simple group: it has no protocol type; only ListGroups says so (isSimpleConsumerGroup). */
+        boolean isSimple(String group) throws InterruptedException, ExecutionException {
+            if (simpleGroups == null) {
+                simpleGroups = admin.listGroups(ListGroupsOptions.forConsumerGroups()).all().get().stream()
+                        .filter(GroupListing::isSimpleConsumerGroup).map(GroupListing::groupId).collect(Collectors.toSet());
+            }
+            return simpleGroups.contains(group);
+        }
     }
 
     /** The partitions to show: those the group committed and those its members own. */
