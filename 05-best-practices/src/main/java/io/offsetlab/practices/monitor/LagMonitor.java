@@ -141,36 +141,40 @@ public final class LagMonitor {
     }
 
     /**
-     * Step 4, for the empty groups among those described together: each answer asked for once,
-     * when the first empty group needs it, and kept for the others.
+     * Step 4, for the empty groups among those described together: read once, when the first
+     * empty group needs it, and kept for the others.
      */
     static final class EmptyGroupFacts {
         private final Admin admin;
-        private boolean retentionRead;
-        private Long retentionMinutes; // null: not readable
-        private Set<String> simpleGroups; // null: not asked yet
+        private boolean read;
+        private Long retentionMinutes; // null: this client may not read broker configs (DESCRIBE_CONFIGS)
+        private Set<String> simpleGroups;
 
         EmptyGroupFacts(Admin admin) {
             this.admin = admin;
         }
 
-        /** The cluster's offsets.retention.minutes, or null when this client may not read broker configs (DESCRIBE_CONFIGS). */
-        Long retentionMinutes() {
-            if (!retentionRead) {
-                BrokerSettings settings = BrokerSettings.read(admin, "this client");
-                retentionMinutes = settings.fromCluster() ? settings.value(BrokerSettings.OFFSETS_RETENTION_MINUTES) : null;
-                retentionRead = true;
-            }
+        /** The cluster's offsets.retention.minutes, or null when this client may not read it. */
+        Long retentionMinutes() throws InterruptedException, ExecutionException {
+            read();
             return retentionMinutes;
         }
 
-        /** Whether {@code group} is a simple group: it has no protocol type; only ListGroups says so (isSimpleConsumerGroup). */
+        /** Whether {@code group} is a simple group: it has no protocol type. */
         boolean isSimple(String group) throws InterruptedException, ExecutionException {
-            if (simpleGroups == null) {
+            read();
+            return simpleGroups.contains(group);
+        }
+
+        private void read() throws InterruptedException, ExecutionException {
+            if (!read) {
+                BrokerSettings settings = BrokerSettings.read(admin, "this client");
+                retentionMinutes = settings.fromCluster() ? settings.value(BrokerSettings.OFFSETS_RETENTION_MINUTES) : null;
+                // Only ListGroups tells a simple group (GroupListing.isSimpleConsumerGroup).
                 simpleGroups = admin.listGroups(ListGroupsOptions.forConsumerGroups()).all().get().stream()
                         .filter(GroupListing::isSimpleConsumerGroup).map(GroupListing::groupId).collect(Collectors.toSet());
+                read = true;
             }
-            return simpleGroups.contains(group);
         }
     }
 
