@@ -46,7 +46,8 @@ import java.util.stream.Collectors;
  *       CURRENT-OFFSET, "-" without a committed offset;</li>
  *   <li>for an empty group only, whose offsets are on a clock (KIP-211): the cluster's
  *       offsets.retention.minutes ({@code describeConfigs}) and whether it is a simple group
- *       ({@code listGroups}).</li>
+ *       ({@code listGroups}); asked once for all the groups described together
+ *       ({@link EmptyGroupFacts}).</li>
  * </ol>
  * Rows come in the command's order: members with the most partitions first, each member's
  * partitions by topic and number, then committed partitions no member owns.
