@@ -1,6 +1,5 @@
 package io.offsetlab.practices.monitor;
 
-import io.offsetlab.lab.BrokerSettings;
 import io.offsetlab.lab.KafkaFailures.MissingAclException;
 import io.offsetlab.lab.Logging;
 import org.apache.kafka.clients.admin.Admin;
@@ -139,44 +138,6 @@ public final class LagMonitor {
             throw e;
         }
         return latest.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
-    }
-
-    /**
-     * Step 4, for the empty groups among those described together: read once, when the first
-     * empty group needs it, and kept for the others.
-     */
-    static final class EmptyGroupFacts {
-        private final Admin admin;
-        private boolean read;
-        private Long retentionMinutes; // null: this client may not read broker configs (DESCRIBE_CONFIGS)
-        private Set<String> simpleGroups;
-
-        EmptyGroupFacts(Admin admin) {
-            this.admin = admin;
-        }
-
-        /** The cluster's offsets.retention.minutes, or null when this client may not read it. */
-        Long retentionMinutes() throws InterruptedException, ExecutionException {
-            read();
-            return retentionMinutes;
-        }
-
-        /** Whether {@code group} is a simple group: it has no protocol type. */
-        boolean isSimple(String group) throws InterruptedException, ExecutionException {
-            read();
-            return simpleGroups.contains(group);
-        }
-
-        private void read() throws InterruptedException, ExecutionException {
-            if (!read) {
-                BrokerSettings settings = BrokerSettings.read(admin, "this client");
-                retentionMinutes = settings.fromCluster() ? settings.value(BrokerSettings.OFFSETS_RETENTION_MINUTES) : null;
-                // Only ListGroups tells a simple group (GroupListing.isSimpleConsumerGroup).
-                simpleGroups = admin.listGroups(ListGroupsOptions.forConsumerGroups()).all().get().stream()
-                        .filter(GroupListing::isSimpleConsumerGroup).map(GroupListing::groupId).collect(Collectors.toSet());
-                read = true;
-            }
-        }
     }
 
     /** The partitions to show: those the group committed and those its members own. */

@@ -121,7 +121,7 @@ public final class LagMonitorCommand {
 
     /** --all-groups: each group's table in turn, a blank line after each, as the command prints them. */
     private static int describeEach(Admin admin, List<String> groups, PrintStream out, PrintStream err) throws Exception {
-        LagMonitor.EmptyGroupFacts step4 = new LagMonitor.EmptyGroupFacts(admin); // asked once for all the groups
+        EmptyGroupFacts step4 = new EmptyGroupFacts(admin); // asked once for all the groups
         for (String group : groups) {
             GroupLag lag = LagMonitor.describe(admin, group, step4);
             if (lag != null && !lag.rows().isEmpty()) { // like the command: a group without rows gets no table
@@ -177,7 +177,7 @@ public final class LagMonitorCommand {
             }
             long at = System.currentTimeMillis();
             List<Sample> taken = new ArrayList<>();
-            LagMonitor.EmptyGroupFacts step4 = new LagMonitor.EmptyGroupFacts(admin); // asked once per sample
+            EmptyGroupFacts step4 = new EmptyGroupFacts(admin); // asked once per sample
             for (String group : groups) {
                 GroupLag lag = LagMonitor.describe(admin, group, step4);
                 if (lag != null) {
