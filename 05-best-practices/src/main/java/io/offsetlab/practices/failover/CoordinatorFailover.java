@@ -68,7 +68,10 @@ public final class CoordinatorFailover {
         this.workDir = workDir;
     }
 
-    /** One run with a consumer of {@code protocol}, on a new topic and group; the killed node stays down. */
+    /**
+     * One run with a consumer of {@code protocol}, on a new topic and group; the killed node stays
+     * down. Returns what the run saw, in named parts ({@link FailoverResult}).
+     */
     public FailoverResult run(String protocol) throws Exception {
         String topic = "s5-failover-" + UUID.randomUUID().toString().substring(0, 8);
         String group = topic + "-" + protocol;
