@@ -1,14 +1,14 @@
 package io.offsetlab.basics;
 
-import io.offsetlab.lab.run.Arguments;
-import io.offsetlab.lab.client.ClientConfigs;
 import io.offsetlab.lab.broker.KafkaBackend;
-import io.offsetlab.lab.view.LogPicture;
+import io.offsetlab.lab.client.ClientConfigs;
 import io.offsetlab.lab.client.OffsetProbe;
-import io.offsetlab.lab.view.OffsetTable;
 import io.offsetlab.lab.client.Polling;
-import io.offsetlab.lab.run.Runner;
 import io.offsetlab.lab.client.Topics;
+import io.offsetlab.lab.run.Arguments;
+import io.offsetlab.lab.run.Runner;
+import io.offsetlab.lab.view.LogPicture;
+import io.offsetlab.lab.view.OffsetTable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.RecordsToDelete;

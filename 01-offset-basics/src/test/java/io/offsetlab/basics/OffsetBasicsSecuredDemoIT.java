@@ -1,10 +1,10 @@
 package io.offsetlab.basics;
 
-import io.offsetlab.lab.run.ChildJvm;
-import io.offsetlab.lab.client.ClientConfigs;
-import io.offsetlab.lab.broker.KafkaBackend;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
+import io.offsetlab.lab.broker.KafkaBackend;
+import io.offsetlab.lab.client.ClientConfigs;
+import io.offsetlab.lab.run.ChildJvm;
 import io.offsetlab.lab.run.Runner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,13 +1,13 @@
 package io.offsetlab.reset;
 
-import io.offsetlab.lab.run.Arguments;
+import io.offsetlab.lab.broker.KafkaBackend;
 import io.offsetlab.lab.client.BrokerSettings;
 import io.offsetlab.lab.client.ClientConfigs;
-import io.offsetlab.lab.broker.KafkaBackend;
 import io.offsetlab.lab.client.OffsetProbe;
-import io.offsetlab.lab.view.PartitionOffsets;
 import io.offsetlab.lab.client.Polling;
+import io.offsetlab.lab.run.Arguments;
 import io.offsetlab.lab.run.Runner;
+import io.offsetlab.lab.view.PartitionOffsets;
 import io.offsetlab.lab.view.TextTable;
 import io.offsetlab.reset.ResetProbe.Outcome;
 import io.offsetlab.reset.ResetScenarios.Setup;

@@ -1,20 +1,19 @@
 package io.offsetlab.commit;
 
-import io.offsetlab.lab.run.Arguments;
-import io.offsetlab.lab.client.BrokerSettings;
-import io.offsetlab.lab.run.ChildJvm;
-import io.offsetlab.lab.client.ClientConfigs;
 import io.offsetlab.lab.broker.KafkaBackend;
-import io.offsetlab.lab.run.LocalMachine;
-import io.offsetlab.lab.view.LogPicture;
+import io.offsetlab.lab.client.BrokerSettings;
+import io.offsetlab.lab.client.ClientConfigs;
 import io.offsetlab.lab.client.OffsetProbe;
-import io.offsetlab.lab.view.PartitionOffsets;
 import io.offsetlab.lab.client.ProcessedLog;
-import io.offsetlab.lab.run.Report;
-import io.offsetlab.lab.run.Runner;
-import io.offsetlab.lab.view.TextTable;
 import io.offsetlab.lab.client.Topics;
 import io.offsetlab.lab.client.Wait;
+import io.offsetlab.lab.run.Arguments;
+import io.offsetlab.lab.run.ChildJvm;
+import io.offsetlab.lab.run.LocalMachine;
+import io.offsetlab.lab.run.Runner;
+import io.offsetlab.lab.view.LogPicture;
+import io.offsetlab.lab.view.PartitionOffsets;
+import io.offsetlab.lab.view.TextTable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -198,8 +197,7 @@ public final class CommitStrategiesDemo {
 
     /** The position the consumer reported last, i.e. at the moment it was killed (0 if it reported none). */
     private static long lastPosition(ChildJvm consumer) {
-        List<Report> positions = consumer.reports(CrashableConsumer.POSITION);
-        return positions.isEmpty() ? 0 : positions.get(positions.size() - 1).number("offset");
+        return consumer.lastReport(CrashableConsumer.POSITION).map(position -> position.number("offset")).orElse(0L);
     }
 
     private static List<String> processed(Path log) {

@@ -1,9 +1,9 @@
 package io.offsetlab.commit;
 
-import io.offsetlab.lab.run.ChildJvm;
 import io.offsetlab.lab.DemoOutput;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
+import io.offsetlab.lab.run.ChildJvm;
 import io.offsetlab.lab.run.Runner;
 import org.junit.jupiter.api.Test;
 

@@ -1,15 +1,15 @@
 package io.offsetlab.poll;
 
-import io.offsetlab.lab.run.Arguments;
-import io.offsetlab.lab.client.BrokerSettings;
-import io.offsetlab.lab.run.ChildJvm;
-import io.offsetlab.lab.client.ClientConfigs;
 import io.offsetlab.lab.broker.KafkaBackend;
+import io.offsetlab.lab.client.BrokerSettings;
+import io.offsetlab.lab.client.ClientConfigs;
 import io.offsetlab.lab.client.Polling;
-import io.offsetlab.lab.run.Runner;
-import io.offsetlab.lab.view.Timeline;
 import io.offsetlab.lab.client.Topics;
 import io.offsetlab.lab.client.Wait;
+import io.offsetlab.lab.run.Arguments;
+import io.offsetlab.lab.run.ChildJvm;
+import io.offsetlab.lab.run.Runner;
+import io.offsetlab.lab.view.Timeline;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;

@@ -1,15 +1,15 @@
 package io.offsetlab.practices;
 
-import io.offsetlab.lab.run.Arguments;
+import io.offsetlab.lab.broker.KafkaBackend;
 import io.offsetlab.lab.client.BrokerSettings;
 import io.offsetlab.lab.client.ClientConfigs;
-import io.offsetlab.lab.view.Columns;
-import io.offsetlab.lab.broker.KafkaBackend;
 import io.offsetlab.lab.client.Polling;
+import io.offsetlab.lab.client.Topics;
+import io.offsetlab.lab.run.Arguments;
 import io.offsetlab.lab.run.Runner;
+import io.offsetlab.lab.view.Columns;
 import io.offsetlab.lab.view.TextTable;
 import io.offsetlab.lab.view.Timeline;
-import io.offsetlab.lab.client.Topics;
 import io.offsetlab.practices.commit.RebalanceScenario.Result;
 import io.offsetlab.practices.commit.RebalanceScenario;
 import io.offsetlab.practices.monitor.LagMonitor;

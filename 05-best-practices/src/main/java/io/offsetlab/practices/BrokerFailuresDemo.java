@@ -1,17 +1,17 @@
 package io.offsetlab.practices;
 
-import io.offsetlab.lab.run.Arguments;
-import io.offsetlab.lab.client.BrokerSettings;
-import io.offsetlab.lab.client.ClientConfigs;
 import io.offsetlab.lab.broker.Cluster;
 import io.offsetlab.lab.broker.KafkaBackend;
 import io.offsetlab.lab.broker.KafkaCluster;
+import io.offsetlab.lab.client.BrokerSettings;
+import io.offsetlab.lab.client.ClientConfigs;
+import io.offsetlab.lab.run.Arguments;
 import io.offsetlab.lab.run.LocalMachine;
 import io.offsetlab.lab.run.Runner;
 import io.offsetlab.lab.view.TextTable;
 import io.offsetlab.lab.view.Timeline;
-import io.offsetlab.practices.failover.CoordinatorFailover.Result;
 import io.offsetlab.practices.failover.CoordinatorFailover;
+import io.offsetlab.practices.failover.FailoverResult;
 import io.offsetlab.practices.failover.SingleReplicaLoss.Outcome;
 import io.offsetlab.practices.failover.SingleReplicaLoss;
 import org.apache.kafka.clients.admin.Admin;
@@ -80,15 +80,15 @@ public final class BrokerFailuresDemo {
         out.println();
         Timeline timeline = new Timeline(out);
         CoordinatorFailover scene = new CoordinatorFailover(cluster, admin, timeline, workDir);
-        Result r = scene.run(protocol);
+        FailoverResult r = scene.run(protocol);
         out.println();
         out.println("What the consumer's Kafka client logged meanwhile (same clock):");
         scene.showClientEvents(r);
         out.println();
         TextTable table = new TextTable("RECORDS", "LOST", "DUPLICATES", "COMMITTED AT KILL", "ON NEW COORDINATOR",
                 "COMMIT STALL");
-        table.row(r.produced(), r.lost(), r.duplicates(), sum(r.committedBeforeKill()), sum(r.committedAfterFailover()),
-                r.stallMillis() + " ms");
+        table.row(r.records().produced(), r.records().lost(), r.records().duplicates(), sum(r.commits().beforeKill()),
+                sum(r.commits().afterFailover()), r.failover().stallMillis() + " ms");
         out.print(table.render());
         out.println("The stall is mostly broker.session.timeout.ms: until the controller fences the dead node,");
         out.println("FindCoordinator keeps naming it; then another replica leads the group's offsets. When the dead");

@@ -6,6 +6,8 @@ import io.offsetlab.lab.DemoOutput;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.run.Runner;
+import io.offsetlab.practices.benchmark.CommitBenchmark.Mode;
+import io.offsetlab.practices.benchmark.CommitBenchmark.Strategy;
 import io.offsetlab.practices.benchmark.CommitBenchmark;
 import io.offsetlab.practices.tools.Invocation;
 import org.junit.jupiter.api.Test;
@@ -86,12 +88,15 @@ class BestPracticesDemoIT {
         List<String> lines = Files.readAllLines(csv);
         int rows = CommitBenchmark.configs(List.of(0, 20)).size();
         assertEquals(1 + rows, lines.size(), "a header and one line per row and repetition:\n" + String.join("\n", lines));
-        double none0 = rate(lines, "NONE", 0);
-        double none20 = rate(lines, "NONE", 20);
-        double every1At0 = rate(lines, "SYNC_EVERY_1", 0);
-        double every1At20 = rate(lines, "SYNC_EVERY_1", 20);
-        double every100At0 = rate(lines, "SYNC_EVERY_100", 0);
-        double every100At20 = rate(lines, "SYNC_EVERY_100", 20);
+        Strategy none = new Strategy(Mode.NONE, 0);
+        Strategy every1 = new Strategy(Mode.SYNC, 1);
+        Strategy every100 = new Strategy(Mode.SYNC, 100);
+        double none0 = rate(lines, none, 0);
+        double none20 = rate(lines, none, 20);
+        double every1At0 = rate(lines, every1, 0);
+        double every1At20 = rate(lines, every1, 20);
+        double every100At0 = rate(lines, every100, 0);
+        double every100At20 = rate(lines, every100, 20);
         Claims.figure(String.format(Locale.ROOT, "records/s with 0 µs of work: no commit %.0f, commitSync every 100 %.0f (%.0f%%), "
                 + "every 1 %.0f (%.1f%%); with 20 µs: %.0f, %.0f (%.0f%%), %.0f (%.1f%%)", none0, every100At0,
                 100 * every100At0 / none0, every1At0, 100 * every1At0 / none0, none20, every100At20, 100 * every100At20 / none20,
@@ -118,10 +123,9 @@ class BestPracticesDemoIT {
                 () -> assertTrue(Files.size(chart) > 1000, "a PNG chart was drawn"));
     }
 
-    /** records_per_second of one strategy (its CSV id, e.g. SYNC_EVERY_100) at {@code workMicros} of work per record. */
-    private static double rate(List<String> lines, String strategy, int workMicros) {
-        String interval = strategy.contains("_EVERY_") ? strategy.substring(strategy.lastIndexOf('_') + 1) : "-";
-        String prefix = strategy + "," + interval + "," + workMicros + ",";
+    /** records_per_second of one strategy at {@code workMicros} of work per record. */
+    private static double rate(List<String> lines, Strategy strategy, int workMicros) {
+        String prefix = strategy.id() + "," + strategy.interval() + "," + workMicros + ","; // the CSV's first three columns
         String value = csvField(lines, prefix, "records_per_second");
         try {
             return Double.parseDouble(value);

@@ -1,7 +1,7 @@
 package io.offsetlab.practices;
 
-import io.offsetlab.lab.run.ChildJvm;
 import io.offsetlab.lab.DemoOutput;
+import io.offsetlab.lab.run.ChildJvm;
 import io.offsetlab.lab.run.Runner;
 import org.junit.jupiter.api.Test;
 

@@ -1,13 +1,12 @@
 package io.offsetlab.lab;
 
-import io.offsetlab.lab.run.Runner;
-
-import io.offsetlab.lab.run.ChildJvm;
-import io.offsetlab.lab.client.ClientConfigs;
 import io.offsetlab.lab.broker.ClusterMain;
 import io.offsetlab.lab.broker.ExternalCluster;
 import io.offsetlab.lab.broker.KafkaCluster;
+import io.offsetlab.lab.client.ClientConfigs;
+import io.offsetlab.lab.run.ChildJvm;
 import io.offsetlab.lab.run.LocalMachine;
+import io.offsetlab.lab.run.Runner;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.Node;

@@ -1,9 +1,5 @@
 package io.offsetlab.lab;
 
-import io.offsetlab.lab.run.Runner;
-
-import io.offsetlab.lab.client.BrokerSettings;
-import io.offsetlab.lab.client.ClientConfigs;
 import io.offsetlab.lab.broker.Cluster;
 import io.offsetlab.lab.broker.EmbeddedKafkaBroker;
 import io.offsetlab.lab.broker.ExternalCluster;
@@ -11,8 +7,10 @@ import io.offsetlab.lab.broker.KafkaBackend;
 import io.offsetlab.lab.broker.KafkaCluster;
 import io.offsetlab.lab.broker.LabBrokerConfig;
 import io.offsetlab.lab.broker.SaslUsers;
-
 import io.offsetlab.lab.client.BrokerSettings;
+import io.offsetlab.lab.client.ClientConfigs;
+import io.offsetlab.lab.run.Runner;
+
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

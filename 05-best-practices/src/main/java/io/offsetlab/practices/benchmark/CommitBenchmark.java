@@ -1,10 +1,10 @@
 package io.offsetlab.practices.benchmark;
 
-import io.offsetlab.lab.run.Arguments;
-import io.offsetlab.lab.client.ClientConfigs;
 import io.offsetlab.lab.broker.KafkaBackend;
-import io.offsetlab.lab.run.Runner;
+import io.offsetlab.lab.client.ClientConfigs;
 import io.offsetlab.lab.client.Topics;
+import io.offsetlab.lab.run.Arguments;
+import io.offsetlab.lab.run.Runner;
 import io.offsetlab.lab.run.UsageException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -93,7 +93,7 @@ public final class CommitBenchmark {
         }
 
         /** "1", "10", ..., "batch": the chart's x axis; "-" without a commit interval. */
-        String interval() {
+        public String interval() {
             return !commitsByHand() ? "-" : every == PER_BATCH ? "batch" : String.valueOf(every);
         }
 
@@ -108,7 +108,7 @@ public final class CommitBenchmark {
         }
 
         /** The CSV's name for it: SYNC_EVERY_100, ASYNC_PER_BATCH, NONE, PERF_TOOL. */
-        String id() {
+        public String id() {
             return !commitsByHand() ? mode.name() : mode + (every == PER_BATCH ? "_PER_BATCH" : "_EVERY_" + every);
         }
     }

@@ -1,10 +1,10 @@
 package io.offsetlab.practices.monitor;
 
 import io.offsetlab.lab.run.Arguments;
-import io.offsetlab.lab.view.Columns;
 import io.offsetlab.lab.run.Runner;
-import io.offsetlab.lab.view.TextTable;
 import io.offsetlab.lab.run.UsageException;
+import io.offsetlab.lab.view.Columns;
+import io.offsetlab.lab.view.TextTable;
 import io.offsetlab.practices.monitor.LagMonitor.GroupLag;
 import io.offsetlab.practices.monitor.LagMonitor.Row;
 import io.offsetlab.practices.monitor.LagStatus.Sample;
@@ -118,8 +118,9 @@ public final class LagMonitorCommand {
 
     /** --all-groups: each group's table in turn, a blank line after each, as the command prints them. */
     private static int describeEach(Admin admin, List<String> groups, PrintStream out, PrintStream err) throws Exception {
+        EmptyGroupFacts step4 = new EmptyGroupFacts(admin); // asked once for all the groups
         for (String group : groups) {
-            GroupLag lag = LagMonitor.describe(admin, group);
+            GroupLag lag = LagMonitor.describe(admin, group, step4);
             if (lag != null && !lag.rows().isEmpty()) { // like the command: a group without rows gets no table
                 print(lag, out, err);
                 out.println();
@@ -173,8 +174,9 @@ public final class LagMonitorCommand {
             }
             long at = System.currentTimeMillis();
             List<Sample> taken = new ArrayList<>();
+            EmptyGroupFacts step4 = new EmptyGroupFacts(admin); // asked once per sample
             for (String group : groups) {
-                GroupLag lag = LagMonitor.describe(admin, group);
+                GroupLag lag = LagMonitor.describe(admin, group, step4);
                 if (lag != null) {
                     taken.add(new Sample(at, lag));
                 }

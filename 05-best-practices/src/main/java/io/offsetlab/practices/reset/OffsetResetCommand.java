@@ -2,8 +2,8 @@ package io.offsetlab.practices.reset;
 
 import io.offsetlab.lab.run.Arguments;
 import io.offsetlab.lab.run.Runner;
-import io.offsetlab.lab.view.TextTable;
 import io.offsetlab.lab.run.UsageException;
+import io.offsetlab.lab.view.TextTable;
 import io.offsetlab.practices.reset.OffsetReset.GroupNotInactiveException;
 import io.offsetlab.practices.reset.OffsetReset.Plan;
 import io.offsetlab.practices.reset.OffsetReset.Target;

@@ -1,9 +1,9 @@
 package io.offsetlab.practices.monitor;
 
-import io.offsetlab.lab.client.BrokerSettings;
 import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
+import io.offsetlab.lab.client.BrokerSettings;
 import io.offsetlab.lab.client.OffsetProbe;
 import io.offsetlab.lab.run.Runner;
 import io.offsetlab.practices.monitor.LagMonitor.GroupLag;

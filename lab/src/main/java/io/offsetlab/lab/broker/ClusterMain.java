@@ -1,10 +1,8 @@
 package io.offsetlab.lab.broker;
 
+import io.offsetlab.lab.broker.BrokerMain.ServeArgs;
 import io.offsetlab.lab.run.Arguments;
 import io.offsetlab.lab.run.Runner;
-
-
-import io.offsetlab.lab.broker.BrokerMain.ServeArgs;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,12 +1,12 @@
 package io.offsetlab.lab.run;
 
-import io.offsetlab.lab.client.BrokerSettings;
-import io.offsetlab.lab.view.Columns;
 import io.offsetlab.lab.broker.EmbeddedKafkaBroker;
 import io.offsetlab.lab.broker.ExternalCluster;
 import io.offsetlab.lab.broker.KafkaBackend;
 import io.offsetlab.lab.broker.KafkaCluster;
 import io.offsetlab.lab.broker.LabBrokerConfig;
+import io.offsetlab.lab.client.BrokerSettings;
+import io.offsetlab.lab.view.Columns;
 
 import java.io.PrintStream;
 import java.util.List;

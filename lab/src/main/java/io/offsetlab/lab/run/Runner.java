@@ -1,12 +1,12 @@
 package io.offsetlab.lab.run;
 
-import io.offsetlab.lab.client.ClientConfigs;
-import io.offsetlab.lab.view.Columns;
 import io.offsetlab.lab.broker.ExternalCluster;
 import io.offsetlab.lab.broker.KafkaBackend;
+import io.offsetlab.lab.client.ClientConfigs;
 import io.offsetlab.lab.client.KafkaFailures;
-
 import io.offsetlab.lab.run.Arguments.Option;
+import io.offsetlab.lab.view.Columns;
+
 import org.apache.kafka.clients.admin.Admin;
 
 import java.io.PrintStream;

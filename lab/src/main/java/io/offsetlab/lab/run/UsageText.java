@@ -1,8 +1,7 @@
 package io.offsetlab.lab.run;
 
-import io.offsetlab.lab.view.Columns;
-
 import io.offsetlab.lab.run.Arguments.Option;
+import io.offsetlab.lab.view.Columns;
 
 import java.util.ArrayList;
 import java.util.List;
