@@ -1,14 +1,14 @@
 package io.offsetlab.basics;
 
-import io.offsetlab.lab.client.ClientConfigs;
-import io.offsetlab.lab.run.DemoArgs;
-import io.offsetlab.lab.run.DemoRunner;
 import io.offsetlab.lab.broker.KafkaBackend;
-import io.offsetlab.lab.view.LogPicture;
+import io.offsetlab.lab.client.ClientConfigs;
 import io.offsetlab.lab.client.OffsetProbe;
-import io.offsetlab.lab.view.OffsetTable;
 import io.offsetlab.lab.client.Polling;
 import io.offsetlab.lab.client.Topics;
+import io.offsetlab.lab.run.Arguments;
+import io.offsetlab.lab.run.Runner;
+import io.offsetlab.lab.view.LogPicture;
+import io.offsetlab.lab.view.OffsetTable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.RecordsToDelete;
@@ -41,8 +41,8 @@ import java.util.UUID;
  */
 public final class OffsetBasicsDemo {
 
-    static final DemoRunner.Spec SPEC = new DemoRunner.Spec("./run 01",
-            "§1 Kafka Offset 机制概述 (overview of the offset mechanism): the four offsets of a partition");
+    static final Runner RUNNER = Runner.demo("./run 01", OffsetBasicsDemo::run)
+            .describe("§1 Kafka Offset 机制概述 (overview of the offset mechanism): the four offsets of a partition");
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -58,10 +58,10 @@ public final class OffsetBasicsDemo {
     }
 
     public static void main(String[] args) {
-        DemoRunner.main(SPEC, args, OffsetBasicsDemo::run);
+        RUNNER.main(args);
     }
 
-    static void run(KafkaBackend kafka, DemoArgs args, PrintStream out) throws Exception {
+    static void run(KafkaBackend kafka, Arguments args, PrintStream out) throws Exception {
         try (Admin admin = Admin.create(ClientConfigs.admin(kafka))) {
             OffsetBasicsDemo demo = new OffsetBasicsDemo(kafka, admin, out);
             demo.onePartition();
@@ -186,7 +186,7 @@ public final class OffsetBasicsDemo {
     }
 
     private void step(String title) {
-        DemoRunner.heading(out, title);
+        Runner.heading(out, title);
     }
 
     private static <T> T last(List<T> list) {

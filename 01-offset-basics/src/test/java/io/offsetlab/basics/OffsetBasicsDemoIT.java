@@ -1,11 +1,11 @@
 package io.offsetlab.basics;
 
-import io.offsetlab.lab.run.ChildJvm;
-import io.offsetlab.lab.client.ClientConfigs;
 import io.offsetlab.lab.DemoOutput;
-import io.offsetlab.lab.run.DemoRunner;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
+import io.offsetlab.lab.client.ClientConfigs;
+import io.offsetlab.lab.run.ChildJvm;
+import io.offsetlab.lab.run.Runner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +36,7 @@ class OffsetBasicsDemoIT {
     @Test
     void quickStartDemoRunsOnItsOwnEmbeddedBrokerAndExitsZero() {
         try (ChildJvm demo = ChildJvm.start(OffsetBasicsDemo.class)) {
-            assertEquals(DemoRunner.OK, demo.waitFor(DEMO_TIMEOUT), demo.output());
+            assertEquals(Runner.OK, demo.waitFor(DEMO_TIMEOUT), demo.output());
             String output = demo.output();
             assertTrue(output.startsWith("§1 Kafka Offset 机制概述"), "the first line names the article section:\n" + output);
             assertTrue(output.contains("embedded KRaft broker"), output);
@@ -54,7 +54,7 @@ class OffsetBasicsDemoIT {
         Files.write(clientProperties, settings.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
         try (ChildJvm demo = ChildJvm.start(OffsetBasicsDemo.class,
                 "--bootstrap-server", kafka.bootstrapServers(), "--command-config", clientProperties.toString())) {
-            assertEquals(DemoRunner.OK, demo.waitFor(DEMO_TIMEOUT), demo.output());
+            assertEquals(Runner.OK, demo.waitFor(DEMO_TIMEOUT), demo.output());
             String output = demo.output();
             assertTrue(output.contains("broker: external cluster at " + kafka.bootstrapServers()), output);
             assertTrue(output.contains("ssl.truststore.password=[hidden]"), "the config is shown, masked:\n" + output);
@@ -94,10 +94,10 @@ class OffsetBasicsDemoIT {
             int exit = demo.waitFor(Duration.ofSeconds(60));
             long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
             String output = demo.output();
-            assertEquals(DemoRunner.FAILED, exit, output);
+            assertEquals(Runner.FAILED, exit, output);
             // Its connect timeout, plus a JVM start with room for a loaded machine: it gives up, it does not hang.
-            assertTrue(seconds < DemoRunner.CONNECT_TIMEOUT.toSeconds() + 20, "the demo gives up after its "
-                    + DemoRunner.CONNECT_TIMEOUT.toSeconds() + " s connect timeout (took " + seconds + " s, JVM start included)");
+            assertTrue(seconds < Runner.CONNECT_TIMEOUT.toSeconds() + 20, "the demo gives up after its "
+                    + Runner.CONNECT_TIMEOUT.toSeconds() + " s connect timeout (took " + seconds + " s, JVM start included)");
             assertTrue(output.contains("No Kafka cluster answered at 127.0.0.1:" + closedPort), output);
             assertFalse(output.contains("\tat "), "a message, not a stack trace:\n" + output);
         }
@@ -108,7 +108,7 @@ class OffsetBasicsDemoIT {
      * at its default, 0, Kafka 4.4's client resolves the bootstrap hosts when it is created
      * ({@code ClientUtils.parseAndValidateAddresses}) and refuses a list with none it can resolve
      * (ConfigException "No resolvable bootstrap urls"), before any request; so the demo says so
-     * without waiting out its {@link DemoRunner#CONNECT_TIMEOUT}, after which it would have said
+     * without waiting out its {@link Runner#CONNECT_TIMEOUT}, after which it would have said
      * that no cluster answered. The wall time is a JVM start and a DNS lookup, which a loaded
      * machine or a slow resolver can stretch: no assertion on it.
      */
@@ -117,18 +117,18 @@ class OffsetBasicsDemoIT {
         try (ChildJvm demo = ChildJvm.start(OffsetBasicsDemo.class, "--bootstrap-server", "no-such-host.invalid:9092")) {
             int exit = demo.waitFor(Duration.ofSeconds(30));
             String output = demo.output();
-            assertEquals(DemoRunner.FAILED, exit, output);
+            assertEquals(Runner.FAILED, exit, output);
             assertTrue(output.contains("cannot resolve any host in no-such-host.invalid:9092"),
                     "the client refused the unresolvable host when it was created:\n" + output);
             assertFalse(output.contains("No Kafka cluster answered"), "it waited for no answer, so it does not say that none came "
-                    + "within its " + DemoRunner.CONNECT_TIMEOUT.toSeconds() + " s connect timeout:\n" + output);
+                    + "within its " + Runner.CONNECT_TIMEOUT.toSeconds() + " s connect timeout:\n" + output);
             assertFalse(output.contains("\tat "), "a message, not a stack trace:\n" + output);
         }
     }
 
     private static void assertUsageError(String message, String... args) {
         try (ChildJvm demo = ChildJvm.start(OffsetBasicsDemo.class, args)) {
-            assertEquals(DemoRunner.USAGE, demo.waitFor(BAD_INPUT_TIMEOUT), demo.output());
+            assertEquals(Runner.USAGE, demo.waitFor(BAD_INPUT_TIMEOUT), demo.output());
             String output = demo.output();
             assertTrue(output.contains(message), "expected '" + message + "' in:\n" + output);
             assertTrue(output.contains("usage: ./run 01 [options]"), output);

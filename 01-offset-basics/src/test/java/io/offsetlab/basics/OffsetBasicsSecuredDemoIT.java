@@ -1,11 +1,11 @@
 package io.offsetlab.basics;
 
-import io.offsetlab.lab.run.ChildJvm;
-import io.offsetlab.lab.client.ClientConfigs;
-import io.offsetlab.lab.run.DemoRunner;
-import io.offsetlab.lab.broker.KafkaBackend;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
+import io.offsetlab.lab.broker.KafkaBackend;
+import io.offsetlab.lab.client.ClientConfigs;
+import io.offsetlab.lab.run.ChildJvm;
+import io.offsetlab.lab.run.Runner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +34,7 @@ class OffsetBasicsSecuredDemoIT {
     @Test
     void demoRunsOnASecuredClusterWithItsClientPropertiesFile(LabKafka kafka) {
         try (ChildJvm demo = ChildJvm.start(kafka.backend(), OffsetBasicsDemo.class)) {
-            assertEquals(DemoRunner.OK, demo.waitFor(DEMO_TIMEOUT), demo.output());
+            assertEquals(Runner.OK, demo.waitFor(DEMO_TIMEOUT), demo.output());
             assertTrue(demo.output().contains("What to notice (§1):"), demo.output());
             assertNoSecretIn(demo.output(), kafka.backend());
         }
@@ -48,7 +48,7 @@ class OffsetBasicsSecuredDemoIT {
                 .toList());
         try (ChildJvm demo = ChildJvm.start(OffsetBasicsDemo.class, "--bootstrap-server", kafka.bootstrapServers(),
                 "--command-config", wrong.toString())) {
-            assertEquals(DemoRunner.FAILED, demo.waitFor(DEMO_TIMEOUT), demo.output());
+            assertEquals(Runner.FAILED, demo.waitFor(DEMO_TIMEOUT), demo.output());
             String output = demo.output();
             assertTrue(output.contains("authentication failed at " + kafka.bootstrapServers()), output);
             assertTrue(output.contains("check the username and password in sasl.jaas.config in " + wrong), output);
@@ -62,7 +62,7 @@ class OffsetBasicsSecuredDemoIT {
     @Test
     void anOrdinaryUserWithoutAclsIsToldWhichResourceItMayNotUse(LabKafka kafka) {
         try (ChildJvm demo = ChildJvm.start(kafka.ordinaryUser(), OffsetBasicsDemo.class)) {
-            assertEquals(DemoRunner.FAILED, demo.waitFor(DEMO_TIMEOUT), demo.output());
+            assertEquals(Runner.FAILED, demo.waitFor(DEMO_TIMEOUT), demo.output());
             String output = demo.output();
             assertTrue(output.matches("(?s).*User:\\S+ lacks CREATE on topic offset-basics-\\S+ \\(needed to create the topic\\).*"),
                     "names the principal, the operation and the topic it could not create:\n" + output);

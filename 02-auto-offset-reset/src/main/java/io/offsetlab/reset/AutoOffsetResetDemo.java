@@ -1,13 +1,13 @@
 package io.offsetlab.reset;
 
+import io.offsetlab.lab.broker.KafkaBackend;
 import io.offsetlab.lab.client.BrokerSettings;
 import io.offsetlab.lab.client.ClientConfigs;
-import io.offsetlab.lab.run.DemoArgs;
-import io.offsetlab.lab.run.DemoRunner;
-import io.offsetlab.lab.broker.KafkaBackend;
 import io.offsetlab.lab.client.OffsetProbe;
-import io.offsetlab.lab.view.PartitionOffsets;
 import io.offsetlab.lab.client.Polling;
+import io.offsetlab.lab.run.Arguments;
+import io.offsetlab.lab.run.Runner;
+import io.offsetlab.lab.view.PartitionOffsets;
 import io.offsetlab.lab.view.TextTable;
 import io.offsetlab.reset.ResetProbe.Outcome;
 import io.offsetlab.reset.ResetScenarios.Setup;
@@ -35,12 +35,13 @@ public final class AutoOffsetResetDemo {
 
     static final String SKIP_EXPIRY = "--skip-expiry";
 
-    static final DemoRunner.Spec SPEC = new DemoRunner.Spec("./run 02",
-            "§2 auto.offset.reset 详解 (auto.offset.reset in detail): where a consumer starts without a usable committed offset",
-            List.of(DemoArgs.Option.flag(SKIP_EXPIRY, "skip the offset-expiry scenario (it waits about a minute)")),
+    static final Runner RUNNER = Runner.demo("./run 02", AutoOffsetResetDemo::run)
+            .describe("§2 auto.offset.reset 详解 (auto.offset.reset in detail): where a consumer starts without a usable"
+                    + " committed offset")
+            .flag(SKIP_EXPIRY, "skip the offset-expiry scenario (it waits about a minute)")
             // The minimum (default 10080 = 7 days), so that offsets expire within the demo.
-            Map.of(BrokerSettings.OFFSETS_RETENTION_MINUTES, "1"),
-            List.of(BrokerSettings.OFFSETS_RETENTION_MINUTES, BrokerSettings.OFFSETS_RETENTION_CHECK));
+            .startsBrokerWith(BrokerSettings.OFFSETS_RETENTION_MINUTES, "1")
+            .dependsOnBrokerSettings(BrokerSettings.OFFSETS_RETENTION_MINUTES, BrokerSettings.OFFSETS_RETENTION_CHECK);
 
     /** The longest wait for expiry the demo takes on: retention plus one check, about a minute. */
     private static final Duration EXPIRY_SHOWN_WITHIN = Duration.ofSeconds(75);
@@ -61,10 +62,10 @@ public final class AutoOffsetResetDemo {
     }
 
     public static void main(String[] args) {
-        DemoRunner.main(SPEC, args, AutoOffsetResetDemo::run);
+        RUNNER.main(args);
     }
 
-    static void run(KafkaBackend kafka, DemoArgs args, PrintStream out) throws Exception {
+    static void run(KafkaBackend kafka, Arguments args, PrintStream out) throws Exception {
         try (Admin admin = Admin.create(ClientConfigs.admin(kafka))) {
             AutoOffsetResetDemo demo = new AutoOffsetResetDemo(kafka, admin, out);
             Expiring expiring = demo.startExpiry(args);
@@ -81,7 +82,7 @@ public final class AutoOffsetResetDemo {
     private record Expiring(Setup setup, long leftAt) {
     }
 
-    private Expiring startExpiry(DemoArgs args) throws Exception {
+    private Expiring startExpiry(Arguments args) throws Exception {
         if (args.flag(SKIP_EXPIRY)) {
             out.println("(offset expiry skipped: " + SKIP_EXPIRY + ")\n");
             return null;
@@ -197,7 +198,7 @@ public final class AutoOffsetResetDemo {
     }
 
     private void step(String title) {
-        DemoRunner.heading(out, title);
+        Runner.heading(out, title);
     }
 
     /** Seconds since the group emptied: a live line on a terminal, a line every 10 s otherwise. */

@@ -1,7 +1,7 @@
 package io.offsetlab.reset;
 
-import io.offsetlab.lab.client.ClientConfigs;
 import io.offsetlab.lab.broker.KafkaBackend;
+import io.offsetlab.lab.client.ClientConfigs;
 import io.offsetlab.lab.client.Polling;
 import io.offsetlab.lab.client.Topics;
 import io.offsetlab.lab.client.Wait;

@@ -1,10 +1,10 @@
 package io.offsetlab.reset;
 
-import io.offsetlab.lab.run.ChildJvm;
 import io.offsetlab.lab.DemoOutput;
-import io.offsetlab.lab.run.DemoRunner;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
+import io.offsetlab.lab.run.ChildJvm;
+import io.offsetlab.lab.run.Runner;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -24,7 +24,7 @@ class AutoOffsetResetDemoIT {
     @Test
     void demoPrintsTheScenarioTableAndExitsZero(LabKafka kafka) {
         try (ChildJvm demo = ChildJvm.start(kafka.backend(), AutoOffsetResetDemo.class)) {
-            assertEquals(DemoRunner.OK, demo.waitFor(Duration.ofSeconds(180)), demo.output());
+            assertEquals(Runner.OK, demo.waitFor(Duration.ofSeconds(180)), demo.output());
             String output = demo.output();
             assertTrue(output.startsWith("§2 auto.offset.reset 详解"), "the first line names the article section:\n" + output);
             assertTrue(output.contains("(offset expiry skipped: this cluster keeps an empty group's offsets 7 days"), "the test broker keeps "
@@ -43,7 +43,7 @@ class AutoOffsetResetDemoIT {
     @Test
     void unknownArgumentPrintsUsageWithTheDemosOwnOptionAndExits2() {
         try (ChildJvm demo = ChildJvm.start(AutoOffsetResetDemo.class, "--skip-expiri")) {
-            assertEquals(DemoRunner.USAGE, demo.waitFor(Duration.ofSeconds(30)), demo.output());
+            assertEquals(Runner.USAGE, demo.waitFor(Duration.ofSeconds(30)), demo.output());
             assertTrue(demo.output().contains("unknown argument: --skip-expiri"), demo.output());
             assertTrue(demo.output().contains("--skip-expiry"), "the usage lists the demo's own option:\n" + demo.output());
         }

@@ -1,20 +1,19 @@
 package io.offsetlab.commit;
 
-import io.offsetlab.lab.client.BrokerSettings;
-import io.offsetlab.lab.run.ChildJvm;
-import io.offsetlab.lab.client.ClientConfigs;
-import io.offsetlab.lab.run.DemoArgs;
-import io.offsetlab.lab.run.DemoRunner;
 import io.offsetlab.lab.broker.KafkaBackend;
-import io.offsetlab.lab.run.LocalMachine;
-import io.offsetlab.lab.view.LogPicture;
+import io.offsetlab.lab.client.BrokerSettings;
+import io.offsetlab.lab.client.ClientConfigs;
 import io.offsetlab.lab.client.OffsetProbe;
-import io.offsetlab.lab.view.PartitionOffsets;
 import io.offsetlab.lab.client.ProcessedLog;
-import io.offsetlab.lab.run.Report;
-import io.offsetlab.lab.view.TextTable;
 import io.offsetlab.lab.client.Topics;
 import io.offsetlab.lab.client.Wait;
+import io.offsetlab.lab.run.Arguments;
+import io.offsetlab.lab.run.ChildJvm;
+import io.offsetlab.lab.run.LocalMachine;
+import io.offsetlab.lab.run.Runner;
+import io.offsetlab.lab.view.LogPicture;
+import io.offsetlab.lab.view.PartitionOffsets;
+import io.offsetlab.lab.view.TextTable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -27,7 +26,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -43,11 +41,11 @@ import java.util.UUID;
  */
 public final class CommitStrategiesDemo {
 
-    static final DemoRunner.Spec SPEC = new DemoRunner.Spec("./run 03",
-            "§3 enable.auto.commit=false 时，Offset 何时更新？ (when does the offset move?): what a crash re-reads or loses",
-            List.of(), Map.of(),
+    static final Runner RUNNER = Runner.demo("./run 03", CommitStrategiesDemo::run)
+            .describe("§3 enable.auto.commit=false 时，Offset 何时更新？ (when does the offset move?): what a crash re-reads"
+                    + " or loses")
             // A restarted consumer waits for its killed predecessor's session to time out.
-            List.of(BrokerSettings.GROUP_MIN_SESSION));
+            .dependsOnBrokerSettings(BrokerSettings.GROUP_MIN_SESSION);
 
     static final int RECORDS = 200;
     /** Processed records before the crash. */
@@ -72,10 +70,10 @@ public final class CommitStrategiesDemo {
     }
 
     public static void main(String[] args) {
-        DemoRunner.main(SPEC, args, CommitStrategiesDemo::run);
+        RUNNER.main(args);
     }
 
-    static void run(KafkaBackend kafka, DemoArgs args, PrintStream out) throws Exception {
+    static void run(KafkaBackend kafka, Arguments args, PrintStream out) throws Exception {
         Path workDir = LocalMachine.tempDir("offset-lab-03-");
         try (Admin admin = Admin.create(ClientConfigs.admin(kafka))) {
             CommitStrategiesDemo demo = new CommitStrategiesDemo(kafka, admin, out, workDir);
@@ -199,8 +197,7 @@ public final class CommitStrategiesDemo {
 
     /** The position the consumer reported last, i.e. at the moment it was killed (0 if it reported none). */
     private static long lastPosition(ChildJvm consumer) {
-        List<Report> positions = consumer.reports(CrashableConsumer.POSITION);
-        return positions.isEmpty() ? 0 : positions.get(positions.size() - 1).number("offset");
+        return consumer.lastReport(CrashableConsumer.POSITION).map(position -> position.number("offset")).orElse(0L);
     }
 
     private static List<String> processed(Path log) {
@@ -208,6 +205,6 @@ public final class CommitStrategiesDemo {
     }
 
     private void step(String title) {
-        DemoRunner.heading(out, title);
+        Runner.heading(out, title);
     }
 }

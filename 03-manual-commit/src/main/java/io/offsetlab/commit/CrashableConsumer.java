@@ -1,10 +1,10 @@
 package io.offsetlab.commit;
 
-import io.offsetlab.lab.run.ClusterArgs;
+import io.offsetlab.lab.broker.ExternalCluster;
 import io.offsetlab.lab.client.BrokerSettings;
 import io.offsetlab.lab.client.ClientConfigs;
-import io.offsetlab.lab.broker.ExternalCluster;
 import io.offsetlab.lab.client.ProcessedLog;
+import io.offsetlab.lab.run.ClusterArgs;
 import io.offsetlab.lab.run.Report;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

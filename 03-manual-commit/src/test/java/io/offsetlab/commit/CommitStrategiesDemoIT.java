@@ -1,10 +1,10 @@
 package io.offsetlab.commit;
 
-import io.offsetlab.lab.run.ChildJvm;
 import io.offsetlab.lab.DemoOutput;
-import io.offsetlab.lab.run.DemoRunner;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
+import io.offsetlab.lab.run.ChildJvm;
+import io.offsetlab.lab.run.Runner;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -24,7 +24,7 @@ class CommitStrategiesDemoIT {
     @Test
     void demoTellsTheRestartStoryForEveryStrategyAndExitsZero(LabKafka kafka) {
         try (ChildJvm demo = ChildJvm.start(kafka.backend(), CommitStrategiesDemo.class)) {
-            assertEquals(DemoRunner.OK, demo.waitFor(Duration.ofSeconds(240)), demo.output());
+            assertEquals(Runner.OK, demo.waitFor(Duration.ofSeconds(240)), demo.output());
             String output = demo.output();
             assertTrue(output.startsWith("§3 enable.auto.commit=false"), "the first line names the article section:\n" + output);
 

@@ -1,12 +1,12 @@
 package io.offsetlab.commit;
 
-import io.offsetlab.lab.run.ChildJvm;
 import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.Claims;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.client.OffsetProbe;
 import io.offsetlab.lab.client.ProcessedLog;
+import io.offsetlab.lab.run.ChildJvm;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import static org.awaitility.Awaitility.await;
@@ -116,7 +115,8 @@ class CrashRestartIT {
                 assertTrue(consumer.isAlive(), "the consumer died on its own:\n" + consumer.output());
                 consumer.kill(); // SIGKILL, mid-stream
             }
-            uncommittedAtCrashes += processedButNotCommitted(kafka, group, topic, log);
+            // Records processed past the committed offsets: what the restart re-reads.
+            uncommittedAtCrashes += ProcessedLog.pastCommitted(lines(log), OffsetProbe.committed(kafka.admin(), group));
         }
         try (ChildJvm consumer = start(kafka, topic, group, log, CommitStrategy.COMMIT_AFTER_PROCESSING, "--exit-at-end")) {
             assertEquals(0, consumer.waitFor(TIMEOUT), "the last run processes to the end and exits:\n" + consumer.output());
@@ -186,16 +186,6 @@ class CrashRestartIT {
         List<String> args = new ArrayList<>(List.of(topic, group, log.toString(), strategy.name()));
         args.addAll(List.of(extra));
         return ChildJvm.start(kafka.backend(), CrashableConsumer.class, args.toArray(String[]::new));
-    }
-
-    /** Records processed past the committed offset, summed over partitions: what a restart re-reads. */
-    private static long processedButNotCommitted(LabKafka kafka, String group, String topic, Path log) {
-        long total = 0;
-        for (Map.Entry<Integer, Long> stopped : ProcessedLog.stoppedAt(lines(log)).entrySet()) {
-            Long committed = committed(kafka, group, new TopicPartition(topic, stopped.getKey()));
-            total += Math.max(0, stopped.getValue() - (committed == null ? 0 : committed));
-        }
-        return total;
     }
 
     private static boolean allCommitted(LabKafka kafka, String group, String topic) {

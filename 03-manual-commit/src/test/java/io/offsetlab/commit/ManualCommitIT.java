@@ -1,10 +1,10 @@
 package io.offsetlab.commit;
 
-import io.offsetlab.lab.client.BrokerSettings;
 import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.LoadedMachine;
+import io.offsetlab.lab.client.BrokerSettings;
 import io.offsetlab.lab.client.OffsetProbe;
 import io.offsetlab.lab.client.Polling;
 import org.apache.kafka.clients.consumer.ConsumerConfig;

@@ -1,8 +1,8 @@
 package io.offsetlab.poll;
 
+import io.offsetlab.lab.broker.KafkaBackend;
 import io.offsetlab.lab.client.BrokerSettings;
 import io.offsetlab.lab.client.ClientConfigs;
-import io.offsetlab.lab.broker.KafkaBackend;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.TopicPartition;
 

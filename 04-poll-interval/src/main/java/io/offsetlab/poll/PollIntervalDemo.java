@@ -1,15 +1,15 @@
 package io.offsetlab.poll;
 
-import io.offsetlab.lab.client.BrokerSettings;
-import io.offsetlab.lab.run.ChildJvm;
-import io.offsetlab.lab.client.ClientConfigs;
-import io.offsetlab.lab.run.DemoArgs;
-import io.offsetlab.lab.run.DemoRunner;
 import io.offsetlab.lab.broker.KafkaBackend;
+import io.offsetlab.lab.client.BrokerSettings;
+import io.offsetlab.lab.client.ClientConfigs;
 import io.offsetlab.lab.client.Polling;
-import io.offsetlab.lab.view.Timeline;
 import io.offsetlab.lab.client.Topics;
 import io.offsetlab.lab.client.Wait;
+import io.offsetlab.lab.run.Arguments;
+import io.offsetlab.lab.run.ChildJvm;
+import io.offsetlab.lab.run.Runner;
+import io.offsetlab.lab.view.Timeline;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -46,15 +46,13 @@ public final class PollIntervalDemo {
 
     static final String PROTOCOL = "--protocol";
 
-    static final DemoRunner.Spec SPEC = new DemoRunner.Spec("./run 04",
-            "§4 max.poll.interval.ms 和消费者会话管理 (max.poll.interval.ms and consumer session management): "
-                    + "who gets evicted, and when",
-            List.of(DemoArgs.Option.choice(PROTOCOL, "the group protocol (default classic, Kafka 4.4's default)",
-                    "classic", "consumer")),
-            Map.of(),
-            List.of(BrokerSettings.GROUP_MIN_SESSION, BrokerSettings.GROUP_MAX_SESSION, BrokerSettings.CONSUMER_SESSION,
-                    BrokerSettings.CONSUMER_MIN_SESSION, BrokerSettings.CONSUMER_MAX_SESSION, BrokerSettings.CONSUMER_HEARTBEAT,
-                    BrokerSettings.INITIAL_REBALANCE_DELAY));
+    static final Runner RUNNER = Runner.demo("./run 04", PollIntervalDemo::run)
+            .describe("§4 max.poll.interval.ms 和消费者会话管理 (max.poll.interval.ms and consumer session management): "
+                    + "who gets evicted, and when")
+            .choice(PROTOCOL, "the group protocol (default classic, Kafka 4.4's default)", "classic", "consumer")
+            .dependsOnBrokerSettings(BrokerSettings.GROUP_MIN_SESSION, BrokerSettings.GROUP_MAX_SESSION,
+                    BrokerSettings.CONSUMER_SESSION, BrokerSettings.CONSUMER_MIN_SESSION, BrokerSettings.CONSUMER_MAX_SESSION,
+                    BrokerSettings.CONSUMER_HEARTBEAT, BrokerSettings.INITIAL_REBALANCE_DELAY);
 
     static final int MAX_POLL_INTERVAL_MS = 2000;
     /** Scene 2 is shown only when it takes about a minute at most. */
@@ -72,10 +70,10 @@ public final class PollIntervalDemo {
     }
 
     public static void main(String[] args) {
-        DemoRunner.main(SPEC, args, PollIntervalDemo::run);
+        RUNNER.main(args);
     }
 
-    static void run(KafkaBackend kafka, DemoArgs args, PrintStream out) throws Exception {
+    static void run(KafkaBackend kafka, Arguments args, PrintStream out) throws Exception {
         String protocol = args.option(PROTOCOL, "classic");
         PollIntervalDemo demo = new PollIntervalDemo(kafka, protocol, out);
         demo.settings();
@@ -309,6 +307,6 @@ public final class PollIntervalDemo {
     }
 
     private void step(String title) {
-        DemoRunner.heading(out, title);
+        Runner.heading(out, title);
     }
 }

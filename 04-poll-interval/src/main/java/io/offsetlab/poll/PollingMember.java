@@ -1,7 +1,7 @@
 package io.offsetlab.poll;
 
-import io.offsetlab.lab.run.ClusterArgs;
 import io.offsetlab.lab.run.ChildJvm;
+import io.offsetlab.lab.run.ClusterArgs;
 import io.offsetlab.lab.run.Report;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -54,7 +54,6 @@ public final class PollingMember {
 
     /** Whether {@code member}'s latest assignment, as it reported it, is a single partition. */
     static boolean holdsOnePartition(ChildJvm member) {
-        List<Report> assignments = member.reports(ASSIGNED);
-        return !assignments.isEmpty() && assignments.get(assignments.size() - 1).number("count") == 1;
+        return member.lastReport(ASSIGNED).map(assigned -> assigned.number("count") == 1).orElse(false);
     }
 }

@@ -1,10 +1,10 @@
 package io.offsetlab.poll;
 
-import io.offsetlab.lab.run.ChildJvm;
 import io.offsetlab.lab.DemoOutput;
-import io.offsetlab.lab.run.DemoRunner;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
+import io.offsetlab.lab.run.ChildJvm;
+import io.offsetlab.lab.run.Runner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
@@ -30,7 +30,7 @@ class PollIntervalDemoIT {
     void demoShowsTheEvictionTimelineAndExitsZero(String protocol, LabKafka kafka) {
         try (ChildJvm demo = ChildJvm.start(kafka.backend(), PollIntervalDemo.class, "--protocol", protocol)) {
             // Up to a minute of slow processing in scene 2 on a broker with a 45 s session (Kafka's default).
-            assertEquals(DemoRunner.OK, demo.waitFor(Duration.ofSeconds(240)), demo.output());
+            assertEquals(Runner.OK, demo.waitFor(Duration.ofSeconds(240)), demo.output());
             String output = demo.output();
             assertTrue(output.startsWith("§4 max.poll.interval.ms"), "the first line names the article section:\n" + output);
             assertTrue(output.contains("group.protocol=" + protocol), output);
@@ -55,7 +55,7 @@ class PollIntervalDemoIT {
     @Test
     void withVerboseKafkasOwnLinesAppearWhereTheDemoSaysTheyDo(LabKafka kafka) {
         try (ChildJvm demo = ChildJvm.start(kafka.backend(), PollIntervalDemo.class, "--protocol", "consumer", "--verbose")) {
-            assertEquals(DemoRunner.OK, demo.waitFor(Duration.ofSeconds(240)), demo.output());
+            assertEquals(Runner.OK, demo.waitFor(Duration.ofSeconds(240)), demo.output());
             String output = demo.output();
             assertTrue(output.contains("(Kafka's client logs a WARN: \"Consumer poll timeout has expired\"; --verbose)"), output);
             assertTrue(output.matches("(?s).*\\bWARN\\b[^\n]*Consumer poll timeout has expired.*"),
@@ -69,7 +69,7 @@ class PollIntervalDemoIT {
     @Test
     void anUnknownProtocolIsAUsageErrorBeforeAnyBrokerStarts() {
         try (ChildJvm demo = ChildJvm.start(PollIntervalDemo.class, "--protocol", "eager")) {
-            assertEquals(DemoRunner.USAGE, demo.waitFor(Duration.ofSeconds(30)), demo.output());
+            assertEquals(Runner.USAGE, demo.waitFor(Duration.ofSeconds(30)), demo.output());
             assertTrue(demo.output().contains("--protocol must be one of classic, consumer, got 'eager'"), demo.output());
             assertTrue(demo.output().contains("usage: ./run 04"), demo.output());
             assertTrue(!demo.output().contains("broker:"), "no broker was started:\n" + demo.output());

@@ -1,11 +1,11 @@
 package io.offsetlab.poll;
 
-import io.offsetlab.lab.client.BrokerSettings;
 import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.Claims;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.LoadedMachine;
+import io.offsetlab.lab.client.BrokerSettings;
 import io.offsetlab.lab.client.OffsetProbe;
 import io.offsetlab.lab.client.Polling;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -48,13 +48,15 @@ class PollIntervalIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final int MAX_POLL_INTERVAL_MS = 2000;
+    /** How long the late-check member processes: 1 s past max.poll.interval.ms. */
+    private static final int LATE_CHECK_PROCESSING_MS = MAX_POLL_INTERVAL_MS + 1000;
     /**
-     * The late-check group's heartbeat interval (its consumer.heartbeat.interval.ms). The member
-     * processes for 3 s (max.poll.interval.ms + 1 s): of the 10 s before its next heartbeat, that
-     * leaves 7 s for the join, the first fetch, the commit, the leave and the describe that sees
-     * it, requests that take well under 1 s together on an idle machine.
+     * The late-check group's heartbeat interval (its consumer.heartbeat.interval.ms): the
+     * member's processing, plus {@link LoadedMachine#SLACK_MS} for the join, the first fetch, the
+     * commit, the leave and the describe that sees it, requests that take well under 1 s together
+     * on an idle machine. 8 s; within the broker's bounds for it by default (5 to 15 s).
      */
-    private static final long LATE_CHECK_HEARTBEAT_MS = 10_000;
+    private static final long LATE_CHECK_HEARTBEAT_MS = LATE_CHECK_PROCESSING_MS + LoadedMachine.SLACK_MS;
     /**
      * Why an evicted member's commit fails, in the words of Kafka 4.4's client. Classic: the client
      * refuses it itself, since it left the group when its poll interval ran out
@@ -157,11 +159,11 @@ class PollIntervalIT {
      * then sends the leave). A commit wakes it too, and goes out first ({@code RequestManagers}
      * polls the commit manager before the heartbeat manager): so a commit after an overrun, but
      * before that heartbeat, still succeeds, and then the member leaves. The group's heartbeat
-     * interval is set to 10 s (group config consumer.heartbeat.interval.ms) to make that window wide.
+     * interval is set to 8 s (group config consumer.heartbeat.interval.ms) to make that window wide.
      * Every heartbeat the client sends restarts that interval
      * ({@code AbstractHeartbeatRequestManager.makeHeartbeatRequest} resets its timer), and the
      * member sends none before it subscribes: so no regular heartbeat, and no leave at one, comes
-     * before subscribe() + 10 s. A member out before then did not wait for its heartbeat.
+     * before subscribe() + 8 s. A member out before then did not wait for its heartbeat.
      */
     @Test
     @Claim("4.poll-interval")
@@ -169,7 +171,10 @@ class PollIntervalIT {
             throws Exception {
         String topic = kafka.createTopic("late-check", 1);
         String group = kafka.newGroupId("late-check");
-        long session = Math.max(20_000, kafka.settings().value(BrokerSettings.CONSUMER_MIN_SESSION)); // must exceed the heartbeat
+        // Kafka requires it to exceed the heartbeat interval (GroupConfig.validateSessionExceedsHeartbeat); a loaded
+        // machine's slack more, so that the session never ends the member before that heartbeat could.
+        long session = Math.max(LATE_CHECK_HEARTBEAT_MS + LoadedMachine.SLACK_MS,
+                kafka.settings().value(BrokerSettings.CONSUMER_MIN_SESSION));
         ConfigResource groupConfig = new ConfigResource(ConfigResource.Type.GROUP, group);
         kafka.admin().incrementalAlterConfigs(Map.of(groupConfig, List.of(
                 new AlterConfigOp(new ConfigEntry("consumer.heartbeat.interval.ms", Long.toString(LATE_CHECK_HEARTBEAT_MS)),
@@ -184,7 +189,7 @@ class PollIntervalIT {
             member.subscribe(List.of(topic));
             ConsumerRecords<String, String> batch = Polling.pollNonEmpty(member, TIMEOUT); // right after the assignment's heartbeat
 
-            slowProcessing(Duration.ofMillis(MAX_POLL_INTERVAL_MS + 1000)); // 1 s over max.poll.interval.ms, no heartbeat due
+            slowProcessing(Duration.ofMillis(LATE_CHECK_PROCESSING_MS)); // 1 s over max.poll.interval.ms, no heartbeat due
 
             member.commitSync(batch.nextOffsets());
             long committedAt = System.currentTimeMillis();

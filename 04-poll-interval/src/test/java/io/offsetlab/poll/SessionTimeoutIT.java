@@ -1,13 +1,13 @@
 package io.offsetlab.poll;
 
-import io.offsetlab.lab.client.BrokerSettings;
-import io.offsetlab.lab.run.ChildJvm;
 import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.Claims;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.LoadedMachine;
+import io.offsetlab.lab.client.BrokerSettings;
 import io.offsetlab.lab.client.Polling;
+import io.offsetlab.lab.run.ChildJvm;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;

@@ -1,15 +1,15 @@
 package io.offsetlab.practices;
 
+import io.offsetlab.lab.broker.KafkaBackend;
 import io.offsetlab.lab.client.BrokerSettings;
 import io.offsetlab.lab.client.ClientConfigs;
-import io.offsetlab.lab.view.Columns;
-import io.offsetlab.lab.run.DemoArgs;
-import io.offsetlab.lab.run.DemoRunner;
-import io.offsetlab.lab.broker.KafkaBackend;
 import io.offsetlab.lab.client.Polling;
+import io.offsetlab.lab.client.Topics;
+import io.offsetlab.lab.run.Arguments;
+import io.offsetlab.lab.run.Runner;
+import io.offsetlab.lab.view.Columns;
 import io.offsetlab.lab.view.TextTable;
 import io.offsetlab.lab.view.Timeline;
-import io.offsetlab.lab.client.Topics;
 import io.offsetlab.practices.commit.RebalanceScenario.Result;
 import io.offsetlab.practices.commit.RebalanceScenario;
 import io.offsetlab.practices.monitor.LagMonitor;
@@ -47,11 +47,11 @@ import java.util.UUID;
  */
 public final class BestPracticesDemo {
 
-    static final DemoRunner.Spec SPEC = new DemoRunner.Spec("./run 05",
-            "§5 避免 Kafka Offset 丢失的最佳实践 (best practices to avoid losing offsets): commit, monitor, keep alive, size timeouts",
-            List.of(), Map.of(),
+    static final Runner RUNNER = Runner.demo("./run 05", BestPracticesDemo::run)
+            .describe("§5 避免 Kafka Offset 丢失的最佳实践 (best practices to avoid losing offsets): commit, monitor, keep alive,"
+                    + " size timeouts")
             // The monitor's warning for an empty group names how long its offsets are kept.
-            List.of(BrokerSettings.OFFSETS_RETENTION_MINUTES));
+            .dependsOnBrokerSettings(BrokerSettings.OFFSETS_RETENTION_MINUTES);
 
     private final KafkaBackend kafka;
     private final Admin admin;
@@ -67,10 +67,10 @@ public final class BestPracticesDemo {
     }
 
     public static void main(String[] args) {
-        DemoRunner.main(SPEC, args, BestPracticesDemo::run);
+        RUNNER.main(args);
     }
 
-    static void run(KafkaBackend kafka, DemoArgs args, PrintStream out) throws Exception {
+    static void run(KafkaBackend kafka, Arguments args, PrintStream out) throws Exception {
         try (Admin admin = Admin.create(ClientConfigs.admin(kafka))) {
             BestPracticesDemo demo = new BestPracticesDemo(kafka, admin, out);
             demo.commitLoopAcrossARebalance();
@@ -83,7 +83,7 @@ public final class BestPracticesDemo {
     }
 
     private void commitLoopAcrossARebalance() throws Exception {
-        DemoRunner.heading(out, "§5.1 commit every " + RebalanceScenario.COMMIT_EVERY + ", on revocation, on shutdown");
+        Runner.heading(out, "§5.1 commit every " + RebalanceScenario.COMMIT_EVERY + ", on revocation, on shutdown");
         out.println("Member A reads a 4-partition topic; B joins while A holds 40 processed, uncommitted records,");
         out.println("then B shuts down (wakeup, commit, close). The same run twice, with and without the commit in");
         out.println("ConsumerRebalanceListener.onPartitionsRevoked (group.protocol=classic, Kafka 4.4's default).");
@@ -110,7 +110,7 @@ public final class BestPracticesDemo {
 
     /** §5.2: returns the topic of 300 records it wrote, for §5.3. */
     private String keepAnEmptyGroupsOffsetsAlive() throws Exception {
-        DemoRunner.heading(out, "§5.2 offsets alive: an empty group's offsets are on a clock (./run reset-offsets)");
+        Runner.heading(out, "§5.2 offsets alive: an empty group's offsets are on a clock (./run reset-offsets)");
         String topic = "s5-" + UUID.randomUUID().toString().substring(0, 4); // short: the monitor's table fits 100 columns
         String group = topic + "-left";
         topics.add(topic);
@@ -148,7 +148,7 @@ public final class BestPracticesDemo {
 
     /** §5.3: a live member that read all 300 records of {@code topic} but committed only 200. */
     private void monitorALiveGroup(String topic) throws Exception {
-        DemoRunner.heading(out, "§5.3 monitor: kafka-consumer-groups --describe, and a status (./run lag-monitor)");
+        Runner.heading(out, "§5.3 monitor: kafka-consumer-groups --describe, and a status (./run lag-monitor)");
         String group = topic + "-live";
         groups.add(group);
         try (KafkaConsumer<String, String> consumer = member(group, topic)) {
@@ -160,7 +160,7 @@ public final class BestPracticesDemo {
             out.println();
             out.println("--check --watch 1 --samples 3: the member is there, its commit does not move");
             String[] check = {"--group", group, LagMonitorCommand.CHECK, LagMonitorCommand.WATCH, "1", LagMonitorCommand.SAMPLES, "3"};
-            LagMonitorCommand.run(admin, DemoArgs.parse(check, LagMonitorCommand.OPTIONS), out, out);
+            LagMonitorCommand.run(admin, LagMonitorCommand.RUNNER.parseOptions(check), out, out);
         }
         out.println();
     }
@@ -176,7 +176,7 @@ public final class BestPracticesDemo {
     }
 
     private void checkTheArticlesTimeouts() {
-        DemoRunner.heading(out, "§5.4 timeouts: does max.poll.records x time per record fit? (./run timeout-check)");
+        Runner.heading(out, "§5.4 timeouts: does max.poll.records x time per record fit? (./run timeout-check)");
         for (int interval : new int[] {300_000, 600_000}) {
             TimeoutCheck.Result result = TimeoutCheck.check(new TimeoutCheck.Settings(500, 700, interval, null, null, "classic"));
             out.println("500 records x 700 ms, max.poll.interval.ms=" + interval + ": " + result.verdict());

@@ -1,17 +1,17 @@
 package io.offsetlab.practices;
 
-import io.offsetlab.lab.client.BrokerSettings;
-import io.offsetlab.lab.client.ClientConfigs;
 import io.offsetlab.lab.broker.Cluster;
-import io.offsetlab.lab.run.DemoArgs;
-import io.offsetlab.lab.run.DemoRunner;
 import io.offsetlab.lab.broker.KafkaBackend;
 import io.offsetlab.lab.broker.KafkaCluster;
+import io.offsetlab.lab.client.BrokerSettings;
+import io.offsetlab.lab.client.ClientConfigs;
+import io.offsetlab.lab.run.Arguments;
 import io.offsetlab.lab.run.LocalMachine;
+import io.offsetlab.lab.run.Runner;
 import io.offsetlab.lab.view.TextTable;
 import io.offsetlab.lab.view.Timeline;
-import io.offsetlab.practices.failover.CoordinatorFailover.Result;
 import io.offsetlab.practices.failover.CoordinatorFailover;
+import io.offsetlab.practices.failover.FailoverResult;
 import io.offsetlab.practices.failover.SingleReplicaLoss.Outcome;
 import io.offsetlab.practices.failover.SingleReplicaLoss;
 import org.apache.kafka.clients.admin.Admin;
@@ -38,10 +38,12 @@ public final class BrokerFailuresDemo {
 
     static final String PROTOCOL = "--protocol";
 
-    static final DemoRunner.Spec SPEC = new DemoRunner.Spec("./run failover",
-            "§5 避免 Kafka Offset 丢失的最佳实践: when a broker dies, what happens to committed offsets",
-            List.of(DemoArgs.Option.choice(PROTOCOL, "the consumer's group protocol (default classic)", "classic", "consumer")),
-            Map.of(), List.of(BrokerSettings.OFFSETS_TOPIC_REPLICATION, BrokerSettings.BROKER_SESSION), 3);
+    static final Runner RUNNER = Runner.demo("./run failover", BrokerFailuresDemo::run)
+            .describe("§5 避免 Kafka Offset 丢失的最佳实践: when a broker dies, what happens to committed offsets")
+            .choice(PROTOCOL, "the consumer's group protocol (default classic)", "classic", "consumer")
+            .dependsOnBrokerSettings(BrokerSettings.OFFSETS_TOPIC_REPLICATION, BrokerSettings.BROKER_SESSION)
+            // Its story kills brokers: only on a cluster of its own.
+            .startsItsOwnCluster(3);
 
     private final Cluster cluster;
     private final Admin admin;
@@ -56,10 +58,10 @@ public final class BrokerFailuresDemo {
     }
 
     public static void main(String[] args) {
-        DemoRunner.main(SPEC, args, BrokerFailuresDemo::run);
+        RUNNER.main(args);
     }
 
-    static void run(KafkaBackend kafka, DemoArgs args, PrintStream out) throws Exception {
+    static void run(KafkaBackend kafka, Arguments args, PrintStream out) throws Exception {
         Path workDir = LocalMachine.tempDir("offset-lab-failover-");
         try (Admin admin = Admin.create(ClientConfigs.admin(kafka))) {
             BrokerFailuresDemo demo = new BrokerFailuresDemo((Cluster) kafka, admin, out, workDir);
@@ -72,21 +74,21 @@ public final class BrokerFailuresDemo {
     }
 
     private void coordinatorDies(String protocol) throws Exception {
-        DemoRunner.heading(out, "§5.5 the group coordinator dies (offsets.topic.replication.factor=3, Kafka's default)");
+        Runner.heading(out, "§5.5 the group coordinator dies (offsets.topic.replication.factor=3, Kafka's default)");
         out.println("A consumer (group.protocol=" + protocol + ") commits every 100 records while a producer writes; the");
         out.println("broker that coordinates its group is killed like a crash. Times from the start of the scene:");
         out.println();
         Timeline timeline = new Timeline(out);
         CoordinatorFailover scene = new CoordinatorFailover(cluster, admin, timeline, workDir);
-        Result r = scene.run(protocol);
+        FailoverResult r = scene.run(protocol);
         out.println();
         out.println("What the consumer's Kafka client logged meanwhile (same clock):");
         scene.showClientEvents(r);
         out.println();
         TextTable table = new TextTable("RECORDS", "LOST", "DUPLICATES", "COMMITTED AT KILL", "ON NEW COORDINATOR",
                 "COMMIT STALL");
-        table.row(r.produced(), r.lost(), r.duplicates(), sum(r.committedBeforeKill()), sum(r.committedAfterFailover()),
-                r.stallMillis() + " ms");
+        table.row(r.records().produced(), r.records().lost(), r.records().duplicates(), sum(r.commits().beforeKill()),
+                sum(r.commits().afterFailover()), r.failover().stallMillis() + " ms");
         out.print(table.render());
         out.println("The stall is mostly broker.session.timeout.ms: until the controller fences the dead node,");
         out.println("FindCoordinator keeps naming it; then another replica leads the group's offsets. When the dead");
@@ -95,7 +97,7 @@ public final class BrokerFailuresDemo {
     }
 
     private void offsetsOnOneReplica() throws Exception {
-        DemoRunner.heading(out, "§5.6 offsets on one replica (offsets.topic.replication.factor=1, as on a laptop broker)");
+        Runner.heading(out, "§5.6 offsets on one replica (offsets.topic.replication.factor=1, as on a laptop broker)");
         out.println("A second 3-node cluster, whose __consumer_offsets has a single replica. Two groups commit 60 of");
         out.println("100 records; then the disk of the broker holding their offsets is lost: it is killed, fenced,");
         out.println("its data deleted, and it starts again.");

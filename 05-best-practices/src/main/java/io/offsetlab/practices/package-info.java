@@ -12,8 +12,7 @@
  *   <li>{@link io.offsetlab.practices.timeouts}: §5.4 size the timeouts ({@code ./run timeout-check});</li>
  *   <li>{@link io.offsetlab.practices.failover}: §5.5 and §5.6 when a broker dies;</li>
  *   <li>{@link io.offsetlab.practices.exactlyonce}: §5 when duplicates are unacceptable (beyond the article);</li>
- *   <li>{@link io.offsetlab.practices.tools}: what the chapter's command-line tools share, and Kafka's own
- *       tools run beside them.</li>
+ *   <li>{@link io.offsetlab.practices.tools}: Kafka's own command-line tools, run beside the chapter's.</li>
  * </ul>
  */
 package io.offsetlab.practices;

@@ -3,9 +3,11 @@ package io.offsetlab.practices;
 import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.Claims;
 import io.offsetlab.lab.DemoOutput;
-import io.offsetlab.lab.run.DemoRunner;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
+import io.offsetlab.lab.run.Runner;
+import io.offsetlab.practices.benchmark.CommitBenchmark.Mode;
+import io.offsetlab.practices.benchmark.CommitBenchmark.Strategy;
 import io.offsetlab.practices.benchmark.CommitBenchmark;
 import io.offsetlab.practices.tools.Invocation;
 import org.junit.jupiter.api.Test;
@@ -26,10 +28,10 @@ class BestPracticesDemoIT {
 
     @Test
     void theDemoShowsNoDuplicatesWithTheRevocationCommitTheMonitorAndTheReset(LabKafka kafka) {
-        Invocation run = run(BestPracticesDemo.SPEC, BestPracticesDemo::run, kafka.commandLine());
+        Invocation run = Invocation.of(BestPracticesDemo.RUNNER::run, kafka.commandLine());
 
         assertAll(
-                () -> assertEquals(DemoRunner.OK, run.exit(), run.err()),
+                () -> assertEquals(Runner.OK, run.exit(), run.err()),
                 () -> assertTrue(run.out().contains("§5 避免 Kafka Offset 丢失的最佳实践"), "names the article section"),
                 () -> assertTrue(run.out().lines().anyMatch(l -> l.matches("every 100 \\+ revocation \\+ shutdown\\s+400\\s+400\\s+0\\s+0\\s.*")),
                         "with the revocation commit: 400 produced, 400 processed, 0 duplicates, 0 lost:\n" + run.out()),
@@ -79,19 +81,22 @@ class BestPracticesDemoIT {
         Path csv = dir.resolve("bench.csv");
         Path chart = dir.resolve("bench.png");
 
-        Invocation run = run(CommitBenchmark.SPEC, CommitBenchmark::run, kafka.commandLine("--records", "40000",
+        Invocation run = Invocation.of(CommitBenchmark.RUNNER::run, kafka.commandLine("--records", "40000",
                 "--seconds", "0.3", "--reps", "1", "--work-us", "0,20", "--csv", csv.toString(), "--chart", chart.toString()));
 
-        assertEquals(DemoRunner.OK, run.exit(), "the benchmark must finish; it said:\n" + run.out() + run.err());
+        assertEquals(Runner.OK, run.exit(), "the benchmark must finish; it said:\n" + run.out() + run.err());
         List<String> lines = Files.readAllLines(csv);
         int rows = CommitBenchmark.configs(List.of(0, 20)).size();
         assertEquals(1 + rows, lines.size(), "a header and one line per row and repetition:\n" + String.join("\n", lines));
-        double none0 = rate(lines, "NONE", 0);
-        double none20 = rate(lines, "NONE", 20);
-        double every1At0 = rate(lines, "SYNC_EVERY_1", 0);
-        double every1At20 = rate(lines, "SYNC_EVERY_1", 20);
-        double every100At0 = rate(lines, "SYNC_EVERY_100", 0);
-        double every100At20 = rate(lines, "SYNC_EVERY_100", 20);
+        Strategy none = new Strategy(Mode.NONE, 0);
+        Strategy every1 = new Strategy(Mode.SYNC, 1);
+        Strategy every100 = new Strategy(Mode.SYNC, 100);
+        double none0 = rate(lines, none, 0);
+        double none20 = rate(lines, none, 20);
+        double every1At0 = rate(lines, every1, 0);
+        double every1At20 = rate(lines, every1, 20);
+        double every100At0 = rate(lines, every100, 0);
+        double every100At20 = rate(lines, every100, 20);
         Claims.figure(String.format(Locale.ROOT, "records/s with 0 µs of work: no commit %.0f, commitSync every 100 %.0f (%.0f%%), "
                 + "every 1 %.0f (%.1f%%); with 20 µs: %.0f, %.0f (%.0f%%), %.0f (%.1f%%)", none0, every100At0,
                 100 * every100At0 / none0, every1At0, 100 * every1At0 / none0, none20, every100At20, 100 * every100At20 / none20,
@@ -118,10 +123,9 @@ class BestPracticesDemoIT {
                 () -> assertTrue(Files.size(chart) > 1000, "a PNG chart was drawn"));
     }
 
-    /** records_per_second of one strategy (its CSV id, e.g. SYNC_EVERY_100) at {@code workMicros} of work per record. */
-    private static double rate(List<String> lines, String strategy, int workMicros) {
-        String interval = strategy.contains("_EVERY_") ? strategy.substring(strategy.lastIndexOf('_') + 1) : "-";
-        String prefix = strategy + "," + interval + "," + workMicros + ",";
+    /** records_per_second of one strategy at {@code workMicros} of work per record. */
+    private static double rate(List<String> lines, Strategy strategy, int workMicros) {
+        String prefix = strategy.id() + "," + strategy.interval() + "," + workMicros + ","; // the CSV's first three columns
         String value = csvField(lines, prefix, "records_per_second");
         try {
             return Double.parseDouble(value);
@@ -139,19 +143,15 @@ class BestPracticesDemoIT {
 
     @Test
     void aBadBenchmarkOptionIsAUsageErrorBeforeAnyClusterIsContacted(LabKafka kafka) {
-        Invocation reps = run(CommitBenchmark.SPEC, CommitBenchmark::run, kafka.commandLine("--reps", "0"));
-        Invocation work = run(CommitBenchmark.SPEC, CommitBenchmark::run, kafka.commandLine("--work-us", "50us"));
+        Invocation reps = Invocation.of(CommitBenchmark.RUNNER::run, kafka.commandLine("--reps", "0"));
+        Invocation work = Invocation.of(CommitBenchmark.RUNNER::run, kafka.commandLine("--work-us", "50us"));
 
         assertAll(
-                () -> assertEquals(DemoRunner.USAGE, reps.exit(), "exit 2 for a bad value"),
+                () -> assertEquals(Runner.USAGE, reps.exit(), "exit 2 for a bad value"),
                 () -> assertTrue(reps.err().contains("--reps must be a whole number above 0, got '0'"), reps.err()),
                 () -> assertTrue(!reps.out().contains("broker:"), "a bad value is refused before any cluster is contacted:\n"
                         + reps.out()),
-                () -> assertEquals(DemoRunner.USAGE, work.exit(), "exit 2 for a bad value"),
+                () -> assertEquals(Runner.USAGE, work.exit(), "exit 2 for a bad value"),
                 () -> assertTrue(work.err().contains("--work-us takes microseconds per record"), work.err()));
-    }
-
-    private static Invocation run(DemoRunner.Spec spec, DemoRunner.Demo demo, String... args) {
-        return Invocation.of((arguments, out, err) -> DemoRunner.run(spec, arguments, demo, out, err), args);
     }
 }

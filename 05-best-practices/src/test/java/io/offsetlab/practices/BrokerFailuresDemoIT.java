@@ -1,8 +1,8 @@
 package io.offsetlab.practices;
 
-import io.offsetlab.lab.run.ChildJvm;
 import io.offsetlab.lab.DemoOutput;
-import io.offsetlab.lab.run.DemoRunner;
+import io.offsetlab.lab.run.ChildJvm;
+import io.offsetlab.lab.run.Runner;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -19,7 +19,7 @@ class BrokerFailuresDemoIT {
     @Test
     void theDemoKillsTheCoordinatorLosesNothingThenLosesTheOffsetsOfASingleReplica() {
         try (ChildJvm demo = ChildJvm.start(BrokerFailuresDemo.class)) {
-            assertEquals(DemoRunner.OK, demo.waitFor(Duration.ofSeconds(240)), demo.output());
+            assertEquals(Runner.OK, demo.waitFor(Duration.ofSeconds(240)), demo.output());
             String output = demo.output();
             assertTrue(output.startsWith("§5 避免 Kafka Offset 丢失的最佳实践"), "the first line names the article section:\n" + output);
             assertTrue(output.matches("(?s).*killed node \\d, the coordinator( and active controller)? \\(SIGKILL\\).*"), output);
@@ -34,7 +34,7 @@ class BrokerFailuresDemoIT {
     @Test
     void aClusterOfTheReadersIsRefusedBecauseTheDemoKillsBrokers() {
         try (ChildJvm demo = ChildJvm.start(BrokerFailuresDemo.class, "--bootstrap-server", "127.0.0.1:9092")) {
-            assertEquals(DemoRunner.USAGE, demo.waitFor(Duration.ofSeconds(30)), demo.output());
+            assertEquals(Runner.USAGE, demo.waitFor(Duration.ofSeconds(30)), demo.output());
             assertTrue(demo.output().contains("this demo kills brokers, so it runs only on the 3-node cluster it starts itself"),
                     demo.output());
         }

@@ -1,12 +1,12 @@
 package io.offsetlab.lab;
 
 import io.offsetlab.lab.broker.BrokerMain;
-import io.offsetlab.lab.run.ChildJvm;
-import io.offsetlab.lab.client.ClientConfigs;
-import io.offsetlab.lab.run.DemoRunner;
 import io.offsetlab.lab.broker.ExternalCluster;
 import io.offsetlab.lab.broker.KafkaBackend;
+import io.offsetlab.lab.client.ClientConfigs;
+import io.offsetlab.lab.run.ChildJvm;
 import io.offsetlab.lab.run.LocalMachine;
+import io.offsetlab.lab.run.Runner;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -96,7 +96,7 @@ class BrokerMainIT {
     void badArgumentsPrintUsageAndExitWith2() {
         for (List<String> args : List.of(List.of("--port", "abc"), List.of("--port", "0"), List.of("--port"), List.of("--bogus"))) {
             try (ChildJvm broker = ChildJvm.start(BrokerMain.class, args.toArray(String[]::new))) {
-                assertEquals(DemoRunner.USAGE, broker.waitFor(Duration.ofSeconds(30)), args + " is a usage error; output:\n" + broker.output());
+                assertEquals(Runner.USAGE, broker.waitFor(Duration.ofSeconds(30)), args + " is a usage error; output:\n" + broker.output());
                 assertTrue(broker.output().contains("usage: ./run broker"), broker.output());
                 assertFalse(broker.output().contains("\tat "), "no stack trace for bad input:\n" + broker.output());
             }
@@ -107,7 +107,7 @@ class BrokerMainIT {
     void aPortInUseFailsWithAClearMessageAndExit1() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
              ChildJvm broker = ChildJvm.start(BrokerMain.class, "--port", Integer.toString(taken.getLocalPort()))) {
-            assertEquals(DemoRunner.FAILED, broker.waitFor(Duration.ofSeconds(30)), broker.output());
+            assertEquals(Runner.FAILED, broker.waitFor(Duration.ofSeconds(30)), broker.output());
             assertTrue(broker.output().contains("port " + taken.getLocalPort() + " on 127.0.0.1 is already in use"), broker.output());
             assertFalse(broker.output().contains("\tat "), "no stack trace:\n" + broker.output());
         }

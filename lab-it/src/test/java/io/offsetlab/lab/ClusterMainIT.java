@@ -1,12 +1,12 @@
 package io.offsetlab.lab;
 
-import io.offsetlab.lab.run.ChildJvm;
-import io.offsetlab.lab.client.ClientConfigs;
 import io.offsetlab.lab.broker.ClusterMain;
-import io.offsetlab.lab.run.DemoRunner;
 import io.offsetlab.lab.broker.ExternalCluster;
 import io.offsetlab.lab.broker.KafkaCluster;
+import io.offsetlab.lab.client.ClientConfigs;
+import io.offsetlab.lab.run.ChildJvm;
 import io.offsetlab.lab.run.LocalMachine;
+import io.offsetlab.lab.run.Runner;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.Node;
@@ -82,7 +82,7 @@ class ClusterMainIT {
         for (List<String> args : List.of(List.of("--brokers", "0"), List.of("--brokers", "x"), List.of("--port", "65535"),
                 List.of("--bogus"))) {
             try (ChildJvm cluster = ChildJvm.start(ClusterMain.class, args.toArray(String[]::new))) {
-                assertEquals(DemoRunner.USAGE, cluster.waitFor(Duration.ofSeconds(30)), args + " is a usage error:\n" + cluster.output());
+                assertEquals(Runner.USAGE, cluster.waitFor(Duration.ofSeconds(30)), args + " is a usage error:\n" + cluster.output());
                 assertTrue(cluster.output().contains("usage: ./run cluster"), cluster.output());
                 assertFalse(cluster.output().contains("\tat "), "no stack trace:\n" + cluster.output());
             }

@@ -1,12 +1,11 @@
 package io.offsetlab.lab;
 
-import io.offsetlab.lab.client.BrokerSettings;
-import io.offsetlab.lab.client.ClientConfigs;
 import io.offsetlab.lab.broker.Cluster;
 import io.offsetlab.lab.broker.KafkaBackend;
+import io.offsetlab.lab.client.BrokerSettings;
+import io.offsetlab.lab.client.ClientConfigs;
 import io.offsetlab.lab.client.Topics;
 
-import io.offsetlab.lab.client.BrokerSettings;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.KafkaConsumer;

@@ -1,17 +1,16 @@
 package io.offsetlab.lab;
 
-import io.offsetlab.lab.client.BrokerSettings;
-import io.offsetlab.lab.client.ClientConfigs;
 import io.offsetlab.lab.broker.Cluster;
-import io.offsetlab.lab.run.DemoRunner;
 import io.offsetlab.lab.broker.EmbeddedKafkaBroker;
 import io.offsetlab.lab.broker.ExternalCluster;
 import io.offsetlab.lab.broker.KafkaBackend;
 import io.offsetlab.lab.broker.KafkaCluster;
 import io.offsetlab.lab.broker.LabBrokerConfig;
 import io.offsetlab.lab.broker.SaslUsers;
-
 import io.offsetlab.lab.client.BrokerSettings;
+import io.offsetlab.lab.client.ClientConfigs;
+import io.offsetlab.lab.run.Runner;
+
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -228,7 +227,7 @@ public final class TestBrokers {
                     + "(and optionally -Dkafka.command.config=FILE)");
         }
         ExternalCluster cluster = new ExternalCluster(bootstrap, file("kafka.command.config"));
-        cluster.checkReachable(DemoRunner.CONNECT_TIMEOUT);
+        cluster.checkReachable(Runner.CONNECT_TIMEOUT);
         Path userFile = file("kafka.user.command.config");
         KafkaBackend user = secured && userFile != null ? new ExternalCluster(bootstrap, userFile) : null;
         return new Started(cluster, false, user);

@@ -1,9 +1,8 @@
 package io.offsetlab.lab;
 
-
-import io.offsetlab.lab.client.ClientConfigs;
 import io.offsetlab.lab.broker.Cluster;
 import io.offsetlab.lab.broker.KafkaCluster;
+import io.offsetlab.lab.client.ClientConfigs;
 import io.offsetlab.lab.run.LocalMachine;
 
 import com.github.dockerjava.api.DockerClient;

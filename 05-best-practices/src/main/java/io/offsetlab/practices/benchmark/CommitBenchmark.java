@@ -1,12 +1,11 @@
 package io.offsetlab.practices.benchmark;
 
-import io.offsetlab.lab.client.ClientConfigs;
-import io.offsetlab.lab.run.DemoArgs.Option;
-import io.offsetlab.lab.run.DemoArgs.UsageException;
-import io.offsetlab.lab.run.DemoArgs;
-import io.offsetlab.lab.run.DemoRunner;
 import io.offsetlab.lab.broker.KafkaBackend;
+import io.offsetlab.lab.client.ClientConfigs;
 import io.offsetlab.lab.client.Topics;
+import io.offsetlab.lab.run.Arguments;
+import io.offsetlab.lab.run.Runner;
+import io.offsetlab.lab.run.UsageException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -43,15 +42,15 @@ import java.util.UUID;
  */
 public final class CommitBenchmark {
 
-    public static final DemoRunner.Spec SPEC = new DemoRunner.Spec("./run benchmark",
-            "§5 commit strategies benchmark: throughput and uncommitted window of each way to commit",
-            List.of(new Option("--seconds", "S", "length of each timed run, after the first record (default 2)"),
-                    new Option("--reps", "R", "repetitions of every row, in rotating order (default 5)"),
-                    new Option("--work-us", "LIST", "handler cost per record in microseconds, busy-spun (default 0,50)"),
-                    new Option("--records", "N", "records in the topic: enough for the fastest run (default 16000000)"),
-                    new Option("--csv", "FILE", "where to write one line per run (default commit-benchmark.csv)"),
-                    new Option("--chart", "FILE", "also draw throughput and uncommitted window against the interval (PNG)")),
-            Map.of(), List.of()).checkingOptions(Settings::of);
+    public static final Runner RUNNER = Runner.demo("./run benchmark", CommitBenchmark::run)
+            .describe("§5 commit strategies benchmark: throughput and uncommitted window of each way to commit")
+            .option("--seconds", "S", "length of each timed run, after the first record (default 2)")
+            .option("--reps", "R", "repetitions of every row, in rotating order (default 5)")
+            .option("--work-us", "LIST", "handler cost per record in microseconds, busy-spun (default 0,50)")
+            .option("--records", "N", "records in the topic: enough for the fastest run (default 16000000)")
+            .option("--csv", "FILE", "where to write one line per run (default commit-benchmark.csv)")
+            .option("--chart", "FILE", "also draw throughput and uncommitted window against the interval (PNG)")
+            .checkOptions(Settings::of);
 
     static final int PARTITIONS = 3;
     static final int RECORD_BYTES = 100;
@@ -94,7 +93,7 @@ public final class CommitBenchmark {
         }
 
         /** "1", "10", ..., "batch": the chart's x axis; "-" without a commit interval. */
-        String interval() {
+        public String interval() {
             return !commitsByHand() ? "-" : every == PER_BATCH ? "batch" : String.valueOf(every);
         }
 
@@ -109,7 +108,7 @@ public final class CommitBenchmark {
         }
 
         /** The CSV's name for it: SYNC_EVERY_100, ASYNC_PER_BATCH, NONE, PERF_TOOL. */
-        String id() {
+        public String id() {
             return !commitsByHand() ? mode.name() : mode + (every == PER_BATCH ? "_PER_BATCH" : "_EVERY_" + every);
         }
     }
@@ -123,12 +122,12 @@ public final class CommitBenchmark {
     }
 
     public static void main(String[] args) {
-        DemoRunner.main(SPEC, args, CommitBenchmark::run);
+        RUNNER.main(args);
     }
 
     /** The options, checked before any broker starts (a {@link UsageException} names a bad one). */
     record Settings(Duration runTime, int reps, List<Integer> workLevels, int records, Path csv, String chart) {
-        static Settings of(DemoArgs args) {
+        static Settings of(Arguments args) {
             return new Settings(Duration.ofMillis(Math.round(1000 * args.positiveNumber("--seconds", 2, 600))),
                     args.positiveInt("--reps", 5), CommitBenchmark.workLevels(args.option("--work-us", "0,50")),
                     args.positiveInt("--records", 16_000_000), Path.of(args.option("--csv", "commit-benchmark.csv")),
@@ -136,7 +135,7 @@ public final class CommitBenchmark {
         }
     }
 
-    public static void run(KafkaBackend kafka, DemoArgs args, PrintStream out) throws Exception {
+    public static void run(KafkaBackend kafka, Arguments args, PrintStream out) throws Exception {
         Settings settings = Settings.of(args);
         Duration runTime = settings.runTime();
         int reps = settings.reps();

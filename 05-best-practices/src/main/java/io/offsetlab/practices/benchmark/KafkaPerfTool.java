@@ -1,7 +1,7 @@
 package io.offsetlab.practices.benchmark;
 
-import io.offsetlab.lab.run.ChildJvm;
 import io.offsetlab.lab.broker.KafkaBackend;
+import io.offsetlab.lab.run.ChildJvm;
 import io.offsetlab.practices.benchmark.CommitBenchmark.Measurement;
 import io.offsetlab.practices.benchmark.CommitBenchmark.Mode;
 import io.offsetlab.practices.benchmark.CommitBenchmark.Strategy;

@@ -1,11 +1,11 @@
 package io.offsetlab.practices.commit;
 
-import io.offsetlab.lab.client.ClientConfigs;
 import io.offsetlab.lab.broker.KafkaBackend;
+import io.offsetlab.lab.client.ClientConfigs;
 import io.offsetlab.lab.client.OffsetProbe;
-import io.offsetlab.lab.view.Timeline;
 import io.offsetlab.lab.client.Topics;
 import io.offsetlab.lab.client.Wait;
+import io.offsetlab.lab.view.Timeline;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;

@@ -1,9 +1,9 @@
 package io.offsetlab.practices.exactlyonce;
 
-import io.offsetlab.lab.run.ClusterArgs;
+import io.offsetlab.lab.broker.ExternalCluster;
 import io.offsetlab.lab.client.BrokerSettings;
 import io.offsetlab.lab.client.ClientConfigs;
-import io.offsetlab.lab.broker.ExternalCluster;
+import io.offsetlab.lab.run.ClusterArgs;
 import io.offsetlab.lab.run.Report;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -1,17 +1,20 @@
 package io.offsetlab.practices.failover;
 
-import io.offsetlab.lab.client.GroupCoordinator;
-import io.offsetlab.lab.run.ChildJvm;
 import io.offsetlab.lab.broker.Cluster;
-import io.offsetlab.lab.run.KafkaLogLines;
-import io.offsetlab.lab.run.KafkaLogLines.Kind;
-import io.offsetlab.lab.run.KafkaLogLines.Line;
+import io.offsetlab.lab.client.GroupCoordinator;
 import io.offsetlab.lab.client.OffsetProbe;
 import io.offsetlab.lab.client.ProcessedLog;
-import io.offsetlab.lab.run.Report;
-import io.offsetlab.lab.view.Timeline;
 import io.offsetlab.lab.client.Topics;
 import io.offsetlab.lab.client.Wait;
+import io.offsetlab.lab.run.ChildJvm;
+import io.offsetlab.lab.run.KafkaLogLines.Kind;
+import io.offsetlab.lab.run.KafkaLogLines.Line;
+import io.offsetlab.lab.run.KafkaLogLines;
+import io.offsetlab.lab.run.Report;
+import io.offsetlab.lab.view.Timeline;
+import io.offsetlab.practices.failover.FailoverResult.Commits;
+import io.offsetlab.practices.failover.FailoverResult.Failover;
+import io.offsetlab.practices.failover.FailoverResult.Records;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -54,68 +57,6 @@ public final class CoordinatorFailover {
     static final int KILL_AFTER = 3000;
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
-    /**
-     * What one run did.
-     *
-     * @param killedController       whether the killed node was also the active controller (then a new
-     *                               controller is elected before the dead broker can be fenced)
-     * @param uncommittedAtKill      records processed but not committed when the coordinator died
-     * @param committedBeforeKill    the group's committed offsets just before the kill
-     * @param committedAfterFailover the same, read from the new coordinator as a consumer reads them
-     *                               (requireStable: its latest replicated state)
-     * @param adminReadAfterFailover the same, read at once with Admin's default (requireStable=false),
-     *                               as kafka-consumer-groups reads them: answered at the new
-     *                               leader's high watermark, which may trail for a moment
-     * @param adminTrailedMillis     how long that default read still showed an offset older than
-     *                               {@code committedBeforeKill} (0 when it never did)
-     * @param stallMillis            from the kill to the end of the first commit sent after it (one in
-     *                               flight at the kill may have been answered before the node died)
-     * @param clientEvents           the consumer's log lines about its coordinator: only its log tells which
-     *                               node it lost and found, and which commits it retried ({@link KafkaLogLines})
-     */
-    public record Result(String protocol, int produced, int processedLines, int distinct, int killedNode, boolean killedController,
-                         int newCoordinator, long killedAtMillis, long uncommittedAtKill, Map<TopicPartition, Long> committedBeforeKill,
-                         Map<TopicPartition, Long> committedAfterFailover, Map<TopicPartition, Long> adminReadAfterFailover,
-                         long adminTrailedMillis, Map<TopicPartition, Long> committedAtEnd,
-                         Map<TopicPartition, Long> endOffsets, long stallMillis, List<Line> clientEvents) {
-
-        public int lost() {
-            return produced - distinct;
-        }
-
-        public int duplicates() {
-            return processedLines - distinct;
-        }
-
-        /** The client's lines of {@code kind} from the kill on. */
-        public List<Line> afterKill(Kind kind) {
-            return clientEvents.stream().filter(e -> e.kind() == kind && e.atMillis() >= killedAtMillis).toList();
-        }
-
-        /** After the kill: how often FindCoordinator still named the dead node (not fenced yet). */
-        public long deadNodeFound() {
-            return afterKill(Kind.COORDINATOR_FOUND).stream().filter(e -> e.node() == killedNode).count();
-        }
-
-        /** When the client found the new coordinator; null if it never logged that. */
-        public Long newCoordinatorFoundAt() {
-            return afterKill(Kind.COORDINATOR_FOUND).stream().filter(e -> e.node() == newCoordinator).map(Line::atMillis)
-                    .findFirst().orElse(null);
-        }
-
-        /** One line for a test report or a note. */
-        public String summary() {
-            return "node " + killedNode + (killedController ? " (the active controller too)" : "") + " killed after "
-                    + KILL_AFTER + " processed, node " + newCoordinator + " took over; "
-                    + "commit stall " + stallMillis + " ms; client: " + afterKill(Kind.COORDINATOR_LOST).size() + " coordinator losses, "
-                    + "the dead node named " + deadNodeFound() + " times, " + afterKill(Kind.COMMIT_FAILED).size()
-                    + " failed commits retried; " + produced + " records, " + lost() + " lost, " + duplicates()
-                    + " duplicates (" + uncommittedAtKill + " processed but not committed at the kill)"
-                    + (adminTrailedMillis == 0 ? "" : "; Admin's default read trailed for " + adminTrailedMillis + " ms, first "
-                    + adminReadAfterFailover);
-        }
-    }
-
     private final Cluster cluster;
     private final Admin admin;
     private final Timeline timeline;
@@ -128,8 +69,11 @@ public final class CoordinatorFailover {
         this.workDir = workDir;
     }
 
-    /** One run with a consumer of {@code protocol}, on a new topic and group; the killed node stays down. */
-    public Result run(String protocol) throws Exception {
+    /**
+     * One run with a consumer of {@code protocol}, on a new topic and group; the killed node stays
+     * down. Returns what the run saw, in named parts ({@link FailoverResult}).
+     */
+    public FailoverResult run(String protocol) throws Exception {
         String topic = "s5-failover-" + UUID.randomUUID().toString().substring(0, 8);
         String group = topic + "-" + protocol;
         // 3 copies of every partition, and a write counts only once 2 have it: one node may die.
@@ -147,7 +91,7 @@ public final class CoordinatorFailover {
             long killing = System.currentTimeMillis();
             cluster.kill(coordinator); // returns once the node is gone
             long killedAt = System.currentTimeMillis();
-            long uncommitted = uncommitted(processedAtKill, before);
+            long uncommitted = ProcessedLog.pastCommitted(processedAtKill, before);
             timeline.eventAt(killing, "cluster", "killed node " + coordinator + ", the coordinator" + (controller
                     ? " and active controller" : "") + " (SIGKILL)");
             timeline.eventAt(killing, "", "at that moment: " + processedAtKill.size() + " processed, " + sum(before) + " committed");
@@ -170,9 +114,12 @@ public final class CoordinatorFailover {
             consumer.waitFor(TIMEOUT);
             List<String> lines = ProcessedLog.read(log);
             timeline.event("consumer", "all " + produced + " processed; shut down (commit, close)");
-            return new Result(protocol, produced, lines.size(), new HashSet<>(lines).size(), coordinator, controller, newCoordinator,
-                    killedAt, uncommitted, before, after, adminRead, trailed, OffsetProbe.committed(admin, group), endOffsets(topic),
-                    firstCommitAfter(consumer, killedAt) - killedAt, KafkaLogLines.coordinatorLines(consumer.output()));
+            Failover failover = new Failover(coordinator, controller, killedAt, newCoordinator,
+                    firstCommitAfter(consumer, killedAt) - killedAt);
+            Commits commits = new Commits(before, after, adminRead, trailed, OffsetProbe.committed(admin, group),
+                    endOffsets(topic));
+            Records records = new Records(produced, lines.size(), new HashSet<>(lines).size(), uncommitted);
+            return new FailoverResult(protocol, failover, commits, records, KafkaLogLines.coordinatorLines(consumer.output()));
         }
     }
 
@@ -180,26 +127,27 @@ public final class CoordinatorFailover {
      * Puts what the client went through after the kill on the timeline, at the times it logged
      * it: repeats of the same line are told once, with how often and until when.
      */
-    public void showClientEvents(Result r) {
+    public void showClientEvents(FailoverResult r) {
+        Failover failover = r.failover();
         Map<Long, String> lines = new TreeMap<>(); // by time
         List<Line> lost = r.afterKill(Kind.COORDINATOR_LOST);
         if (!lost.isEmpty()) {
             lines.put(lost.get(0).atMillis(), "lost coordinator node " + lost.get(0).node() + " (" + lost.get(0).detail()
                     + "): asks FindCoordinator again");
         }
-        List<Line> dead = r.afterKill(Kind.COORDINATOR_FOUND).stream().filter(e -> e.node() == r.killedNode()).toList();
+        List<Line> dead = r.afterKill(Kind.COORDINATOR_FOUND).stream().filter(e -> e.node() == failover.killedNode()).toList();
         if (!dead.isEmpty()) {
-            lines.put(dead.get(dead.size() - 1).atMillis(), "FindCoordinator named dead node " + r.killedNode() + " "
+            lines.put(dead.get(dead.size() - 1).atMillis(), "FindCoordinator named dead node " + failover.killedNode() + " "
                     + dead.size() + " times: not fenced yet");
         }
         r.afterKill(Kind.COMMIT_FAILED).stream().collect(Collectors.groupingBy(Line::detail)).forEach((error, events) ->
                 lines.merge(events.get(0).atMillis(), "commit failed, retried (" + events.size() + "x): " + error, (a, b) -> a));
         if (r.newCoordinatorFoundAt() != null) {
-            lines.merge(r.newCoordinatorFoundAt(), "found the new coordinator, node " + r.newCoordinator(), (a, b) -> a);
+            lines.merge(r.newCoordinatorFoundAt(), "found the new coordinator, node " + failover.newCoordinator(), (a, b) -> a);
         }
         lines.forEach((at, line) -> timeline.eventAt(at, "client", line));
-        timeline.eventAt(r.killedAtMillis() + r.stallMillis(), "consumer", "first commit after the kill, "
-                + r.stallMillis() + " ms after it");
+        timeline.eventAt(failover.killedAtMillis() + failover.stallMillis(), "consumer", "first commit after the kill, "
+                + failover.stallMillis() + " ms after it");
     }
 
     private void awaitProcessed(ChildJvm consumer, Path log, int count) {
@@ -239,17 +187,6 @@ public final class CoordinatorFailover {
     private Map<TopicPartition, Long> endOffsets(String topic) throws Exception {
         List<TopicPartition> partitions = IntStream.range(0, PARTITIONS).mapToObj(p -> new TopicPartition(topic, p)).toList();
         return OffsetProbe.offsets(admin, partitions, OffsetSpec.latest());
-    }
-
-    /** Records processed past the committed offsets: what a restart would read again. */
-    private static long uncommitted(List<String> processed, Map<TopicPartition, Long> committed) {
-        long total = 0;
-        for (Map.Entry<Integer, Long> stopped : ProcessedLog.stoppedAt(processed).entrySet()) {
-            long commit = committed.entrySet().stream().filter(c -> c.getKey().partition() == stopped.getKey())
-                    .mapToLong(Map.Entry::getValue).findFirst().orElse(0L);
-            total += Math.max(0, stopped.getValue() - commit);
-        }
-        return total;
     }
 
     private static long sum(Map<TopicPartition, Long> offsets) {

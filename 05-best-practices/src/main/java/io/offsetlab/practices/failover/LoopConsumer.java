@@ -1,10 +1,10 @@
 package io.offsetlab.practices.failover;
 
-import io.offsetlab.lab.run.ClusterArgs;
-import io.offsetlab.lab.client.ClientConfigs;
 import io.offsetlab.lab.broker.ExternalCluster;
-import io.offsetlab.lab.run.KafkaLogLines;
+import io.offsetlab.lab.client.ClientConfigs;
 import io.offsetlab.lab.client.ProcessedLog;
+import io.offsetlab.lab.run.ClusterArgs;
+import io.offsetlab.lab.run.KafkaLogLines;
 import io.offsetlab.lab.run.Report;
 import io.offsetlab.practices.commit.CommittingLoop;
 import io.offsetlab.practices.commit.RebalanceScenario;

@@ -1,8 +1,6 @@
 package io.offsetlab.practices.monitor;
 
-import io.offsetlab.lab.client.BrokerSettings;
 import io.offsetlab.lab.client.KafkaFailures.MissingAclException;
-import io.offsetlab.lab.run.Logging;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.GroupListing;
@@ -46,7 +44,8 @@ import java.util.stream.Collectors;
  *       CURRENT-OFFSET, "-" without a committed offset;</li>
  *   <li>for an empty group only, whose offsets are on a clock (KIP-211): the cluster's
  *       offsets.retention.minutes ({@code describeConfigs}) and whether it is a simple group
- *       ({@code listGroups}).</li>
+ *       ({@code listGroups}); asked once for all the groups described together
+ *       ({@link EmptyGroupFacts}).</li>
  * </ol>
  * Rows come in the command's order: members with the most partitions first, each member's
  * partitions by topic and number, then committed partitions no member owns.
@@ -65,6 +64,14 @@ public final class LagMonitor {
      * group and on its topics ({@link MissingAclException} names the one missing).
      */
     public static GroupLag describe(Admin admin, String group) throws InterruptedException, ExecutionException {
+        return describe(admin, group, new EmptyGroupFacts(admin));
+    }
+
+    /**
+     * The same, for one of several groups described together: {@code step4} asks the cluster
+     * once for all of them, not once per empty group.
+     */
+    static GroupLag describe(Admin admin, String group, EmptyGroupFacts step4) throws InterruptedException, ExecutionException {
         ConsumerGroupDescription description = describeGroup(admin, group);
         if (description == null || description.groupState() == GroupState.DEAD) {
             return null;
@@ -72,10 +79,10 @@ public final class LagMonitor {
         Map<TopicPartition, OffsetAndMetadata> committed = committedOffsets(admin, group);
         Map<TopicPartition, Long> highWatermarks = highWatermarks(admin, partitionsOf(description, committed));
         List<Row> rows = rows(description, committed, highWatermarks);
-        // The retention only matters to an empty group's warning: no config request for the others.
+        // Step 4 only matters to an empty group's warning: no request for the others.
         boolean empty = description.groupState() == GroupState.EMPTY;
-        Long retention = empty ? retentionMinutes(admin) : null;
-        return new GroupLag(group, description.groupState(), description.type(), rows, retention, empty && isSimple(admin, group));
+        Long retention = empty ? step4.retentionMinutes() : null;
+        return new GroupLag(group, description.groupState(), description.type(), rows, retention, empty && step4.isSimple(group));
     }
 
     /**
@@ -132,18 +139,6 @@ public final class LagMonitor {
         return latest.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
     }
 
-    /** Step 4: the cluster's offsets.retention.minutes, or null when this client may not read broker configs (DESCRIBE_CONFIGS). */
-    private static Long retentionMinutes(Admin admin) {
-        BrokerSettings settings = BrokerSettings.read(admin, "this client");
-        return settings.fromCluster() ? settings.value(BrokerSettings.OFFSETS_RETENTION_MINUTES) : null;
-    }
-
-    /** Step 4: a simple group has no protocol type; only ListGroups says so (GroupListing.isSimpleConsumerGroup). */
-    private static boolean isSimple(Admin admin, String group) throws InterruptedException, ExecutionException {
-        return admin.listGroups(ListGroupsOptions.forConsumerGroups()).all().get().stream()
-                .anyMatch(listing -> listing.groupId().equals(group) && listing.isSimpleConsumerGroup());
-    }
-
     /** The partitions to show: those the group committed and those its members own. */
     private static Set<TopicPartition> partitionsOf(ConsumerGroupDescription group, Map<TopicPartition, OffsetAndMetadata> committed) {
         Set<TopicPartition> all = new HashSet<>(committed.keySet());
@@ -190,8 +185,7 @@ public final class LagMonitor {
 
     /** {@code ./run lag-monitor}: only wires; the options, printing and exit codes are {@link LagMonitorCommand}'s. */
     public static void main(String[] args) {
-        Logging.quietUnlessVerbose(args);
-        System.exit(LagMonitorCommand.run(args, System.out, System.err));
+        LagMonitorCommand.RUNNER.main(args);
     }
 
     /** One row of the table; null prints as "-". */

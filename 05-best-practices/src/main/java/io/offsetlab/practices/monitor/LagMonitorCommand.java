@@ -1,10 +1,9 @@
 package io.offsetlab.practices.monitor;
 
+import io.offsetlab.lab.run.Arguments;
+import io.offsetlab.lab.run.Runner;
+import io.offsetlab.lab.run.UsageException;
 import io.offsetlab.lab.view.Columns;
-import io.offsetlab.lab.run.DemoArgs.Option;
-import io.offsetlab.lab.run.DemoArgs.UsageException;
-import io.offsetlab.lab.run.DemoArgs;
-import io.offsetlab.lab.run.DemoRunner;
 import io.offsetlab.lab.view.TextTable;
 import io.offsetlab.practices.monitor.LagMonitor.GroupLag;
 import io.offsetlab.practices.monitor.LagMonitor.Row;
@@ -12,7 +11,6 @@ import io.offsetlab.practices.monitor.LagStatus.Sample;
 import io.offsetlab.practices.monitor.LagStatus.Status;
 import io.offsetlab.practices.monitor.LagStatus.Trend;
 import io.offsetlab.practices.monitor.LagStatus.Verdict;
-import io.offsetlab.practices.tools.ToolRunner;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.GroupState;
 
@@ -53,14 +51,14 @@ public final class LagMonitorCommand {
     public static final int NOT_OK = 3;
     /** How many samples --check --watch judges when --samples is not given. */
     static final int CHECK_WINDOW = 5;
-    static final String COMMAND = "./run lag-monitor";
-    static final String SUMMARY = "§5 lag monitor: kafka-consumer-groups.sh --describe, from the Admin API, and a status per group";
-    public static final List<Option> OPTIONS = List.of(
-            new Option(GROUP, "GROUP", "the consumer group to describe (or " + ALL_GROUPS + ")"),
-            Option.flag(ALL_GROUPS, "every consumer group, in the command's order (by group id)"),
-            new Option(WATCH, "SECONDS", "sample every SECONDS until Ctrl-C: rates and time to catch up"),
-            new Option(SAMPLES, "N", "with " + WATCH + ": stop after N samples (" + CHECK + " judges " + CHECK_WINDOW + " by default)"),
-            Option.flag(CHECK, "a status per group (OK, WARN, STALL, STOP, OFFSETS AT RISK); exit " + NOT_OK + " if one is not OK"));
+    public static final Runner RUNNER = Runner.tool("./run lag-monitor", LagMonitorCommand::run)
+            .describe("§5 lag monitor: kafka-consumer-groups.sh --describe, from the Admin API, and a status per group")
+            .option(GROUP, "GROUP", "the consumer group to describe (or " + ALL_GROUPS + ")")
+            .flag(ALL_GROUPS, "every consumer group, in the command's order (by group id)")
+            .option(WATCH, "SECONDS", "sample every SECONDS until Ctrl-C: rates and time to catch up")
+            .option(SAMPLES, "N", "with " + WATCH + ": stop after N samples (" + CHECK + " judges " + CHECK_WINDOW + " by default)")
+            .flag(CHECK, "a status per group (OK, WARN, STALL, STOP, OFFSETS AT RISK); exit " + NOT_OK + " if one is not OK")
+            .checkOptions(LagMonitorCommand::checkOptions);
 
     private static final Set<GroupState> REBALANCING = Set.of(GroupState.PREPARING_REBALANCE,
             GroupState.COMPLETING_REBALANCE, GroupState.ASSIGNING, GroupState.RECONCILING);
@@ -72,12 +70,11 @@ public final class LagMonitorCommand {
 
     /** The tool: parses {@code args}, connects, runs; returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        return ToolRunner.run(COMMAND, SUMMARY, OPTIONS, List.of(), LagMonitorCommand::checkOptions, args,
-                LagMonitorCommand::run, out, err);
+        return RUNNER.run(args, out, err);
     }
 
     /** Which groups and how to sample them: a {@link UsageException} for a combination that means nothing. */
-    static void checkOptions(DemoArgs args) {
+    static void checkOptions(Arguments args) {
         if ((args.option(GROUP, null) == null) == !args.flag(ALL_GROUPS)) {
             throw new UsageException("give " + GROUP + " GROUP or " + ALL_GROUPS + " (one of them)");
         }
@@ -89,7 +86,7 @@ public final class LagMonitorCommand {
     }
 
     /** The tool on a connected cluster: describe once, or sample with --watch, or judge with --check. */
-    public static int run(Admin admin, DemoArgs args, PrintStream out, PrintStream err) throws Exception {
+    public static int run(Admin admin, Arguments args, PrintStream out, PrintStream err) throws Exception {
         boolean allGroups = args.flag(ALL_GROUPS);
         List<String> groups = allGroups ? LagMonitor.allGroups(admin) : List.of(args.option(GROUP, null));
         int every = args.positiveInt(WATCH, 0);
@@ -103,7 +100,7 @@ public final class LagMonitorCommand {
             return windows.isEmpty() && !allGroups ? noSuchGroup(groups.get(0), err) : judge(windows, out);
         }
         boolean seen = watch(admin, groups, every, samples, out);
-        return !seen && !allGroups ? noSuchGroup(groups.get(0), err) : DemoRunner.OK;
+        return !seen && !allGroups ? noSuchGroup(groups.get(0), err) : Runner.OK;
     }
 
     private static int describeOne(Admin admin, String group, PrintStream out, PrintStream err) throws Exception {
@@ -116,25 +113,26 @@ public final class LagMonitorCommand {
             err.println("No committed offsets to show: the group has none, or none this user may see (Kafka leaves out,"
                     + " without an error, the offsets of topics the user has no DESCRIBE on).");
         }
-        return DemoRunner.OK;
+        return Runner.OK;
     }
 
     /** --all-groups: each group's table in turn, a blank line after each, as the command prints them. */
     private static int describeEach(Admin admin, List<String> groups, PrintStream out, PrintStream err) throws Exception {
+        EmptyGroupFacts step4 = new EmptyGroupFacts(admin); // asked once for all the groups
         for (String group : groups) {
-            GroupLag lag = LagMonitor.describe(admin, group);
+            GroupLag lag = LagMonitor.describe(admin, group, step4);
             if (lag != null && !lag.rows().isEmpty()) { // like the command: a group without rows gets no table
                 print(lag, out, err);
                 out.println();
             }
         }
-        return DemoRunner.OK;
+        return Runner.OK;
     }
 
     /** The command's words for a group that is not there; exit 1. */
     private static int noSuchGroup(String group, PrintStream err) {
         err.println("Error: Consumer group '" + group + "' does not exist.");
-        return DemoRunner.FAILED;
+        return Runner.FAILED;
     }
 
     /** --watch alone: each partition's trend, printed after every sample; false when no group was there. */
@@ -161,7 +159,7 @@ public final class LagMonitorCommand {
         TextTable table = new TextTable("GROUP", "STATUS", "WHY");
         verdicts.forEach(v -> table.row(v.group(), v.status().label(), v.detail()));
         out.print(table.render());
-        return verdicts.stream().allMatch(v -> v.status() == Status.OK) ? DemoRunner.OK : NOT_OK;
+        return verdicts.stream().allMatch(v -> v.status() == Status.OK) ? Runner.OK : NOT_OK;
     }
 
     /**
@@ -176,8 +174,9 @@ public final class LagMonitorCommand {
             }
             long at = System.currentTimeMillis();
             List<Sample> taken = new ArrayList<>();
+            EmptyGroupFacts step4 = new EmptyGroupFacts(admin); // asked once per sample
             for (String group : groups) {
-                GroupLag lag = LagMonitor.describe(admin, group);
+                GroupLag lag = LagMonitor.describe(admin, group, step4);
                 if (lag != null) {
                     taken.add(new Sample(at, lag));
                 }

@@ -1,7 +1,8 @@
 /**
  * §5.3 Monitor your offsets: the {@code --describe} table from Admin calls, and a status per group ({@code ./run lag-monitor}).
  *
- * <p>{@link LagMonitor} rebuilds {@code kafka-consumer-groups.sh --describe} from Admin calls;
+ * <p>{@link LagMonitor} rebuilds {@code kafka-consumer-groups.sh --describe} from Admin calls
+ * ({@link EmptyGroupFacts}: what it asks once more for empty groups);
  * {@link LagMonitorCommand} is its command line ({@code --watch}, {@code --check}, the printed
  * table, exit codes); {@link LagStatus} judges a group's trend for {@code --check}.
  */

@@ -1,7 +1,6 @@
 package io.offsetlab.practices.reset;
 
 import io.offsetlab.lab.client.KafkaFailures.MissingAclException;
-import io.offsetlab.lab.run.Logging;
 import io.offsetlab.lab.client.OffsetProbe;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -221,8 +220,7 @@ public final class OffsetReset {
 
     /** {@code ./run reset-offsets}: only wires; the options, CSV, printing and exit codes are {@link OffsetResetCommand}'s. */
     public static void main(String[] args) {
-        Logging.quietUnlessVerbose(args);
-        System.exit(OffsetResetCommand.run(args, System.out, System.err));
+        OffsetResetCommand.RUNNER.main(args);
     }
 
     /** Where to move the offsets. */

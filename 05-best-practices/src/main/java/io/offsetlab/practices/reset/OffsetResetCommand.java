@@ -1,14 +1,12 @@
 package io.offsetlab.practices.reset;
 
-import io.offsetlab.lab.run.DemoArgs.Option;
-import io.offsetlab.lab.run.DemoArgs.UsageException;
-import io.offsetlab.lab.run.DemoArgs;
-import io.offsetlab.lab.run.DemoRunner;
+import io.offsetlab.lab.run.Arguments;
+import io.offsetlab.lab.run.Runner;
+import io.offsetlab.lab.run.UsageException;
 import io.offsetlab.lab.view.TextTable;
 import io.offsetlab.practices.reset.OffsetReset.GroupNotInactiveException;
 import io.offsetlab.practices.reset.OffsetReset.Plan;
 import io.offsetlab.practices.reset.OffsetReset.Target;
-import io.offsetlab.practices.tools.ToolRunner;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.TopicPartition;
 
@@ -44,8 +42,6 @@ import java.util.Map;
  */
 public final class OffsetResetCommand {
 
-    static final String COMMAND = "./run reset-offsets";
-    static final String SUMMARY = "§5 reset an inactive group's offsets: kafka-consumer-groups.sh --reset-offsets, from the Admin API";
     static final String GROUP = "--group";
     static final String TOPIC = "--topic";
     static final String TO_EARLIEST = "--to-earliest";
@@ -58,31 +54,32 @@ public final class OffsetResetCommand {
     static final String FROM_FILE = "--from-file";
     static final String EXPORT = "--export";
     static final String EXECUTE = "--execute";
-    static final List<Option> OPTIONS = List.of(
-            new Option(GROUP, "GROUP", "the consumer group (required; must have no active members)"),
-            new Option(TOPIC, "TOPIC", "the topic whose partitions to reset (required, except with " + FROM_FILE + ")"),
-            Option.flag(TO_EARLIEST, "to each partition's log start offset"),
-            Option.flag(TO_LATEST, "to each partition's end (skip everything written so far)"),
-            new Option(TO_OFFSET, "N", "to offset N (kept within log start .. end)"),
-            new Option(TO_DATETIME, "T", "to the first record at or after T: 2026-11-24T09:00:00Z, or local time without a zone"),
-            new Option(BY_DURATION, "D", "to the first record at or after now minus D, e.g. PT1H or P1DT12H (ISO-8601)"),
-            new Option(SHIFT_BY, "N", "to the committed offset plus N (N < 0 re-reads, N > 0 skips)"),
-            Option.flag(TO_CURRENT, "to the committed offset (the end where there is none)"),
-            new Option(FROM_FILE, "FILE", "to the offsets in FILE: topic,partition,offset lines, as " + EXPORT + " writes"),
-            Option.flag(EXPORT, "print the plan as CSV (topic,partition,offset) instead of a table"),
-            Option.flag(EXECUTE, "apply the plan (without it: a dry run that changes nothing)"));
+    static final Runner RUNNER = Runner.tool("./run reset-offsets", OffsetResetCommand::run)
+            .describe("§5 reset an inactive group's offsets: kafka-consumer-groups.sh --reset-offsets, from the Admin API")
+            .requiredOption(GROUP, "GROUP", "the consumer group (required; must have no active members)")
+            .option(TOPIC, "TOPIC", "the topic whose partitions to reset (required, except with " + FROM_FILE + ")")
+            .flag(TO_EARLIEST, "to each partition's log start offset")
+            .flag(TO_LATEST, "to each partition's end (skip everything written so far)")
+            .option(TO_OFFSET, "N", "to offset N (kept within log start .. end)")
+            .option(TO_DATETIME, "T", "to the first record at or after T: 2026-11-24T09:00:00Z, or local time without a zone")
+            .option(BY_DURATION, "D", "to the first record at or after now minus D, e.g. PT1H or P1DT12H (ISO-8601)")
+            .option(SHIFT_BY, "N", "to the committed offset plus N (N < 0 re-reads, N > 0 skips)")
+            .flag(TO_CURRENT, "to the committed offset (the end where there is none)")
+            .option(FROM_FILE, "FILE", "to the offsets in FILE: topic,partition,offset lines, as " + EXPORT + " writes")
+            .flag(EXPORT, "print the plan as CSV (topic,partition,offset) instead of a table")
+            .flag(EXECUTE, "apply the plan (without it: a dry run that changes nothing)")
+            .checkOptions(OffsetResetCommand::target);
 
     private OffsetResetCommand() {
     }
 
     /** The tool: parses {@code args}, connects, runs; returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        return ToolRunner.run(COMMAND, SUMMARY, OPTIONS, List.of(GROUP), OffsetResetCommand::target, args,
-                OffsetResetCommand::run, out, err);
+        return RUNNER.run(args, out, err);
     }
 
     /** The tool on a connected cluster: plan, print (a table, or CSV with --export), and apply with --execute. */
-    static int run(Admin admin, DemoArgs args, PrintStream out, PrintStream err) throws Exception {
+    static int run(Admin admin, Arguments args, PrintStream out, PrintStream err) throws Exception {
         String group = args.option(GROUP, null);
         Target target = target(args);
         Plan plan;
@@ -90,7 +87,7 @@ public final class OffsetResetCommand {
             plan = OffsetReset.plan(admin, group, args.option(TOPIC, null), target);
         } catch (GroupNotInactiveException e) {
             err.println("Error: " + e.getMessage());
-            return DemoRunner.FAILED;
+            return Runner.FAILED;
         }
         plan.warnings().forEach(err::println);
         if (args.flag(EXPORT)) {
@@ -104,14 +101,14 @@ public final class OffsetResetCommand {
         } else {
             err.println("Dry run: nothing changed. Add " + EXECUTE + " to apply.");
         }
-        return DemoRunner.OK;
+        return Runner.OK;
     }
 
     /**
      * Exactly one target option, parsed, and {@code --topic} unless the target is a file; a
      * {@link UsageException} otherwise.
      */
-    static Target target(DemoArgs args) {
+    static Target target(Arguments args) {
         Target target = onlyTarget(args);
         if (target instanceof Target.FromFile && args.option(TOPIC, null) != null) {
             throw new UsageException(FROM_FILE + " names its partitions: give no " + TOPIC);
@@ -122,7 +119,7 @@ public final class OffsetResetCommand {
         return target;
     }
 
-    private static Target onlyTarget(DemoArgs args) {
+    private static Target onlyTarget(Arguments args) {
         List<Target> targets = new ArrayList<>();
         if (args.flag(TO_EARLIEST)) {
             targets.add(new Target.Earliest());

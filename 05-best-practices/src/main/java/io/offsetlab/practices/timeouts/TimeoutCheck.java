@@ -1,9 +1,8 @@
 package io.offsetlab.practices.timeouts;
 
-import io.offsetlab.lab.run.DemoArgs;
-import io.offsetlab.lab.run.DemoArgs.Option;
-import io.offsetlab.lab.run.DemoArgs.UsageException;
-import io.offsetlab.lab.run.DemoRunner;
+import io.offsetlab.lab.run.Arguments;
+import io.offsetlab.lab.run.Runner;
+import io.offsetlab.lab.run.UsageException;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -128,37 +127,27 @@ public final class TimeoutCheck {
 
     // ---- command line -------------------------------------------------------------------
 
-    static final String COMMAND = "./run timeout-check";
-    static final List<Option> OPTIONS = List.of(
-            new Option("--max-poll-records", "N", "records per poll() (default 500)"),
-            new Option("--time-per-record-ms", "MS", "measured or expected processing time per record (required)"),
-            new Option("--max-poll-interval-ms", "MS", "default 300000"),
-            new Option("--session-timeout-ms", "MS", "classic only; default 45000"),
-            new Option("--heartbeat-interval-ms", "MS", "classic only; default 3000"),
-            Option.choice("--protocol", "the consumer's group.protocol (default classic)", "classic", "consumer"));
+    static final Runner RUNNER = Runner.local("./run timeout-check", TimeoutCheck::report)
+            .describe("§5 does max.poll.records x time per record fit max.poll.interval.ms? (no broker needed)\n"
+                    + "exit 0: fits with headroom; " + EXIT_AT_RISK + ": at risk; " + EXIT_EVICTED + ": evicted; 2: bad command line")
+            .option("--max-poll-records", "N", "records per poll() (default 500)")
+            .option("--time-per-record-ms", "MS", "measured or expected processing time per record (required)")
+            .option("--max-poll-interval-ms", "MS", "default 300000")
+            .option("--session-timeout-ms", "MS", "classic only; default 45000")
+            .option("--heartbeat-interval-ms", "MS", "classic only; default 3000")
+            .choice("--protocol", "the consumer's group.protocol (default classic)", "classic", "consumer");
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        RUNNER.main(args);
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        String summary = "§5 does max.poll.records x time per record fit max.poll.interval.ms? (no broker needed)\n"
-                + "exit 0: fits with headroom; " + EXIT_AT_RISK + ": at risk; " + EXIT_EVICTED + ": evicted; 2: bad command line";
-        Settings settings;
-        try {
-            DemoArgs parsed = DemoArgs.parse(args, OPTIONS);
-            if (parsed.help()) {
-                out.print(DemoArgs.usageWithoutKafka(COMMAND, summary, OPTIONS));
-                return DemoRunner.OK;
-            }
-            settings = settings(parsed);
-        } catch (UsageException e) {
-            err.println(COMMAND + ": " + e.getMessage());
-            err.println();
-            err.print(DemoArgs.usageWithoutKafka(COMMAND, summary, OPTIONS));
-            return DemoRunner.USAGE;
-        }
-        Result result = check(settings);
+        return RUNNER.run(args, out, err);
+    }
+
+    /** The verdict on the command line's settings, what was found and what to change; its exit code. */
+    private static int report(Arguments args, PrintStream out, PrintStream err) {
+        Result result = check(settings(args));
         out.println("verdict: " + result.verdict());
         result.findings().forEach(f -> out.println("  - " + f));
         if (!result.advice().isEmpty()) {
@@ -166,18 +155,15 @@ public final class TimeoutCheck {
             result.advice().forEach(a -> out.println("  - " + a));
         }
         return switch (result.verdict()) {
-            case FITS -> DemoRunner.OK;
+            case FITS -> Runner.OK;
             case AT_RISK -> EXIT_AT_RISK;
             case EVICTED -> EXIT_EVICTED;
         };
     }
 
-    static Settings settings(DemoArgs args) {
+    static Settings settings(Arguments args) {
         if (args.option("--time-per-record-ms", null) == null) {
             throw new UsageException("--time-per-record-ms is required: measure it, e.g. as processing time / records");
-        }
-        if (args.bootstrapServers() != null) {
-            throw new UsageException("no broker needed: the check is arithmetic on the settings");
         }
         return new Settings(args.positiveInt("--max-poll-records", DEFAULT_MAX_POLL_RECORDS),
                 args.positiveNumber("--time-per-record-ms", 0, Double.MAX_VALUE),
@@ -186,7 +172,7 @@ public final class TimeoutCheck {
                 args.option("--protocol", "classic"));
     }
 
-    private static Integer optionalInt(DemoArgs args, String name) {
+    private static Integer optionalInt(Arguments args, String name) {
         return args.option(name, null) == null ? null : args.positiveInt(name, 0);
     }
 }

@@ -1,11 +1,11 @@
 package io.offsetlab.practices.exactlyonce;
 
-import io.offsetlab.lab.run.ChildJvm;
 import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.Claims;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.client.Polling;
+import io.offsetlab.lab.run.ChildJvm;
 import io.offsetlab.lab.run.Report;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;

@@ -1,15 +1,17 @@
 package io.offsetlab.practices.failover;
 
-import io.offsetlab.lab.client.BrokerSettings;
 import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.Claims;
-import io.offsetlab.lab.broker.Cluster;
 import io.offsetlab.lab.KafkaLab;
-import io.offsetlab.lab.run.KafkaLogLines.Kind;
 import io.offsetlab.lab.LabKafka;
+import io.offsetlab.lab.broker.Cluster;
+import io.offsetlab.lab.client.BrokerSettings;
+import io.offsetlab.lab.run.KafkaLogLines.Kind;
 import io.offsetlab.lab.view.Timeline;
 import io.offsetlab.practices.commit.RebalanceScenario;
-import io.offsetlab.practices.failover.CoordinatorFailover.Result;
+import io.offsetlab.practices.failover.FailoverResult.Commits;
+import io.offsetlab.practices.failover.FailoverResult.Failover;
+import io.offsetlab.practices.failover.FailoverResult.Records;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,31 +45,36 @@ class CoordinatorFailoverIT {
         Cluster cluster = kafka.cluster();
         assertEquals(3, kafka.settings().value(BrokerSettings.OFFSETS_TOPIC_REPLICATION),
                 "precondition: the group's offsets have 3 replicas (Kafka's default)");
-        Result r = new CoordinatorFailover(cluster, kafka.admin(), new Timeline(System.out), dir).run(protocol);
+        FailoverResult r = new CoordinatorFailover(cluster, kafka.admin(), new Timeline(System.out), dir).run(protocol);
         Claims.figure("coordinator failover (" + protocol + "): " + r.summary());
+        Failover failover = r.failover();
+        Commits commits = r.commits();
+        Records records = r.records();
         assertAll(
-                () -> assertEquals(CoordinatorFailover.RECORDS, r.produced(), "every record written was acknowledged"),
-                () -> assertNotEquals(r.killedNode(), r.newCoordinator(), "another broker became the group's coordinator"),
+                () -> assertEquals(CoordinatorFailover.RECORDS, records.produced(), "every record written was acknowledged"),
+                () -> assertNotEquals(failover.killedNode(), failover.newCoordinator(),
+                        "another broker became the group's coordinator"),
                 // Not every partition need have one: under load a run once had fetched nothing from one of
                 // the three by the kill ({p1=2200, p2=1100}), and the loop commits what it processed.
-                () -> assertFalse(r.committedBeforeKill().isEmpty(), "precondition: the group had committed before the kill, so "
+                () -> assertFalse(commits.beforeKill().isEmpty(), "precondition: the group had committed before the kill, so "
                         + "the comparison below compares something"),
-                () -> assertFalse(CoordinatorFailover.behind(r.committedAfterFailover(), r.committedBeforeKill()),
+                () -> assertFalse(CoordinatorFailover.behind(commits.afterFailover(), commits.beforeKill()),
                         "the new coordinator has every offset the group committed before the kill, read as a consumer reads"
-                                + " them (requireStable): before " + r.committedBeforeKill() + ", after " + r.committedAfterFailover()),
-                () -> assertEquals(0, r.lost(), "no record is lost: every record written was processed"),
-                () -> assertEquals(r.endOffsets(), r.committedAtEnd(), "the group goes on: at the end it has committed everything"),
-                () -> assertEquals(0, r.duplicates(), "nothing is processed twice: the consumer kept its partitions through"
+                                + " them (requireStable): before " + commits.beforeKill() + ", after " + commits.afterFailover()),
+                () -> assertEquals(0, records.lost(), "no record is lost: every record written was processed"),
+                () -> assertEquals(commits.endOffsets(), commits.atEnd(),
+                        "the group goes on: at the end it has committed everything"),
+                () -> assertEquals(0, records.duplicates(), "nothing is processed twice: the consumer kept its partitions through"
                         + " the failover (the new coordinator loads the group with its members and starts their sessions anew),"
                         + " so it read on from its positions, never from a committed offset; its commits stalled for "
-                        + r.stallMillis() + " ms, commitSync waiting for the new coordinator instead of failing. A duplicate would"
-                        + " mean that it lost"
-                        + " its partitions and re-read what it had not committed (" + r.uncommittedAtKill() + " records at the"
-                        + " kill, always fewer than the " + RebalanceScenario.COMMIT_EVERY + " it commits every)"),
+                        + failover.stallMillis() + " ms, commitSync waiting for the new coordinator instead of failing. A"
+                        + " duplicate would mean that it lost its partitions and re-read what it had not committed ("
+                        + records.uncommittedAtKill() + " records at the kill, always fewer than the "
+                        + RebalanceScenario.COMMIT_EVERY + " it commits every)"),
                 () -> assertTrue(r.afterKill(Kind.COORDINATOR_LOST).size() >= 1, "the client noticed its coordinator was gone: "
                         + r.clientEvents()),
-                () -> assertTrue(r.newCoordinatorFoundAt() != null, "and found the new one, node " + r.newCoordinator() + ": "
-                        + r.clientEvents()));
+                () -> assertTrue(r.newCoordinatorFoundAt() != null, "and found the new one, node "
+                        + failover.newCoordinator() + ": " + r.clientEvents()));
     }
 
     @AfterEach

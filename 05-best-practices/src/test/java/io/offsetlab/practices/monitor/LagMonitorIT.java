@@ -1,11 +1,11 @@
 package io.offsetlab.practices.monitor;
 
-import io.offsetlab.lab.client.BrokerSettings;
 import io.offsetlab.lab.Claim;
-import io.offsetlab.lab.run.DemoRunner;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
+import io.offsetlab.lab.client.BrokerSettings;
 import io.offsetlab.lab.client.OffsetProbe;
+import io.offsetlab.lab.run.Runner;
 import io.offsetlab.practices.monitor.LagMonitor.GroupLag;
 import io.offsetlab.practices.monitor.LagMonitor.Row;
 import io.offsetlab.practices.tools.Invocation;
@@ -258,16 +258,16 @@ class LagMonitorIT {
         Invocation noBroker = Invocation.of(LagMonitorCommand::run, "--group", active);
 
         assertAll(
-                () -> assertEquals(DemoRunner.USAGE, noGroup.exit(), "--group or --all-groups is required: usage, exit 2"),
+                () -> assertEquals(Runner.USAGE, noGroup.exit(), "--group or --all-groups is required: usage, exit 2"),
                 () -> assertTrue(noGroup.err().contains("give --group GROUP or --all-groups"), noGroup.err()),
-                () -> assertEquals(DemoRunner.USAGE, both.exit(), "--group and --all-groups together: usage, exit 2: " + both.err()),
+                () -> assertEquals(Runner.USAGE, both.exit(), "--group and --all-groups together: usage, exit 2: " + both.err()),
                 () -> assertTrue(samplesAlone.err().contains("--samples counts the samples of --watch"), samplesAlone.err()),
-                () -> assertEquals(DemoRunner.USAGE, samplesAlone.exit(), "--samples without --watch: usage, exit 2"),
+                () -> assertEquals(Runner.USAGE, samplesAlone.exit(), "--samples without --watch: usage, exit 2"),
                 () -> assertTrue(watchZero.err().contains("--watch must be a whole number above 0"), watchZero.err()),
-                () -> assertEquals(DemoRunner.USAGE, watchZero.exit(), "--watch 0: usage, exit 2"),
-                () -> assertEquals(DemoRunner.FAILED, unknownGroup.exit(), "a group that does not exist: exit 1"),
+                () -> assertEquals(Runner.USAGE, watchZero.exit(), "--watch 0: usage, exit 2"),
+                () -> assertEquals(Runner.FAILED, unknownGroup.exit(), "a group that does not exist: exit 1"),
                 () -> assertTrue(unknownGroup.err().contains("does not exist"), unknownGroup.err()),
-                () -> assertEquals(DemoRunner.USAGE, noBroker.exit(), "no --bootstrap-server: usage, exit 2"),
+                () -> assertEquals(Runner.USAGE, noBroker.exit(), "no --bootstrap-server: usage, exit 2"),
                 () -> assertTrue(noBroker.err().contains("--bootstrap-server is required"), noBroker.err()));
     }
 
@@ -281,7 +281,7 @@ class LagMonitorIT {
 
         assertAll(
                 () -> assertEquals(0, command.exitCode(), command.text()),
-                () -> assertEquals(DemoRunner.OK, all.exit(), all.err()),
+                () -> assertEquals(Runner.OK, all.exit(), all.err()),
                 () -> assertEquals(5, rowsOf(all.out(), ours).stream().map(row -> row.get(0)).distinct().count(),
                         "all five groups of this class are listed:\n" + all.out()),
                 () -> assertEquals(9, rowsOf(all.out(), ours).size(), "one row per partition owned or committed: 2 each for"
@@ -327,7 +327,7 @@ class LagMonitorIT {
         Invocation check = check(kafka, caughtUp);
 
         assertAll(
-                () -> assertEquals(DemoRunner.OK, check.exit(), "every group OK: exit 0\n" + check.out() + check.err()),
+                () -> assertEquals(Runner.OK, check.exit(), "every group OK: exit 0\n" + check.out() + check.err()),
                 () -> assertTrue(statusLine(check, caughtUp).matches(".*\\s+OK\\s+lag 0"), statusLine(check, caughtUp)));
     }
 
@@ -377,7 +377,7 @@ class LagMonitorIT {
 
             String lastRow = lastRow(watch.out(), group);
             assertAll(
-                    () -> assertEquals(DemoRunner.OK, watch.exit(), watch.err()),
+                    () -> assertEquals(Runner.OK, watch.exit(), watch.err()),
                     () -> assertTrue(lastRow.endsWith("falling behind"), "produced faster than consumed: " + watch.out()),
                     () -> assertEquals(LagMonitorCommand.NOT_OK, check.exit(), check.out() + check.err()),
                     () -> assertTrue(statusLine(check, group).contains(" WARN "), "the commits move, the lag grows: "
@@ -400,9 +400,9 @@ class LagMonitorIT {
 
             String lastRow = lastRow(watch.out(), group);
             assertAll(
-                    () -> assertEquals(DemoRunner.OK, watch.exit(), watch.err()),
+                    () -> assertEquals(Runner.OK, watch.exit(), watch.err()),
                     () -> assertTrue(lastRow.matches(".*\\s\\d+ s"), "CATCH-UP: the seconds left at this rate: " + watch.out()),
-                    () -> assertEquals(DemoRunner.OK, check.exit(), "lag shrinking: OK\n" + check.out() + check.err()),
+                    () -> assertEquals(Runner.OK, check.exit(), "lag shrinking: OK\n" + check.out() + check.err()),
                     () -> assertTrue(statusLine(check, group).matches(".*\\s+OK\\s+lag \\d+"), statusLine(check, group)),
                     () -> assertTrue(consumer.failure() == null, "the consumer ran: " + consumer.failure()));
         }

@@ -1,11 +1,11 @@
 package io.offsetlab.practices.reset;
 
 import io.offsetlab.lab.Claim;
-import io.offsetlab.lab.run.DemoRunner;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.client.OffsetProbe;
 import io.offsetlab.lab.client.Polling;
+import io.offsetlab.lab.run.Runner;
 import io.offsetlab.practices.tools.Invocation;
 import io.offsetlab.practices.tools.KafkaConsumerGroupsCommand;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -117,7 +117,7 @@ class OffsetResetIT {
         Invocation dryRun = reset(kafka, group, "--to-earliest");
 
         assertAll(
-                () -> assertEquals(DemoRunner.OK, dryRun.exit(), dryRun.err()),
+                () -> assertEquals(Runner.OK, dryRun.exit(), dryRun.err()),
                 () -> assertEquals(List.of(List.of(group, topic, "0", "0"), List.of(group, topic, "1", "0")), planRows(dryRun, group),
                         "the plan shows NEW-OFFSET 0 for both partitions:\n" + dryRun.out()),
                 () -> assertTrue(dryRun.err().contains("Dry run: nothing changed"), dryRun.err()),
@@ -173,7 +173,7 @@ class OffsetResetIT {
             Invocation refused = reset(kafka, group, "--to-earliest", "--execute");
 
             assertAll(
-                    () -> assertEquals(DemoRunner.FAILED, refused.exit(), "a live group is refused with exit 1"),
+                    () -> assertEquals(Runner.FAILED, refused.exit(), "a live group is refused with exit 1"),
                     () -> assertTrue(refused.err().contains("Assignments can only be reset if the group '" + group
                             + "' is inactive, but the current state is Stable."), "kafka-consumer-groups' own message:\n" + refused.err()),
                     () -> assertEquals(List.of(10L, 10L), committed(kafka, group), "nothing was changed"));
@@ -196,7 +196,7 @@ class OffsetResetIT {
         try (KafkaConsumer<String, String> consumer = member(kafka, group)) {
             ConsumerRecords<String, String> first = Polling.pollNonEmpty(consumer, Duration.ofSeconds(30));
             assertAll(
-                    () -> assertEquals(DemoRunner.OK, restored.exit(), restored.err()),
+                    () -> assertEquals(Runner.OK, restored.exit(), restored.err()),
                     () -> assertEquals(List.of(6L, 6L), committed(kafka, group), "the restored commits"),
                     () -> assertEquals(6L, first.iterator().next().offset(),
                             "a new member starts at the restored offset, not where auto.offset.reset=earliest would put it"));
@@ -233,7 +233,7 @@ class OffsetResetIT {
         Invocation badLine = Invocation.of(OffsetResetCommand::run, kafka.commandLine("--group", "any", "--from-file", malformed.toString()));
 
         for (Invocation bad : List.of(two, none, notAnOffset, notADate, notAShift, notADuration, noFile, badLine)) {
-            assertEquals(DemoRunner.USAGE, bad.exit(), "bad targets: usage and exit 2; got:\n" + bad.err());
+            assertEquals(Runner.USAGE, bad.exit(), "bad targets: usage and exit 2; got:\n" + bad.err());
         }
         assertAll(
                 () -> assertTrue(two.err().contains("give exactly one of"), two.err()),
@@ -298,7 +298,7 @@ class OffsetResetIT {
         Invocation refused = reset(kafka, group, "--shift-by", "1");
 
         assertAll(
-                () -> assertEquals(DemoRunner.FAILED, refused.exit(), "no committed offset on partition 1 to shift: exit 1"),
+                () -> assertEquals(Runner.FAILED, refused.exit(), "no committed offset on partition 1 to shift: exit 1"),
                 () -> assertTrue(refused.err().contains("Cannot shift offset for partition " + p1
                         + " since there is no current committed offset"), refused.err()));
     }
@@ -322,7 +322,7 @@ class OffsetResetIT {
                 () -> assertEquals(List.of(topic + ",0,10", topic + ",1,10"), csvLines(exported.out()), "--export: the committed offsets"),
                 () -> assertEquals(csvLines(command.text()).stream().sorted().toList(), csvLines(exported.out()),
                         "the same CSV as kafka-consumer-groups --export:\n" + command.text()),
-                () -> assertEquals(DemoRunner.OK, restored.exit(), restored.err()),
+                () -> assertEquals(Runner.OK, restored.exit(), restored.err()),
                 () -> assertEquals(List.of(10L, 10L), committed(kafka, group), "--from-file put back the saved offsets"),
                 () -> assertEquals(sorted(commandPlan.rows(group)), planRows(restored, group),
                         "--from-file: the same plan as kafka-consumer-groups:\n" + commandPlan.text()));
@@ -338,7 +338,7 @@ class OffsetResetIT {
         Invocation run = Invocation.of(OffsetResetCommand::run, kafka.commandLine("--group", kafka.newGroupId("any"), "--topic", missing,
                 "--to-earliest"));
         assertAll(
-                () -> assertEquals(DemoRunner.FAILED, run.exit(), "a missing topic is a failure, not a usage error: " + run.err()),
+                () -> assertEquals(Runner.FAILED, run.exit(), "a missing topic is a failure, not a usage error: " + run.err()),
                 () -> assertTrue(run.err().contains("topic '" + missing + "' does not exist"), run.err()),
                 () -> assertTrue(!run.out().contains("NEW-OFFSET"), "no plan for a topic that is not there:\n" + run.out()));
     }

@@ -1,6 +1,6 @@
 package io.offsetlab.practices.timeouts;
 
-import io.offsetlab.lab.run.DemoRunner;
+import io.offsetlab.lab.run.Runner;
 import io.offsetlab.practices.timeouts.TimeoutCheck.Result;
 import io.offsetlab.practices.timeouts.TimeoutCheck.Settings;
 import io.offsetlab.practices.timeouts.TimeoutCheck.Verdict;
@@ -104,10 +104,10 @@ class TimeoutCheckTest {
                 () -> assertEquals(TimeoutCheck.EXIT_AT_RISK, atRisk.exit(), "500 x 400 ms = 67% of 300000 ms, AT_RISK: exit 3, "
                         + atRisk.out()),
                 () -> assertTrue(atRisk.out().startsWith("verdict: AT_RISK"), atRisk.out()),
-                () -> assertEquals(DemoRunner.OK, fits.exit(), fits.out()),
-                () -> assertEquals(DemoRunner.USAGE, missing.exit()),
+                () -> assertEquals(Runner.OK, fits.exit(), fits.out()),
+                () -> assertEquals(Runner.USAGE, missing.exit()),
                 () -> assertTrue(missing.err().contains("--time-per-record-ms is required"), missing.err()),
-                () -> assertEquals(DemoRunner.USAGE, negative.exit()),
+                () -> assertEquals(Runner.USAGE, negative.exit()),
                 () -> assertTrue(negative.err().contains("must be a number above 0"), negative.err()));
     }
 
@@ -117,11 +117,11 @@ class TimeoutCheckTest {
         Invocation refused = Invocation.of(TimeoutCheck::run, "--time-per-record-ms", "10", "--bootstrap-server", "localhost:9092");
 
         assertAll(
-                () -> assertEquals(DemoRunner.OK, help.exit(), help.err()),
+                () -> assertEquals(Runner.OK, help.exit(), help.err()),
                 () -> assertTrue(help.out().contains("--time-per-record-ms MS"), help.out()),
                 () -> assertTrue(help.out().contains("exit 0: fits with headroom; 3: at risk; 4: evicted"), help.out()),
                 () -> assertFalse(help.out().contains("--bootstrap-server") || help.out().contains("--command-config"),
                         "help must not offer what the command refuses:\n" + help.out()),
-                () -> assertEquals(DemoRunner.USAGE, refused.exit(), "--bootstrap-server is still refused: " + refused.err()));
+                () -> assertEquals(Runner.USAGE, refused.exit(), "--bootstrap-server is still refused: " + refused.err()));
     }
 }

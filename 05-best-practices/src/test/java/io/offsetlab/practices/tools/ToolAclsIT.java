@@ -1,11 +1,11 @@
 package io.offsetlab.practices.tools;
 
-import io.offsetlab.lab.client.BrokerSettings;
-import io.offsetlab.lab.client.ClientConfigs;
-import io.offsetlab.lab.broker.KafkaBackend;
-import io.offsetlab.lab.client.KafkaFailures;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
+import io.offsetlab.lab.broker.KafkaBackend;
+import io.offsetlab.lab.client.BrokerSettings;
+import io.offsetlab.lab.client.ClientConfigs;
+import io.offsetlab.lab.client.KafkaFailures;
 import io.offsetlab.lab.client.OffsetProbe;
 import io.offsetlab.lab.client.Polling;
 import io.offsetlab.practices.monitor.LagMonitor;

@@ -1,15 +1,13 @@
 package io.offsetlab.lab.broker;
 
-import io.offsetlab.lab.run.DemoArgs;
-import io.offsetlab.lab.run.DemoRunner;
+import io.offsetlab.lab.run.Arguments;
 import io.offsetlab.lab.run.LocalMachine;
+import io.offsetlab.lab.run.Runner;
 
-import io.offsetlab.lab.run.DemoArgs.UsageException;
-
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.function.ToIntFunction;
 import java.util.stream.IntStream;
 
 /**
@@ -21,73 +19,41 @@ import java.util.stream.IntStream;
  */
 public final class BrokerMain {
 
-    static final String USAGE = """
-            usage: ./run broker [--port PORT] [--data-dir DIR] [--defaults] [--sasl]
-            Runs a single-node Apache Kafka %s broker (KRaft) on 127.0.0.1 until Ctrl-C.
+    static final String PORT = "--port";
+    static final String DATA_DIR = "--data-dir";
+    static final String DEFAULTS = "--defaults";
+    static final String SASL = "--sasl";
+    static final String BROKERS = "--brokers";
 
-            options:
-              --port PORT     client port on 127.0.0.1 (default 9092, as the article assumes)
-              --data-dir DIR  keep the broker's data in DIR, so a restart keeps topics and
-                              committed offsets (default: a temporary directory, deleted on exit)
-              --defaults      Kafka's default settings, as on a real cluster (offsets kept 7 days,
-                              sessions of 6 s classic and 45 s consumer at least, ...), instead of
-                              the lab's short ones; only the internal topics get 1 replica
-              --sasl          secured: SASL_PLAINTEXT with PLAIN, ACLs (StandardAuthorizer), a
-                              super user and an ordinary user; their client settings are written
-                              to the data dir, to use with --command-config
-              --help          show this help and exit
-            """.formatted(LabBrokerConfig.KAFKA_VERSION);
+    static final Runner RUNNER = Runner.local("./run broker", BrokerMain::start)
+            .describe("Runs a single-node Apache Kafka " + LabBrokerConfig.KAFKA_VERSION + " broker (KRaft) on 127.0.0.1 until Ctrl-C.")
+            .option(PORT, "PORT", "client port on 127.0.0.1 (default 9092, as the article assumes)")
+            .option(DATA_DIR, "DIR", "keep the broker's data in DIR, so a restart keeps topics and committed offsets"
+                    + " (default: a temporary directory, deleted on exit)")
+            .flag(DEFAULTS, "Kafka's default settings, as on a real cluster (offsets kept 7 days, sessions of 6 s classic"
+                    + " and 45 s consumer at least, ...), instead of the lab's short ones; only the internal topics get 1 replica")
+            .flag(SASL, "secured: SASL_PLAINTEXT with PLAIN, ACLs (StandardAuthorizer), a super user and an ordinary user;"
+                    + " their client settings are written to the data dir, to use with --command-config")
+            .checkOptions(args -> ServeArgs.of(args, 1));
 
     private BrokerMain() {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        RUNNER.main(args);
     }
 
     /**
-     * The command line of {@code ./run broker} and {@code ./run cluster}: --port, --data-dir,
-     * --defaults, --sasl, and for a cluster --brokers. A {@link UsageException} for anything else.
+     * What ./run broker and ./run cluster were asked for: --port, --data-dir, --defaults, --sasl,
+     * and for a cluster --brokers; a {@link UsageException} for a value that does not fit.
      */
-    record Args(boolean help, int port, Path dataDir, boolean kafkaDefaults, boolean sasl, int brokers) {
-        static Args parse(String[] args, boolean cluster) {
-            int port = 9092;
-            Path dataDir = null;
-            boolean kafkaDefaults = false;
-            boolean sasl = false;
-            int brokers = cluster ? 3 : 1;
-            for (int i = 0; i < args.length; i++) {
-                switch (args[i]) {
-                    case "--help", "-h" -> {
-                        return new Args(true, port, null, false, false, brokers);
-                    }
-                    case "--port" -> port = DemoArgs.parsePort(value(args, ++i, "--port"), "--port");
-                    case "--data-dir" -> dataDir = Path.of(value(args, ++i, "--data-dir"));
-                    case "--defaults" -> kafkaDefaults = true;
-                    case "--sasl" -> sasl = true;
-                    case "--brokers" -> {
-                        if (!cluster) {
-                            throw new UsageException("--brokers is for ./run cluster");
-                        }
-                        brokers = brokers(value(args, ++i, "--brokers"));
-                    }
-                    default -> throw new UsageException("unknown argument: " + args[i]);
-                }
-            }
-            DemoArgs.parsePort(Integer.toString(port + brokers - 1), "the last node's port (--port plus --brokers minus 1)");
-            return new Args(false, port, dataDir, kafkaDefaults, sasl, brokers);
-        }
-
-        private static int brokers(String text) {
-            try {
-                int n = Integer.parseInt(text);
-                if (n >= 1 && n <= 9) {
-                    return n;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            throw new UsageException("--brokers must be a number from 1 to 9, got '" + text + "'");
+    record ServeArgs(int port, Path dataDir, boolean kafkaDefaults, boolean sasl, int brokers) {
+        static ServeArgs of(Arguments args, int defaultBrokers) {
+            int port = args.wholeNumber(PORT, 9092, 1, 65535);
+            int brokers = args.wholeNumber(BROKERS, defaultBrokers, 1, 9);
+            Arguments.wholeNumber(Integer.toString(port + brokers - 1), 1, 65535, "the last node's port (--port plus --brokers minus 1)");
+            String dataDir = args.option(DATA_DIR, null);
+            return new ServeArgs(port, dataDir == null ? null : Path.of(dataDir), args.flag(DEFAULTS), args.flag(SASL), brokers);
         }
 
         /** The ports it would take that are in use; a message for the first, or null. */
@@ -98,36 +64,15 @@ public final class BrokerMain {
         }
     }
 
-    static int run(String[] args) {
-        return run("broker", USAGE, args, false, parsed -> {
-            Map<String, String> settings = parsed.kafkaDefaults() ? LabBrokerConfig.kafkaDefaults(1) : LabBrokerConfig.defaults();
-            return serve(new EmbeddedKafkaBroker.Options(parsed.port(), parsed.dataDir(), settings,
-                    parsed.sasl() ? SaslUsers.random() : null), parsed.kafkaDefaults());
-        });
-    }
-
-    /**
-     * What ./run broker and ./run cluster do before they serve: parse the command line, answer
-     * --help (exit 0) and bad usage (exit 2), refuse ports in use (exit 1).
-     */
-    static int run(String command, String usage, String[] args, boolean cluster, ToIntFunction<Args> serve) {
-        Args parsed;
-        try {
-            parsed = Args.parse(args, cluster);
-        } catch (UsageException e) {
-            System.err.println(command + ": " + e.getMessage() + "\n");
-            System.err.print(usage);
-            return DemoRunner.USAGE;
-        }
-        if (parsed.help()) {
-            System.out.print(usage);
-            return DemoRunner.OK;
-        }
+    private static int start(Arguments args, PrintStream out, PrintStream err) {
+        ServeArgs parsed = ServeArgs.of(args, 1);
         if (parsed.portInUse() != null) {
-            System.err.println(command + ": " + parsed.portInUse());
-            return DemoRunner.FAILED;
+            err.println("broker: " + parsed.portInUse());
+            return Runner.FAILED;
         }
-        return serve.applyAsInt(parsed);
+        Map<String, String> settings = parsed.kafkaDefaults() ? LabBrokerConfig.kafkaDefaults(1) : LabBrokerConfig.defaults();
+        return serve(new EmbeddedKafkaBroker.Options(parsed.port(), parsed.dataDir(), settings,
+                parsed.sasl() ? SaslUsers.random() : null), parsed.kafkaDefaults());
     }
 
     private static int serve(EmbeddedKafkaBroker.Options options, boolean kafkaDefaults) {
@@ -138,7 +83,7 @@ public final class BrokerMain {
             broker = EmbeddedKafkaBroker.start(options);
         } catch (RuntimeException e) {
             System.err.println("broker: could not start: " + e.getMessage());
-            return DemoRunner.FAILED;
+            return Runner.FAILED;
         }
         // Ctrl-C (SIGINT) and kill (SIGTERM) run shutdown hooks: stop the broker cleanly so
         // its log and committed offsets are flushed, and delete a temporary data dir.
@@ -179,7 +124,7 @@ public final class BrokerMain {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return DemoRunner.OK;
+        return Runner.OK;
     }
 
     /** Where the data is and whether it stays; which settings. {@code kafkaDefaults} null: the lab's. */
@@ -199,12 +144,5 @@ public final class BrokerMain {
         System.out.println("  User:" + SaslUsers.ADMIN + "  super user            " + admin);
         System.out.println("  User:" + SaslUsers.USER + "  only what ACLs allow  " + user);
         System.out.println("Try:  ./run 01 --bootstrap-server " + bootstrap + " --command-config " + admin);
-    }
-
-    static String value(String[] args, int i, String name) {
-        if (i >= args.length || args[i].startsWith("--")) {
-            throw new UsageException(name + " needs a value");
-        }
-        return args[i];
     }
 }

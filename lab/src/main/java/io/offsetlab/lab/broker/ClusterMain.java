@@ -1,10 +1,13 @@
 package io.offsetlab.lab.broker;
 
-import io.offsetlab.lab.run.DemoRunner;
+import io.offsetlab.lab.broker.BrokerMain.ServeArgs;
+import io.offsetlab.lab.run.Arguments;
+import io.offsetlab.lab.run.Runner;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -19,41 +22,44 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class ClusterMain {
 
-    static final String USAGE = """
-            usage: ./run cluster [--brokers N] [--port PORT] [--data-dir DIR] [--defaults] [--sasl]
-            Runs a KRaft cluster of Apache Kafka %s nodes on 127.0.0.1 until Ctrl-C, one process
-            per node, each a broker and a controller.
+    /** Three nodes: the smallest cluster that survives the loss of one. */
+    static final int DEFAULT_NODES = 3;
 
-            options:
-              --brokers N     how many nodes (default 3: the cluster then survives one loss)
-              --port PORT     the first node's client port; the others follow (default 9092)
-              --data-dir DIR  keep the nodes' data in DIR, so a restart keeps topics and offsets
-                              (default: a temporary directory, deleted on exit)
-              --defaults      Kafka's default settings instead of the lab's short ones
-              --sasl          secured: SASL_PLAINTEXT with PLAIN, ACLs, a super user and an
-                              ordinary user, as ./run broker --sasl
-              --help          show this help and exit
-
-            While it runs, type a command and Enter:
-              kill N   kill node N the hard way (SIGKILL: no controlled shutdown, like a crash)
-              wipe N   delete the data of killed node N (its partitions, like a lost disk)
-              start N  start node N again
-            """.formatted(LabBrokerConfig.KAFKA_VERSION);
+    static final Runner RUNNER = Runner.local("./run cluster", ClusterMain::start)
+            .describe("Runs a KRaft cluster of Apache Kafka " + LabBrokerConfig.KAFKA_VERSION + " nodes on 127.0.0.1 until"
+                    + " Ctrl-C, one process per node, each a broker and a controller.")
+            .option(BrokerMain.BROKERS, "N", "how many nodes (default 3: the cluster then survives one loss)")
+            .option(BrokerMain.PORT, "PORT", "the first node's client port; the others follow (default 9092)")
+            .option(BrokerMain.DATA_DIR, "DIR", "keep the nodes' data in DIR, so a restart keeps topics and offsets"
+                    + " (default: a temporary directory, deleted on exit)")
+            .flag(BrokerMain.DEFAULTS, "Kafka's default settings instead of the lab's short ones")
+            .flag(BrokerMain.SASL, "secured: SASL_PLAINTEXT with PLAIN, ACLs, a super user and an ordinary user,"
+                    + " as ./run broker --sasl")
+            .checkOptions(args -> ServeArgs.of(args, DEFAULT_NODES))
+            .helpFooter("""
+                    While it runs, type a command and Enter:
+                      kill N   kill node N the hard way (SIGKILL: no controlled shutdown, like a crash)
+                      wipe N   delete the data of killed node N (its partitions, like a lost disk)
+                      start N  start node N again
+                    """);
 
     private ClusterMain() {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        RUNNER.main(args);
     }
 
-    static int run(String[] args) {
-        return BrokerMain.run("cluster", USAGE, args, true, parsed -> {
-            int nodes = parsed.brokers();
-            Map<String, String> settings = parsed.kafkaDefaults() ? LabBrokerConfig.kafkaDefaults(nodes) : LabBrokerConfig.forNodes(nodes);
-            return serve(new KafkaCluster.Options(nodes, parsed.port(), parsed.dataDir(), settings,
-                    parsed.sasl() ? SaslUsers.random() : null), parsed.kafkaDefaults());
-        });
+    private static int start(Arguments args, PrintStream out, PrintStream err) {
+        ServeArgs parsed = ServeArgs.of(args, DEFAULT_NODES);
+        if (parsed.portInUse() != null) {
+            err.println("cluster: " + parsed.portInUse());
+            return Runner.FAILED;
+        }
+        int nodes = parsed.brokers();
+        Map<String, String> settings = parsed.kafkaDefaults() ? LabBrokerConfig.kafkaDefaults(nodes) : LabBrokerConfig.forNodes(nodes);
+        return serve(new KafkaCluster.Options(nodes, parsed.port(), parsed.dataDir(), settings,
+                parsed.sasl() ? SaslUsers.random() : null), parsed.kafkaDefaults());
     }
 
     private static int serve(KafkaCluster.Options options, boolean kafkaDefaults) {
@@ -64,7 +70,7 @@ public final class ClusterMain {
             cluster = KafkaCluster.start(options);
         } catch (RuntimeException e) {
             System.err.println("cluster: could not start: " + e.getMessage());
-            return DemoRunner.FAILED;
+            return Runner.FAILED;
         }
         // Ctrl-C (SIGINT) and kill (SIGTERM): stop every node cleanly, then delete a temporary data dir.
         CountDownLatch stopped = BrokerMain.stopOnShutdown("cluster", () -> {

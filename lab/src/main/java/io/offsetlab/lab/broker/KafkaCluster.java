@@ -1,9 +1,9 @@
 package io.offsetlab.lab.broker;
 
-import io.offsetlab.lab.run.ChildJvm;
 import io.offsetlab.lab.client.ClientConfigs;
-import io.offsetlab.lab.run.LocalMachine;
 import io.offsetlab.lab.client.Wait;
+import io.offsetlab.lab.run.ChildJvm;
+import io.offsetlab.lab.run.LocalMachine;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.Uuid;

@@ -1,6 +1,7 @@
 package io.offsetlab.lab.client;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -66,6 +67,24 @@ public final class ProcessedLog implements AutoCloseable {
             next.merge(Integer.parseInt(partitionAndOffset[0]), Long.parseLong(partitionAndOffset[1]) + 1, Math::max);
         }
         return next;
+    }
+
+    /**
+     * How many records were processed past the committed offsets: in each partition, from its
+     * committed offset (0 when it has none) to where processing stopped ({@link #stoppedAt}).
+     * What a consumer that restarted now would read again.
+     *
+     * @param lines     the log of a consumer of one topic, as {@link #read} gives it
+     * @param committed the group's committed offsets of that topic (as {@link OffsetProbe#committed} reads them)
+     */
+    public static long pastCommitted(List<String> lines, Map<TopicPartition, Long> committed) {
+        long total = 0;
+        for (Map.Entry<Integer, Long> stopped : stoppedAt(lines).entrySet()) {
+            long commit = committed.entrySet().stream().filter(c -> c.getKey().partition() == stopped.getKey())
+                    .mapToLong(Map.Entry::getValue).findFirst().orElse(0L);
+            total += Math.max(0, stopped.getValue() - commit);
+        }
+        return total;
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -161,6 +162,12 @@ public final class ChildJvm implements AutoCloseable {
     /** What the child reported so far about {@code event} ({@link Report}s), in order. */
     public List<Report> reports(String event) {
         return Report.events(output(), event);
+    }
+
+    /** The child's latest report of {@code event}; empty when it has reported none yet. */
+    public Optional<Report> lastReport(String event) {
+        List<Report> reports = reports(event);
+        return reports.isEmpty() ? Optional.empty() : Optional.of(reports.get(reports.size() - 1));
     }
 
     /**

@@ -1,10 +1,9 @@
 package io.offsetlab.lab.client;
 
+import io.offsetlab.lab.broker.KafkaBackend;
+import io.offsetlab.lab.client.KafkaFailures.MissingAclException;
 import io.offsetlab.lab.run.ClusterArgs;
 
-import io.offsetlab.lab.broker.KafkaBackend;
-
-import io.offsetlab.lab.client.KafkaFailures.MissingAclException;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.GroupAuthorizationException;

@@ -1,6 +1,7 @@
 package io.offsetlab.lab.client;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,5 +27,14 @@ class ProcessedLogTest {
         List<String> lines = ProcessedLog.read(file);
         assertEquals(List.of("0 4", "1 7", "0 5", "0 3"), lines);
         assertEquals(Map.of(0, 6L, 1, 8L), ProcessedLog.stoppedAt(lines), "the offset after the highest one processed");
+    }
+
+    @Test
+    void recordsPastTheCommittedOffsetsAreCountedInEachPartitionFromZeroWhereNothingWasCommitted() {
+        List<String> lines = List.of("0 4", "1 7", "0 5", "2 0");
+        Map<TopicPartition, Long> committed = Map.of(new TopicPartition("t", 0), 5L, new TopicPartition("t", 1), 9L);
+        assertEquals(1 + 0 + 1, ProcessedLog.pastCommitted(lines, committed), "partition 0 stopped at 6 with 5 committed: 1;"
+                + " partition 1 committed past where it stopped: 0, never negative; partition 2 stopped at 1, nothing"
+                + " committed: 1");
     }
 }
