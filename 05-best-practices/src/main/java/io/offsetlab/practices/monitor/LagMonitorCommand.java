@@ -1,5 +1,6 @@
 package io.offsetlab.practices.monitor;
 
+import io.offsetlab.lab.broker.ExternalCluster;
 import io.offsetlab.lab.run.Arguments;
 import io.offsetlab.lab.run.Runner;
 import io.offsetlab.lab.run.UsageException;
@@ -38,7 +39,11 @@ import java.util.function.BiConsumer;
  * a group is not OK.
  *
  * <pre>./run lag-monitor --bootstrap-server HOST:PORT [--command-config FILE] (--group GROUP | --all-groups)
- *     [--watch SECONDS [--samples N]] [--check]</pre>
+ *     [--watch SECONDS [--samples N]] [--check [--max-lag-seconds N]] [--time-lag]</pre>
+ *
+ * <p>{@code --time-lag} adds how far behind each partition is in time ({@link TimeLagColumn}):
+ * the age of its oldest unconsumed record, and under {@code --watch} the usual estimate from
+ * sampled end offsets beside it; {@code --max-lag-seconds} makes {@code --check} judge it.
  */
 public final class LagMonitorCommand {
 
@@ -47,6 +52,8 @@ public final class LagMonitorCommand {
     public static final String WATCH = "--watch";
     public static final String SAMPLES = "--samples";
     public static final String CHECK = "--check";
+    public static final String TIME_LAG = "--time-lag";
+    public static final String MAX_LAG_SECONDS = "--max-lag-seconds";
     /** --check's exit code when a group is not OK: 1 and 2 already mean "failed" and "bad command line". */
     public static final int NOT_OK = 3;
     /** How many samples --check --watch judges when --samples is not given. */
@@ -57,7 +64,10 @@ public final class LagMonitorCommand {
             .flag(ALL_GROUPS, "every consumer group, in the command's order (by group id)")
             .option(WATCH, "SECONDS", "sample every SECONDS until Ctrl-C: rates and time to catch up")
             .option(SAMPLES, "N", "with " + WATCH + ": stop after N samples (" + CHECK + " judges " + CHECK_WINDOW + " by default)")
-            .flag(CHECK, "a status per group (OK, WARN, STALL, STOP, OFFSETS AT RISK); exit " + NOT_OK + " if one is not OK")
+            .flag(CHECK, "a status per group (OK, WARN, BEHIND, STALL, STOP, OFFSETS AT RISK); exit " + NOT_OK + " if one is not OK")
+            .option(MAX_LAG_SECONDS, "N", "with " + CHECK + ": BEHIND when a group's oldest unconsumed record is older than N s")
+            .flag(TIME_LAG, "add TIME-LAG: the age of each partition's oldest unconsumed record (needs READ on the topic);"
+                    + " with " + WATCH + " also the estimate from sampled end offsets, and its error")
             .checkOptions(LagMonitorCommand::checkOptions);
 
     private static final Set<GroupState> REBALANCING = Set.of(GroupState.PREPARING_REBALANCE,
@@ -81,34 +91,52 @@ public final class LagMonitorCommand {
         if (args.option(SAMPLES, null) != null && args.option(WATCH, null) == null) {
             throw new UsageException(SAMPLES + " counts the samples of " + WATCH + ": give " + WATCH + " SECONDS too");
         }
+        if (args.option(MAX_LAG_SECONDS, null) != null && !args.flag(CHECK)) {
+            throw new UsageException(MAX_LAG_SECONDS + " is a limit for " + CHECK + ": give " + CHECK + " too");
+        }
         args.positiveInt(WATCH, 1);
         args.positiveInt(SAMPLES, 1);
+        args.positiveInt(MAX_LAG_SECONDS, 1);
     }
 
     /** The tool on a connected cluster: describe once, or sample with --watch, or judge with --check. */
     public static int run(Admin admin, Arguments args, PrintStream out, PrintStream err) throws Exception {
+        boolean timeLag = args.flag(TIME_LAG) || args.option(MAX_LAG_SECONDS, null) != null;
+        // The time lag reads records: a consumer of the same cluster, with the same client settings.
+        try (TimeLagColumn column = timeLag ? new TimeLagColumn(new ExternalCluster(args.bootstrapServers(), args.commandConfig())) : null) {
+            int exit = run(admin, args, column, out, err);
+            if (column != null) {
+                column.printNotes(err);
+            }
+            return exit;
+        }
+    }
+
+    private static int run(Admin admin, Arguments args, TimeLagColumn timeLag, PrintStream out, PrintStream err) throws Exception {
         boolean allGroups = args.flag(ALL_GROUPS);
         List<String> groups = allGroups ? LagMonitor.allGroups(admin) : List.of(args.option(GROUP, null));
         int every = args.positiveInt(WATCH, 0);
         boolean check = args.flag(CHECK);
         if (every == 0 && !check) {
-            return allGroups ? describeEach(admin, groups, out, err) : describeOne(admin, groups.get(0), out, err);
+            return allGroups ? describeEach(admin, groups, timeLag, out, err) : describeOne(admin, groups.get(0), timeLag, out, err);
         }
         int samples = every == 0 ? 1 : args.positiveInt(SAMPLES, check ? CHECK_WINDOW : Integer.MAX_VALUE);
         if (check) {
             Map<String, List<Sample>> windows = collect(admin, groups, every, samples);
-            return windows.isEmpty() && !allGroups ? noSuchGroup(groups.get(0), err) : judge(windows, out);
+            long maxLagMs = args.positiveInt(MAX_LAG_SECONDS, 0) * 1000L;
+            return windows.isEmpty() && !allGroups ? noSuchGroup(groups.get(0), err) : judge(windows, timeLag, maxLagMs, out);
         }
-        boolean seen = watch(admin, groups, every, samples, out);
+        boolean seen = watch(admin, groups, every, samples, timeLag, out);
         return !seen && !allGroups ? noSuchGroup(groups.get(0), err) : Runner.OK;
     }
 
-    private static int describeOne(Admin admin, String group, PrintStream out, PrintStream err) throws Exception {
+    private static int describeOne(Admin admin, String group, TimeLagColumn timeLag, PrintStream out, PrintStream err)
+            throws Exception {
         GroupLag lag = LagMonitor.describe(admin, group);
         if (lag == null) {
             return noSuchGroup(group, err);
         }
-        print(lag, out, err);
+        print(lag, timeLag, out, err);
         if (lag.rows().isEmpty()) {
             err.println("No committed offsets to show: the group has none, or none this user may see (Kafka leaves out,"
                     + " without an error, the offsets of topics the user has no DESCRIBE on).");
@@ -117,12 +145,13 @@ public final class LagMonitorCommand {
     }
 
     /** --all-groups: each group's table in turn, a blank line after each, as the command prints them. */
-    private static int describeEach(Admin admin, List<String> groups, PrintStream out, PrintStream err) throws Exception {
+    private static int describeEach(Admin admin, List<String> groups, TimeLagColumn timeLag, PrintStream out, PrintStream err)
+            throws Exception {
         EmptyGroupFacts step4 = new EmptyGroupFacts(admin); // asked once for all the groups
         for (String group : groups) {
             GroupLag lag = LagMonitor.describe(admin, group, step4);
             if (lag != null && !lag.rows().isEmpty()) { // like the command: a group without rows gets no table
-                print(lag, out, err);
+                print(lag, timeLag, out, err);
                 out.println();
             }
         }
@@ -136,11 +165,16 @@ public final class LagMonitorCommand {
     }
 
     /** --watch alone: each partition's trend, printed after every sample; false when no group was there. */
-    private static boolean watch(Admin admin, List<String> groups, int every, int samples, PrintStream out) throws Exception {
+    private static boolean watch(Admin admin, List<String> groups, int every, int samples, TimeLagColumn timeLag, PrintStream out)
+            throws Exception {
         Map<String, Map<String, Trend>> trends = new LinkedHashMap<>(); // each partition's trend so far, by group
         sample(admin, groups, every, samples, (round, taken) -> {
             taken.forEach(s -> LagStatus.add(trends.computeIfAbsent(s.lag().group(), g -> new LinkedHashMap<>()), s));
-            printTrends(trends, round, every, out);
+            if (timeLag == null) {
+                printTrends(trends, round, every, out);
+            } else {
+                TimeLagTrends.print(trends, taken, timeLag, round, every, out);
+            }
         });
         return !trends.isEmpty();
     }
@@ -153,9 +187,14 @@ public final class LagMonitorCommand {
         return windows;
     }
 
-    /** --check's table, a status per group and why; exit {@value #NOT_OK} when one is not OK. */
-    private static int judge(Map<String, List<Sample>> windows, PrintStream out) {
-        List<Verdict> verdicts = windows.values().stream().map(LagStatus::judge).toList();
+    /**
+     * --check's table, a status per group and why; exit {@value #NOT_OK} when one is not OK. With
+     * --max-lag-seconds, a group whose oldest unconsumed record is older is BEHIND (unless worse).
+     */
+    private static int judge(Map<String, List<Sample>> windows, TimeLagColumn timeLag, long maxLagMs, PrintStream out) {
+        List<Verdict> verdicts = windows.values().stream()
+                .map(window -> maxLagMs == 0 ? LagStatus.judge(window) : TimeLagTrends.judge(window, timeLag, maxLagMs))
+                .toList();
         TextTable table = new TextTable("GROUP", "STATUS", "WHY");
         verdicts.forEach(v -> table.row(v.group(), v.status().label(), v.detail()));
         out.print(table.render());
@@ -186,9 +225,8 @@ public final class LagMonitorCommand {
     }
 
     /** One refresh of --watch: each partition's lag now, and its rates since the first sample. */
-    private static void printTrends(Map<String, Map<String, Trend>> trends, int sample, int every, PrintStream out) {
-        out.println("sample " + sample + " at " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + " (every " + every
-                + " s; rates since the first sample; Ctrl-C stops)");
+    static void printTrends(Map<String, Map<String, Trend>> trends, int sample, int every, PrintStream out) {
+        out.println(watchHeading(sample, every));
         TextTable table = new TextTable("GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG",
                 "CONSUMED/S", "PRODUCED/S", "CATCH-UP");
         trends.forEach((group, partitions) -> partitions.values().forEach(t -> table.row(group, t.last().topic(),
@@ -198,16 +236,38 @@ public final class LagMonitorCommand {
         out.println();
     }
 
-    private static String rate(Trend trend, double perSecond) {
+    /** The line above each --watch table. */
+    static String watchHeading(int sample, int every) {
+        return "sample " + sample + " at " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + " (every " + every
+                + " s; rates since the first sample; Ctrl-C stops)";
+    }
+
+    static String rate(Trend trend, double perSecond) {
         return trend.lastAtMillis() == trend.firstAtMillis() ? "-" : String.format(Locale.ROOT, "%.1f", perSecond);
     }
 
     /** The command's layout: notices on stderr, the table on stdout, with every column of the real command. */
     public static void print(GroupLag lag, PrintStream out, PrintStream err) {
+        print(lag, null, out, err);
+    }
+
+    /** The same, with TIME-LAG last when {@code timeLag} is given (--time-lag). */
+    private static void print(GroupLag lag, TimeLagColumn timeLag, PrintStream out, PrintStream err) {
         printNotices(lag, err);
-        TextTable table = new TextTable("GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG",
-                "CONSUMER-ID", "HOST", "CLIENT-ID");
-        lag.rows().forEach(row -> table.row(row.cells().toArray()));
+        List<String> headers = new ArrayList<>(List.of("GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG",
+                "CONSUMER-ID", "HOST", "CLIENT-ID"));
+        Map<String, TimeLag.Age> ages = timeLag == null ? Map.of() : timeLag.ages(lag, System.currentTimeMillis());
+        if (timeLag != null) {
+            headers.add("TIME-LAG");
+        }
+        TextTable table = new TextTable(headers.toArray(String[]::new));
+        for (Row row : lag.rows()) {
+            List<Object> cells = new ArrayList<>(row.cells());
+            if (timeLag != null) {
+                cells.add(timeLag.cell(row, ages));
+            }
+            table.row(cells.toArray());
+        }
         out.print(table.render());
     }
 

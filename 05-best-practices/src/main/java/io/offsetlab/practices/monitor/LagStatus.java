@@ -29,7 +29,7 @@ public final class LagStatus {
 
     /** From best to worst. */
     public enum Status {
-        OK, WARN, STALL, STOP, OFFSETS_AT_RISK;
+        OK, WARN, BEHIND, STALL, STOP, OFFSETS_AT_RISK;
 
         /** As printed: "OFFSETS AT RISK". */
         public String label() {

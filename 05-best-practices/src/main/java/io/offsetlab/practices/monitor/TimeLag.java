@@ -87,20 +87,23 @@ public final class TimeLag {
             }
         });
         consumer.assign(toRead);
-        toRead.forEach(partition -> consumer.seek(partition, committed.get(partition)));
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!toRead.isEmpty() && System.nanoTime() < deadline) {
-            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-                if (toRead.remove(partition)) {
-                    ages.put(partition, new Age(partition, committed.get(partition), record.offset(), record.timestamp(),
-                            record.timestampType(), nowMs - record.timestamp()));
-                    consumer.pause(List.of(partition)); // its first record is all we need
+        try {
+            toRead.forEach(partition -> consumer.seek(partition, committed.get(partition)));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!toRead.isEmpty() && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+                    if (toRead.remove(partition)) {
+                        ages.put(partition, new Age(partition, committed.get(partition), record.offset(), record.timestamp(),
+                                record.timestampType(), nowMs - record.timestamp()));
+                        consumer.pause(List.of(partition)); // its first record is all we need
+                    }
                 }
+                toRead.removeIf(partition -> caughtUpAfterSkipping(consumer, partition, ends, committed, ages));
             }
-            toRead.removeIf(partition -> caughtUpAfterSkipping(consumer, partition, ends, committed, ages));
+        } finally {
+            consumer.assign(List.of()); // the next call starts clean, even after a TopicAuthorizationException
         }
-        consumer.assign(List.of());
         return ages;
     }
 

@@ -4,10 +4,14 @@ import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.Claims;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
+import io.offsetlab.lab.run.Runner;
 import io.offsetlab.practices.monitor.TimeLag.Age;
 import io.offsetlab.practices.monitor.TimeLagEstimate.Estimate;
 import io.offsetlab.practices.monitor.TimeLagEstimate.Kind;
+import io.offsetlab.practices.tools.Invocation;
+import io.offsetlab.practices.tools.KafkaConsumerGroupsCommand;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -29,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -180,6 +185,79 @@ class TimeLagIT {
                     () -> assertEquals(7L, onAborted.offset(), "committed 4 (aborted): 4-5 are skipped, 6 is a marker"),
                     () -> assertTrue(onLastMarker.caughtUp(), "committed 8 (the last marker): nothing left to consume, " + onLastMarker),
                     () -> assertEquals(0, onLastMarker.ageMs()));
+        }
+    }
+
+    /** {@code --time-lag}: TIME-LAG comes after the real command's columns, and without it the table is the command's own. */
+    @Test
+    @Claim("5.time-lag")
+    void theToolsTimeLagColumnIsTheAgeOfTheRecordAtTheCommittedOffset(LabKafka kafka) {
+        String topic = kafka.createTopic("s5-col", 1);
+        TopicPartition partition = new TopicPartition(topic, 0);
+        String group = kafka.newGroupId("s5-col");
+        List<RecordMetadata> written = kafka.produce(topic, 0, 5);
+        commit(kafka, group, partition, 3);
+
+        long before = System.currentTimeMillis();
+        Invocation run = Invocation.of(LagMonitorCommand::run, kafka.commandLine("--group", group, "--time-lag"));
+        long after = System.currentTimeMillis();
+        Invocation plain = Invocation.of(LagMonitorCommand::run, kafka.commandLine("--group", group));
+        Invocation watch = Invocation.of(LagMonitorCommand::run,
+                kafka.commandLine("--group", group, "--time-lag", "--watch", "1", "--samples", "2"));
+        List<List<String>> watched = KafkaConsumerGroupsCommand.tableRows(watch.out(), group);
+        List<String> lastRow = watched.isEmpty() ? List.of() : watched.get(watched.size() - 1);
+
+        List<String> header = List.of(run.out().lines().findFirst().orElse("").trim().split("\\s+"));
+        List<String> row = KafkaConsumerGroupsCommand.tableRows(run.out(), group).get(0);
+        double seconds = Double.parseDouble(row.get(row.size() - 1).replace("s", ""));
+        long timestamp = written.get(3).timestamp();
+        Claims.figure("lag-monitor --time-lag: committed 3 of 5, TIME-LAG " + row.get(row.size() - 1));
+        assertAll(
+                () -> assertEquals(0, run.exit(), run.err()),
+                () -> assertEquals("TIME-LAG", header.get(header.size() - 1), "the column comes last:\n" + run.out()),
+                () -> assertTrue(seconds >= (before - timestamp) / 1000.0 - 0.05 && seconds <= (after - timestamp) / 1000.0 + 0.05,
+                        "record 3's age while the tool ran, between " + (before - timestamp) + " and " + (after - timestamp)
+                                + " ms (to 0.1 s), was " + seconds + " s"),
+                () -> assertFalse(plain.out().contains("TIME-LAG"), "without --time-lag, the command's own columns:\n" + plain.out()),
+                () -> assertEquals(0, watch.exit(), watch.err()),
+                () -> assertTrue(watch.out().contains("CATCH-UP  TIME-LAG  ESTIMATE  ERROR"), "--watch --time-lag:\n" + watch.out()),
+                () -> assertEquals(List.of("no", "slope", "-"), lastRow.subList(Math.max(0, lastRow.size() - 3), lastRow.size()),
+                        "nobody wrote while it sampled: the estimate has no slope, so no error either:\n" + watch.out()));
+    }
+
+    /** {@code --check --max-lag-seconds N}: a live group whose oldest unconsumed record is older than N s is BEHIND, exit 3. */
+    @Test
+    @Claim("5.time-lag")
+    void checkWithMaxLagSecondsJudgesTheAgeOfTheOldestUnconsumedRecord(LabKafka kafka) {
+        String topic = kafka.createTopic("s5-behind", 1);
+        TopicPartition partition = new TopicPartition(topic, 0);
+        String group = kafka.newGroupId("s5-behind");
+        List<RecordMetadata> written = kafka.produce(topic, 0, 5);
+        try (KafkaConsumer<String, String> member = kafka.consumer(group, Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false))) {
+            member.subscribe(List.of(topic));
+            await("the member owns the partition").atMost(Duration.ofSeconds(60)).until(() -> {
+                member.poll(Duration.ofMillis(100));
+                return !member.assignment().isEmpty();
+            });
+            member.commitSync(Map.of(partition, new OffsetAndMetadata(3))); // processed 0-2, then stuck on record 3
+            // Record 3 has to grow older than the limit: the passing time is what is judged.
+            await("record 3 older than 1 s").atMost(Duration.ofSeconds(10))
+                    .until(() -> System.currentTimeMillis() - written.get(3).timestamp() > 1500);
+
+            Invocation tight = Invocation.of(LagMonitorCommand::run, kafka.commandLine("--group", group, "--check", "--max-lag-seconds", "1"));
+            Invocation loose = Invocation.of(LagMonitorCommand::run,
+                    kafka.commandLine("--group", group, "--check", "--max-lag-seconds", "3600"));
+            Invocation withoutCheck = Invocation.of(LagMonitorCommand::run, kafka.commandLine("--group", group, "--max-lag-seconds", "1"));
+            Claims.figure("--check --max-lag-seconds 1: " + tight.out().lines().skip(1).findFirst().orElse("").trim());
+            assertAll(
+                    () -> assertEquals(LagMonitorCommand.NOT_OK, tight.exit(), tight.out() + tight.err()),
+                    () -> assertTrue(tight.out().matches("(?s).*" + group + " +BEHIND +oldest unconsumed record \\d+\\.\\ds old \\("
+                            + topic + "-0\\), over 1 s.*"), "BEHIND, with the record's age:\n" + tight.out()),
+                    () -> assertEquals(Runner.OK, loose.exit(), loose.out() + loose.err()),
+                    () -> assertTrue(loose.out().matches("(?s).*" + group + " +OK +.*oldest unconsumed record \\d+\\.\\ds old.*"),
+                            loose.out()),
+                    () -> assertEquals(Runner.USAGE, withoutCheck.exit(), "--max-lag-seconds is --check's limit: " + withoutCheck.err()));
         }
     }
 

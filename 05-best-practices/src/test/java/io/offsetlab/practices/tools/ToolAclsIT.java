@@ -63,6 +63,7 @@ class ToolAclsIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final String LAG_MONITOR = "lag-monitor";
     private static final String RESET_OFFSETS = "reset-offsets";
+    private static final String TIME_LAG = "lag-monitor --time-lag";
 
     /** One row of the README's table. */
     record AclRow(String tool, boolean optional, AclOperation operation, ResourceType resource, String neededTo) {
@@ -112,7 +113,7 @@ class ToolAclsIT {
     @Test
     void theReadmeTableNamesTheAclsOfBothTools() throws IOException {
         List<AclRow> rows = readmeRows();
-        assertEquals(List.of(LAG_MONITOR, LAG_MONITOR, LAG_MONITOR, RESET_OFFSETS, RESET_OFFSETS),
+        assertEquals(List.of(LAG_MONITOR, LAG_MONITOR, LAG_MONITOR, TIME_LAG, RESET_OFFSETS, RESET_OFFSETS),
                 rows.stream().map(AclRow::tool).toList(), "the README's permissions table, as parsed: " + rows);
     }
 
@@ -128,6 +129,31 @@ class ToolAclsIT {
             assertEquals(0, run.exit(), run.err());
             assertEquals(asAdmin, KafkaConsumerGroupsCommand.tableRows(run.out(), liveGroup),
                     "the ordinary user sees the rows the super user sees:\n" + run.out());
+        });
+    }
+
+    /**
+     * §5 lag in time: the lag monitor's required ACLs (DESCRIBE) are not enough to read a record's
+     * timestamp; TIME-LAG says so, and READ on the topic (the table's optional row) gives the age.
+     */
+    @Test
+    void withoutReadOnTheTopicTimeLagSaysSoAndTheTablesReadRowGivesTheAge() throws Exception {
+        grant(required(LAG_MONITOR), liveGroup);
+        await("--time-lag with DESCRIBE only").atMost(TIMEOUT).untilAsserted(() -> {
+            Invocation run = Invocation.of(LagMonitorCommand::run, userCommandLine("--group", liveGroup, "--time-lag"));
+            assertEquals(0, run.exit(), run.err());
+            List<List<String>> rows = KafkaConsumerGroupsCommand.tableRows(run.out(), liveGroup);
+            assertEquals(List.of("no", "READ"), rows.get(0).subList(rows.get(0).size() - 2, rows.get(0).size()),
+                    "TIME-LAG says it cannot read the topic:\n" + run.out());
+            assertTrue(run.err().contains("TIME-LAG: no READ on topic " + topic), run.err());
+        });
+        grant(List.of(row(TIME_LAG, ResourceType.TOPIC)), liveGroup);
+        await("--time-lag with READ on the topic").atMost(TIMEOUT).untilAsserted(() -> {
+            Invocation run = Invocation.of(LagMonitorCommand::run, userCommandLine("--group", liveGroup, "--time-lag"));
+            assertEquals(0, run.exit(), run.err());
+            List<String> row = KafkaConsumerGroupsCommand.tableRows(run.out(), liveGroup).get(0);
+            assertTrue(row.get(row.size() - 1).matches("\\d+\\.\\ds"), "the age of record 3, in seconds:\n" + run.out());
+            assertFalse(run.err().contains("no READ"), run.err());
         });
     }
 

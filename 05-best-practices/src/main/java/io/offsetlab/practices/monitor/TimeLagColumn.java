@@ -1,0 +1,124 @@
+package io.offsetlab.practices.monitor;
+
+import io.offsetlab.lab.broker.KafkaBackend;
+import io.offsetlab.practices.monitor.LagMonitor.GroupLag;
+import io.offsetlab.practices.monitor.LagMonitor.Row;
+import io.offsetlab.practices.monitor.TimeLag.Age;
+import io.offsetlab.practices.monitor.TimeLagEstimate.Estimate;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * {@code --time-lag} of {@link LagMonitorCommand}: each row's TIME-LAG, exactly ({@link TimeLag})
+ * where this user may READ the topic, and under {@code --watch} kafka-lag-exporter's estimate
+ * ({@link TimeLagEstimate}) beside it, with its error. A topic without READ is named once, and
+ * its rows fall back to the estimate, which needs only what LAG needs.
+ */
+final class TimeLagColumn implements AutoCloseable {
+
+    /** How long one group's records may take to read: a partition still unread then is left out. */
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+    /** The samples each partition's table keeps: kafka-lag-exporter's default. */
+    private static final int TABLE_SIZE = 60;
+
+    private final KafkaConsumer<byte[], byte[]> reader;
+    private final Set<String> unreadable = new TreeSet<>();
+    private final Map<String, TimeLagEstimate> tables = new HashMap<>();
+
+    TimeLagColumn(KafkaBackend cluster) {
+        this.reader = TimeLag.reader(cluster);
+    }
+
+    /** Each row's oldest unconsumed record, by "topic-partition"; rows of a topic this user may not READ are left out. */
+    Map<String, Age> ages(GroupLag lag, long nowMs) {
+        Map<String, Map<TopicPartition, Long>> committedByTopic = new LinkedHashMap<>();
+        for (Row row : lag.rows()) {
+            if (row.currentOffset() != null && !unreadable.contains(row.topic())) {
+                committedByTopic.computeIfAbsent(row.topic(), t -> new HashMap<>())
+                        .put(new TopicPartition(row.topic(), row.partition()), row.currentOffset());
+            }
+        }
+        Map<String, Age> ages = new HashMap<>();
+        committedByTopic.forEach((topic, committed) -> {
+            try {
+                TimeLag.oldestUnconsumed(reader, committed, READ_TIMEOUT, nowMs)
+                        .forEach((partition, age) -> ages.put(partition.topic() + "-" + partition.partition(), age));
+            } catch (TopicAuthorizationException e) {
+                unreadable.add(topic); // asked once: the estimate stands in for it from now on
+            }
+        });
+        return ages;
+    }
+
+    /** One more sample of each row's end offset, for the estimate's tables. */
+    void sample(GroupLag lag, long atMs) {
+        for (Row row : lag.rows()) {
+            if (row.logEndOffset() != null) {
+                tables.computeIfAbsent(lag.group() + " " + LagStatus.key(row), k -> new TimeLagEstimate(TABLE_SIZE))
+                        .add(row.logEndOffset(), atMs);
+            }
+        }
+    }
+
+    /** The estimate of a row's time lag from its table; null without a committed offset or a table. */
+    Estimate estimate(String group, Row row, long nowMs) {
+        TimeLagEstimate table = tables.get(group + " " + LagStatus.key(row));
+        return table == null || row.currentOffset() == null ? null : table.estimate(row.currentOffset(), nowMs);
+    }
+
+    /** TIME-LAG as printed: "-" without a committed offset, "no READ" for a topic this user may not read. */
+    String cell(Row row, Map<String, Age> ages) {
+        if (row.currentOffset() == null) {
+            return "-";
+        }
+        if (unreadable.contains(row.topic())) {
+            return "no READ";
+        }
+        Age age = ages.get(LagStatus.key(row));
+        return age == null ? "?" : seconds(Math.max(0, age.ageMs())); // a CreateTime in the future is not "ahead"
+    }
+
+    /** An estimate as printed: its age, "~" when extrapolated outside the table, or why there is none. */
+    static String cell(Estimate estimate) {
+        if (estimate == null) {
+            return "-";
+        }
+        return switch (estimate.kind()) {
+            case CAUGHT_UP, INTERPOLATED -> seconds(estimate.ageMs());
+            case EXTRAPOLATED -> "~" + seconds(estimate.ageMs());
+            case TOO_FEW_SAMPLES -> "1 sample";
+            case NO_SLOPE -> "no slope";
+        };
+    }
+
+    static String seconds(long ms) {
+        return String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
+    }
+
+    /** Says once which topics this user may not READ, and what the column does about it. */
+    void printNotes(PrintStream err) {
+        if (!unreadable.isEmpty()) {
+            err.println("TIME-LAG: no READ on topic " + String.join(", ", unreadable) + " for this user, so the age of its"
+                    + " records cannot be read; --watch estimates it from sampled end offsets (ESTIMATE), which needs DESCRIBE only.");
+        }
+    }
+
+    boolean unreadable(String topic) {
+        return unreadable.contains(topic);
+    }
+
+    @Override
+    public void close() {
+        reader.close();
+    }
+}
