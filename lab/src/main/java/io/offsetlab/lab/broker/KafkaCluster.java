@@ -79,8 +79,30 @@ public final class KafkaCluster implements Cluster {
         this.clusterId = clusterId;
     }
 
-    /** Starts every node and returns once all of them are brokers of the cluster. */
+    /** How often a cluster on temporary data is started again on new ports when a port it picked was taken. */
+    private static final int START_ATTEMPTS = 3;
+
+    /**
+     * Starts every node and returns once all of them are brokers of the cluster. The ports are
+     * picked free, then bound by the nodes seconds later: when another process took one meanwhile
+     * ("Address already in use"), a cluster on temporary data starts again on new ports.
+     */
     public static KafkaCluster start(Options options) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(options);
+            } catch (IllegalStateException e) {
+                boolean portTaken = String.valueOf(e.getMessage()).contains("Address already in use");
+                if (!portTaken || options.dataDir() != null || options.firstPort() != 0 || attempt == START_ATTEMPTS) {
+                    throw e;
+                }
+                System.err.println("A port picked for the cluster was taken before its node bound it; starting again on new"
+                        + " ports (attempt " + (attempt + 1) + " of " + START_ATTEMPTS + ").");
+            }
+        }
+    }
+
+    private static KafkaCluster startOnce(Options options) {
         long t0 = System.nanoTime();
         boolean temporary = options.dataDir() == null;
         Path dir = temporary ? LocalMachine.tempDir("offset-lab-cluster-") : options.dataDir().toAbsolutePath();
