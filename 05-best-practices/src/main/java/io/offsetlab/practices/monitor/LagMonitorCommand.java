@@ -70,6 +70,9 @@ public final class LagMonitorCommand {
                     + " with " + WATCH + " also the estimate from sampled end offsets, and its error")
             .checkOptions(LagMonitorCommand::checkOptions);
 
+    /** The columns of kafka-consumer-groups.sh --describe. */
+    static final List<String> COLUMNS = List.of("GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG",
+            "CONSUMER-ID", "HOST", "CLIENT-ID");
     private static final Set<GroupState> REBALANCING = Set.of(GroupState.PREPARING_REBALANCE,
             GroupState.COMPLETING_REBALANCE, GroupState.ASSIGNING, GroupState.RECONCILING);
     /** How much of CONSUMER-ID {@link #printNarrow} keeps. */
@@ -254,20 +257,12 @@ public final class LagMonitorCommand {
     /** The same, with TIME-LAG last when {@code timeLag} is given (--time-lag). */
     private static void print(GroupLag lag, TimeLagColumn timeLag, PrintStream out, PrintStream err) {
         printNotices(lag, err);
-        List<String> headers = new ArrayList<>(List.of("GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG",
-                "CONSUMER-ID", "HOST", "CLIENT-ID"));
-        Map<String, TimeLag.Age> ages = timeLag == null ? Map.of() : timeLag.ages(lag, System.currentTimeMillis());
         if (timeLag != null) {
-            headers.add("TIME-LAG");
+            timeLag.printTable(lag, COLUMNS, out);
+            return;
         }
-        TextTable table = new TextTable(headers.toArray(String[]::new));
-        for (Row row : lag.rows()) {
-            List<Object> cells = new ArrayList<>(row.cells());
-            if (timeLag != null) {
-                cells.add(timeLag.cell(row, ages));
-            }
-            table.row(cells.toArray());
-        }
+        TextTable table = new TextTable(COLUMNS.toArray(String[]::new));
+        lag.rows().forEach(row -> table.row(row.cells().toArray()));
         out.print(table.render());
     }
 

@@ -1,6 +1,7 @@
 package io.offsetlab.practices.monitor;
 
 import io.offsetlab.lab.broker.KafkaBackend;
+import io.offsetlab.lab.view.TextTable;
 import io.offsetlab.practices.monitor.LagMonitor.GroupLag;
 import io.offsetlab.practices.monitor.LagMonitor.Row;
 import io.offsetlab.practices.monitor.TimeLag.Age;
@@ -11,8 +12,10 @@ import org.apache.kafka.common.errors.TopicAuthorizationException;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -58,6 +61,20 @@ final class TimeLagColumn implements AutoCloseable {
             }
         });
         return ages;
+    }
+
+    /** {@code columns} (the command's), then TIME-LAG: one row per partition of the group. */
+    void printTable(GroupLag lag, List<String> columns, PrintStream out) {
+        Map<String, Age> ages = ages(lag, System.currentTimeMillis());
+        List<String> headers = new ArrayList<>(columns);
+        headers.add("TIME-LAG");
+        TextTable table = new TextTable(headers.toArray(String[]::new));
+        for (Row row : lag.rows()) {
+            List<Object> cells = new ArrayList<>(row.cells());
+            cells.add(cell(row, ages));
+            table.row(cells.toArray());
+        }
+        out.print(table.render());
     }
 
     /** One more sample of each row's end offset, for the estimate's tables. */

@@ -4,6 +4,9 @@
  * <p>{@link LagMonitor} rebuilds {@code kafka-consumer-groups.sh --describe} from Admin calls
  * ({@link EmptyGroupFacts}: what it asks once more for empty groups);
  * {@link LagMonitorCommand} is its command line ({@code --watch}, {@code --check}, the printed
- * table, exit codes); {@link LagStatus} judges a group's trend for {@code --check}.
+ * table, exit codes); {@link LagStatus} judges a group's trend for {@code --check}. Lag in
+ * time: {@link TimeLag} reads the age of the oldest unconsumed record, {@link TimeLagEstimate}
+ * estimates it from sampled end offsets, {@link TimeLagColumn} and {@link TimeLagTrends} print
+ * and judge it ({@code --time-lag}, {@code --max-lag-seconds}).
  */
 package io.offsetlab.practices.monitor;
