@@ -97,18 +97,16 @@ class TimeLagIT {
         commit(kafka, group, partition, 10);
         TimeLagEstimate estimate = sampleEnds(kafka, partition, 3);
 
-        try (KafkaConsumer<byte[], byte[]> reader = TimeLag.reader(kafka.backend())) {
-            long now = System.currentTimeMillis();
-            Age age = TimeLag.oldestUnconsumed(reader, Map.of(partition, 10L), READ_TIMEOUT, now).get(partition);
-            Estimate estimated = estimate.estimate(10, now);
-            Claims.figure("idle partition, caught-up group: exact " + age.ageMs() + " ms, estimate " + estimated.kind() + " "
-                    + estimated.ageMs() + " ms, from " + estimate.samples().size() + " samples");
-            assertAll(
-                    () -> assertTrue(age.caughtUp(), "nothing after the committed offset: " + age),
-                    () -> assertEquals(0, age.ageMs()),
-                    () -> assertEquals(new Estimate(Kind.CAUGHT_UP, 0L), estimated,
-                            "the committed offset is the newest sampled end: the table says 0 as well"));
-        }
+        Both both = exactAndEstimate(kafka, partition, 10, estimate);
+        Age age = both.age();
+        Estimate estimated = both.estimate();
+        Claims.figure("idle partition, caught-up group: exact " + age.ageMs() + " ms, estimate " + estimated.kind() + " "
+                + estimated.ageMs() + " ms, from " + estimate.samples().size() + " samples");
+        assertAll(
+                () -> assertTrue(age.caughtUp(), "nothing after the committed offset: " + age),
+                () -> assertEquals(0, age.ageMs()),
+                () -> assertEquals(new Estimate(Kind.CAUGHT_UP, 0L), estimated,
+                        "the committed offset is the newest sampled end: the table says 0 as well"));
     }
 
     @Test
@@ -119,18 +117,16 @@ class TimeLagIT {
         List<RecordMetadata> written = kafka.produce(topic, 0, 10);
         TimeLagEstimate estimate = sampleEnds(kafka, partition, 3);
 
-        try (KafkaConsumer<byte[], byte[]> reader = TimeLag.reader(kafka.backend())) {
-            long now = System.currentTimeMillis();
-            Age age = TimeLag.oldestUnconsumed(reader, Map.of(partition, 4L), READ_TIMEOUT, now).get(partition);
-            Estimate estimated = estimate.estimate(4, now);
-            Claims.figure("records written before the first sample, nobody writing since: exact " + age.ageMs() + " ms, estimate "
-                    + estimated.kind());
-            assertAll(
-                    () -> assertEquals(4L, age.offset()),
-                    () -> assertEquals(now - written.get(4).timestamp(), age.ageMs(), "now minus record 4's timestamp"),
-                    () -> assertEquals(new Estimate(Kind.NO_SLOPE, null), estimated,
-                            "every sample has the same end: no line to read record 4's time off"));
-        }
+        Both both = exactAndEstimate(kafka, partition, 4, estimate);
+        Age age = both.age();
+        Estimate estimated = both.estimate();
+        Claims.figure("records written before the first sample, nobody writing since: exact " + age.ageMs() + " ms, estimate "
+                + estimated.kind());
+        assertAll(
+                () -> assertEquals(4L, age.offset()),
+                () -> assertEquals(both.nowMs() - written.get(4).timestamp(), age.ageMs(), "now minus record 4's timestamp"),
+                () -> assertEquals(new Estimate(Kind.NO_SLOPE, null), estimated,
+                        "every sample has the same end: no line to read record 4's time off"));
     }
 
     @Test
@@ -143,20 +139,18 @@ class TimeLagIT {
         List<RecordMetadata> burst = kafka.produce(topic, 0, 100);
         estimate.add(end(kafka, partition), System.currentTimeMillis());
 
-        try (KafkaConsumer<byte[], byte[]> reader = TimeLag.reader(kafka.backend())) {
-            long now = System.currentTimeMillis();
-            Age age = TimeLag.oldestUnconsumed(reader, Map.of(partition, 0L), READ_TIMEOUT, now).get(partition);
-            Estimate estimated = estimate.estimate(0, now);
-            long interval = estimate.samples().get(1).timeMs() - estimate.samples().get(0).timeMs();
-            long error = estimated.ageMs() - age.ageMs();
-            Claims.figure("a burst of 100 records between two samples " + interval + " ms apart: exact " + age.ageMs()
-                    + " ms, estimate " + estimated.ageMs() + " ms (error " + error + " ms)");
-            assertAll(
-                    () -> assertEquals(now - burst.get(0).timestamp(), age.ageMs()),
-                    () -> assertEquals(Kind.INTERPOLATED, estimated.kind()),
-                    () -> assertTrue(error >= 0 && error <= interval, "the estimate puts record 0 at the first sample, before it was"
-                            + " written: off by at most the sampling interval (" + interval + " ms), was " + error + " ms"));
-        }
+        Both both = exactAndEstimate(kafka, partition, 0, estimate);
+        Age age = both.age();
+        Estimate estimated = both.estimate();
+        long interval = estimate.samples().get(1).timeMs() - estimate.samples().get(0).timeMs();
+        long error = estimated.ageMs() - age.ageMs();
+        Claims.figure("a burst of 100 records between two samples " + interval + " ms apart: exact " + age.ageMs()
+                + " ms, estimate " + estimated.ageMs() + " ms (error " + error + " ms)");
+        assertAll(
+                () -> assertEquals(both.nowMs() - burst.get(0).timestamp(), age.ageMs()),
+                () -> assertEquals(Kind.INTERPOLATED, estimated.kind()),
+                () -> assertTrue(error >= 0 && error <= interval, "the estimate puts record 0 at the first sample, before it was"
+                        + " written: off by at most the sampling interval (" + interval + " ms), was " + error + " ms"));
     }
 
     @Test
@@ -258,6 +252,18 @@ class TimeLagIT {
                     () -> assertTrue(loose.out().matches("(?s).*" + group + " +OK +.*oldest unconsumed record \\d+\\.\\ds old.*"),
                             loose.out()),
                     () -> assertEquals(Runner.USAGE, withoutCheck.exit(), "--max-lag-seconds is --check's limit: " + withoutCheck.err()));
+        }
+    }
+
+    /** The exact age and the estimate of one partition's oldest unconsumed record, at the same moment. */
+    private record Both(Age age, Estimate estimate, long nowMs) {
+    }
+
+    private static Both exactAndEstimate(LabKafka kafka, TopicPartition partition, long committed, TimeLagEstimate table) {
+        try (KafkaConsumer<byte[], byte[]> reader = TimeLag.reader(kafka.backend())) {
+            long now = System.currentTimeMillis();
+            Age age = TimeLag.oldestUnconsumed(reader, Map.of(partition, committed), READ_TIMEOUT, now).get(partition);
+            return new Both(age, table.estimate(committed, now), now);
         }
     }
 
