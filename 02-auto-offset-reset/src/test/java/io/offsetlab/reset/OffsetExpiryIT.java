@@ -2,6 +2,7 @@ package io.offsetlab.reset;
 
 import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.Claims;
+import io.offsetlab.lab.Figure;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.client.OffsetProbe;
@@ -395,8 +396,9 @@ class OffsetExpiryIT {
         assertExpiredOneRetentionAfter(perPartition.busyCommitStart, perPartition.busyCommitEnd, busyGoneAt,
                 "the busy partition's clock is its own last commit");
         long busyGoneAfter = busyGoneAt - perPartition.busyCommitStart;
-        Claims.figure("per partition: the idle partition's offset went " + (idleGoneAt - perPartition.idleCommitEnd) / 1000
-                + " s after its commit, the busy one's " + busyGoneAfter / 1000 + " s after its own");
+        Claims.figure(Figure.bars("per partition: each offset went after its own last commit", "s")
+                .value("the idle partition's", (idleGoneAt - perPartition.idleCommitEnd) / 1000)
+                .value("the busy one's", busyGoneAfter / 1000).marker("offsets.retention.minutes", RETENTION.toSeconds()));
     }
 
     /**

@@ -2,6 +2,7 @@ package io.offsetlab.practices;
 
 import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.Claims;
+import io.offsetlab.lab.Figure;
 import io.offsetlab.lab.DemoOutput;
 import io.offsetlab.lab.run.DemoRunner;
 import io.offsetlab.lab.KafkaLab;
@@ -92,10 +93,13 @@ class BestPracticesDemoIT {
         double every1At20 = rate(lines, "SYNC_EVERY_1", 20);
         double every100At0 = rate(lines, "SYNC_EVERY_100", 0);
         double every100At20 = rate(lines, "SYNC_EVERY_100", 20);
-        Claims.figure(String.format(Locale.ROOT, "records/s with 0 µs of work: no commit %.0f, commitSync every 100 %.0f (%.0f%%), "
-                + "every 1 %.0f (%.1f%%); with 20 µs: %.0f, %.0f (%.0f%%), %.0f (%.1f%%)", none0, every100At0,
-                100 * every100At0 / none0, every1At0, 100 * every1At0 / none0, none20, every100At20, 100 * every100At20 / none20,
-                every1At20, 100 * every1At20 / none20));
+        Claims.figure(Figure.bars("throughput by commit strategy and work per record", "records/s").logScale()
+                .value("0 µs of work: no commit", Math.round(none0))
+                .value(String.format(Locale.ROOT, "0 µs: commitSync every 100 (%.0f%%)", 100 * every100At0 / none0), Math.round(every100At0))
+                .value(String.format(Locale.ROOT, "0 µs: commitSync every 1 (%.1f%%)", 100 * every1At0 / none0), Math.round(every1At0))
+                .value("20 µs of work: no commit", Math.round(none20))
+                .value(String.format(Locale.ROOT, "20 µs: commitSync every 100 (%.0f%%)", 100 * every100At20 / none20), Math.round(every100At20))
+                .value(String.format(Locale.ROOT, "20 µs: commitSync every 1 (%.1f%%)", 100 * every1At20 / none20), Math.round(every1At20)));
         String measured = "\n" + String.join("\n", lines);
         assertAll(
                 () -> assertTrue(every1At0 < none0 / 2, "commitSync after every record, 0 µs of work: under half of no commit's "

@@ -3,6 +3,7 @@ package io.offsetlab.practices.failover;
 import io.offsetlab.lab.client.BrokerSettings;
 import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.Claims;
+import io.offsetlab.lab.Figure;
 import io.offsetlab.lab.broker.Cluster;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.run.KafkaLogLines.Kind;
@@ -44,7 +45,11 @@ class CoordinatorFailoverIT {
         assertEquals(3, kafka.settings().value(BrokerSettings.OFFSETS_TOPIC_REPLICATION),
                 "precondition: the group's offsets have 3 replicas (Kafka's default)");
         Result r = new CoordinatorFailover(cluster, kafka.admin(), new Timeline(System.out), dir).run(protocol);
-        Claims.figure("coordinator failover (" + protocol + "): " + r.summary());
+        Claims.figure(Figure.bars("coordinator failover (" + protocol + ")", "records").value("lost", r.lost())
+                .value("duplicates", r.duplicates()).marker("processed but not committed at the kill", r.uncommittedAtKill())
+                .note(r.summary()));
+        Claims.figure(Figure.bars("coordinator failover (" + protocol + "), commits", "ms")
+                .value("commit stall, from the kill to the first commit answered", r.stallMillis()));
         assertAll(
                 () -> assertEquals(CoordinatorFailover.RECORDS, r.produced(), "every record written was acknowledged"),
                 () -> assertNotEquals(r.killedNode(), r.newCoordinator(), "another broker became the group's coordinator"),
