@@ -88,7 +88,7 @@ class CrashRestartIT {
         Claims.figure(Figure.bars("commit after each record, " + PER_RECORD_RECORDS + " records, SIGKILL after " + processed,
                         "records")
                 .value("re-read", reRead).value("lost", PER_RECORD_RECORDS - distinct(log).size())
-                .marker("bound: commits in flight", inFlight)
+                .marker("commits in flight (the bound)", inFlight)
                 .note(asked + " commits asked for, " + answered + " answered, so " + inFlight + " in flight"));
         assertEquals(PER_RECORD_RECORDS, distinct(log).size(), "nothing lost: every record was processed at least once");
         assertTrue(reRead <= inFlight, "the restart re-read " + reRead + " records: at most the " + inFlight + " processed "
@@ -130,7 +130,7 @@ class CrashRestartIT {
         int duplicates = lines.size() - distinct(log).size();
         Claims.figure(Figure.bars(RECORDS + " records, " + CRASHES + " crashes (SIGKILL)", "records")
                 .value("duplicates", duplicates).value("lost", RECORDS - distinct(log).size())
-                .marker("bound: processed but uncommitted at the crashes", uncommittedAtCrashes));
+                .marker("processed but uncommitted at the crashes (the bound)", uncommittedAtCrashes));
         assertEquals(RECORDS, distinct(log).size(), "zero lost: every record was processed at least once");
         assertTrue(duplicates <= uncommittedAtCrashes, "duplicates (" + duplicates + ") are only the records processed after "
                 + "the last commit before each crash (" + uncommittedAtCrashes + ")");

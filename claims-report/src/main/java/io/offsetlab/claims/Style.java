@@ -44,7 +44,7 @@ final class Style {
             details { margin: 0.4rem 0; }
             details ul, ul.words { margin: 0.3rem 0; padding-left: 1.2rem; }
             .figures { display: flex; flex-wrap: wrap; gap: 1rem; }
-            figure { margin: 0; flex: 1 1 20rem; max-width: 34rem; min-width: 0; }
+            figure { margin: 0; flex: 1 1 20rem; max-width: 28rem; min-width: 0; }
             figure svg { display: block; width: 100%; height: auto; }
             figcaption { color: var(--muted); font-size: 0.9rem; }
             .nofig, p.words { color: var(--muted); margin: 0.3rem 0; flex-basis: 100%; }

@@ -16,9 +16,9 @@ final class Svg {
 
     static final int WIDTH = 400;
     private static final int PAD = 8;
-    private static final int FONT = 13;
-    private static final int LINE = 17;
-    private static final int BAR = 12;
+    private static final int FONT = 15;
+    private static final int LINE = 19;
+    private static final int BAR = 14;
     /** Estimated width of a character of a sans-serif font at {@link #FONT}, generous so that labels fit. */
     private static final double CHAR = 0.62 * FONT;
     private static final String[] DASHES = {"4 3", "1 3", "8 3 2 3", "2 2"};
