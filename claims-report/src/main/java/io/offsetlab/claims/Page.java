@@ -2,10 +2,10 @@ package io.offsetlab.claims;
 
 import io.offsetlab.claims.ClaimsReport.Outcome;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,15 +33,15 @@ final class Page {
     static String render(Language lang, Ledger english, Ledger ledger, Map<String, List<Outcome>> outcomes) {
         StringBuilder html = new StringBuilder("<!DOCTYPE html>\n<html lang=\"").append(lang.code).append("\">\n<head>\n")
                 .append("<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-                .append("<title>").append(escape(lang.title)).append("</title>\n<style>").append(Style.CSS).append("</style>\n")
+                .append("<title>").append(escape(lang.word("title"))).append("</title>\n<style>").append(Style.CSS).append("</style>\n")
                 .append("</head>\n<body>\n<header>\n<p class=\"switch\"><a href=\"").append(lang.other().file)
-                .append("\" hreflang=\"").append(lang.other().code).append("\">").append(lang.otherName).append("</a></p>\n")
-                .append("<h1>").append(escape(lang.title)).append("</h1>\n<p>").append(lang.intro).append("</p>\n");
+                .append("\" hreflang=\"").append(lang.other().code).append("\">").append(lang.word("other")).append("</a></p>\n")
+                .append("<h1>").append(escape(lang.word("title"))).append("</h1>\n<p>").append(lang.word("intro")).append("</p>\n");
         int[] counts = new int[3];
         for (Ledger.Row row : english.rows()) {
             counts[Result.of(outcomes.getOrDefault(row.id(), List.of())).ordinal()]++;
         }
-        html.append("<p class=\"counts\">").append(String.format(lang.counts, english.rows().size(), counts[0], counts[1], counts[2]))
+        html.append("<p class=\"counts\">").append(String.format(lang.word("counts"), english.rows().size(), counts[0], counts[1], counts[2]))
                 .append("</p>\n</header>\n<main>\n");
         for (int i = 0; i < english.rows().size(); i++) {
             Ledger.Row row = english.rows().get(i);
@@ -56,13 +56,13 @@ final class Page {
         StringBuilder s = new StringBuilder("<section id=\"claim-").append(escape(row.id())).append("\" data-claim=\"")
                 .append(escape(row.id())).append("\">\n<h2><code>").append(escape(row.id())).append("</code> <span class=\"sec\">§")
                 .append(escape(row.section())).append("</span> ").append(inline(text.claim())).append("</h2>\n<dl>\n")
-                .append("<dt>").append(lang.verdict).append("</dt><dd><span class=\"badge verdict-").append(verdictStyle(row.verdict()))
+                .append("<dt>").append(lang.word("verdict")).append("</dt><dd><span class=\"badge verdict-").append(verdictStyle(row.verdict()))
                 .append("\">").append(escape(plain(text.verdict()))).append("</span></dd>\n")
-                .append("<dt>").append(lang.truth).append("</dt><dd>").append(inline(text.truth())).append("</dd>\n")
-                .append("<dt>").append(lang.result).append("</dt><dd><span class=\"badge result result-")
+                .append("<dt>").append(lang.word("truth")).append("</dt><dd>").append(inline(text.truth())).append("</dd>\n")
+                .append("<dt>").append(lang.word("result")).append("</dt><dd><span class=\"badge result result-")
                 .append(result.style).append("\">").append(lang.resultWords(result)).append("</span>")
                 .append(reason(lang, result, outcomes)).append("</dd>\n")
-                .append("<dt>").append(lang.chapter).append("</dt><dd>").append(inline(text.proof())).append("</dd>\n</dl>\n");
+                .append("<dt>").append(lang.word("chapter")).append("</dt><dd>").append(inline(text.proof())).append("</dd>\n</dl>\n");
         s.append(tests(lang, outcomes)).append(figures(lang, outcomes));
         return s.append("</section>\n").toString();
     }
@@ -70,7 +70,7 @@ final class Page {
     /** Why a row is not PROVED: the failing or skipped tests' first lines. */
     private static String reason(Language lang, Result result, List<Outcome> outcomes) {
         if (outcomes.isEmpty()) {
-            return " <span class=\"reason\">" + lang.noTest + "</span>";
+            return " <span class=\"reason\">" + lang.word("no-test") + "</span>";
         }
         if (result == Result.PROVED) {
             return "";
@@ -89,7 +89,7 @@ final class Page {
         if (items.isEmpty()) {
             return "";
         }
-        return "<details><summary>" + String.format(lang.tests, items.size()) + "</summary>\n<ul>" + String.join("\n", items)
+        return "<details><summary>" + String.format(lang.word("tests"), items.size()) + "</summary>\n<ul>" + String.join("\n", items)
                 + "</ul></details>\n";
     }
 
@@ -119,12 +119,12 @@ final class Page {
                     .append("</figcaption></figure>\n");
         }
         if (!words.isEmpty()) {
-            s.append("<p class=\"words\">").append(lang.wordsOnly).append("</p><ul class=\"words\">");
+            s.append("<p class=\"words\">").append(lang.word("words-only")).append("</p><ul class=\"words\">");
             words.forEach(w -> s.append("<li>").append(escape(w)).append("</li>"));
             s.append("</ul>\n");
         }
         if (drawn.isEmpty() && words.isEmpty()) {
-            s.append("<p class=\"nofig\">").append(lang.noFigure).append("</p>\n");
+            s.append("<p class=\"nofig\">").append(lang.word("no-figure")).append("</p>\n");
         }
         return s.append("</div>\n").toString();
     }
@@ -199,59 +199,17 @@ final class Page {
         }
     }
 
-    /** The page's words in one language. */
+    /** The page's words in one language, from {@code page.<code>.properties} beside this class. */
     enum Language {
-        EN("en", "claims-report.html", "中文版", "Claims report: every claim of the article, checked by this run",
-                "Every row of the <a href=\"../README.md#claims-ledger\">claims ledger</a> with what this run of "
-                        + "<code>mvn verify</code> showed, and the figures its tests measured, drawn. PROVED: at least one of "
-                        + "its tests passed and none failed. FAILED: one failed. NOT RUN: none ran (the reason is given).",
-                "%d ledger rows: %d PROVED, %d FAILED, %d NOT RUN.", "Verdict for Kafka 4.4", "Precise truth", "This run",
-                "Chapter", "Tests (%d)", "no test of this run claims it",
-                "No figure: the tests of this row recorded no measured numbers.", "Measured, in words only:",
-                "PROVED", "FAILED", "NOT RUN"),
-        ZH("zh-CN", "claims-report.zh-CN.html", "English", "论断报告：文章的每个论断，由本次运行检验",
-                "<a href=\"../README.zh-CN.md#论断对照表\">论断对照表</a>的每一行，以及本次 <code>mvn verify</code> "
-                        + "运行的结果和测试实测的数字（画成图）。PROVED（已证明）：至少一个测试通过且没有失败；FAILED（失败）："
-                        + "有测试失败；NOT RUN（未运行）：没有测试运行（附原因）。图中的文字是测试记录的英文原文。",
-                "共 %d 行：%d 行 PROVED，%d 行 FAILED，%d 行 NOT RUN。", "对 Kafka 4.4 的结论", "准确情况", "本次运行",
-                "章节", "测试（%d 个）", "本次运行没有测试证明这一行",
-                "没有图：这一行的测试没有记录实测数字。", "实测数字（仅文字）：",
-                "PROVED（已证明）", "FAILED（失败）", "NOT RUN（未运行）");
+        EN("en", "claims-report.html"), ZH("zh-CN", "claims-report.zh-CN.html");
 
         final String code;
         final String file;
-        final String otherName;
-        final String title;
-        final String intro;
-        final String counts;
-        final String verdict;
-        final String truth;
-        final String result;
-        final String chapter;
-        final String tests;
-        final String noTest;
-        final String noFigure;
-        final String wordsOnly;
-        private final List<String> resultWords;
+        private Properties words;
 
-        Language(String code, String file, String otherName, String title, String intro, String counts, String verdict,
-                 String truth, String result, String chapter, String tests, String noTest, String noFigure, String wordsOnly,
-                 String proved, String failed, String notRun) {
+        Language(String code, String file) {
             this.code = code;
             this.file = file;
-            this.otherName = otherName;
-            this.title = title;
-            this.intro = intro;
-            this.counts = counts;
-            this.verdict = verdict;
-            this.truth = truth;
-            this.result = result;
-            this.chapter = chapter;
-            this.tests = tests;
-            this.noTest = noTest;
-            this.noFigure = noFigure;
-            this.wordsOnly = wordsOnly;
-            this.resultWords = new ArrayList<>(List.of(proved, failed, notRun));
         }
 
         Language other() {
@@ -259,7 +217,28 @@ final class Page {
         }
 
         String resultWords(Result result) {
-            return resultWords.get(result.ordinal());
+            return word("result." + result.style);
+        }
+
+        /** The text for {@code key}; a missing one is a mistake in this module, said with the key and file. */
+        synchronized String word(String key) {
+            if (words == null) {
+                words = new Properties();
+                String resource = "page." + code + ".properties";
+                try (var in = Page.class.getResourceAsStream(resource)) {
+                    if (in == null) {
+                        throw new IllegalStateException("missing resource " + resource);
+                    }
+                    words.load(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            String word = words.getProperty(key);
+            if (word == null) {
+                throw new IllegalStateException("no '" + key + "' in page." + code + ".properties");
+            }
+            return word;
         }
     }
 }
