@@ -322,6 +322,8 @@ class OffsetExpiryIT {
         long sinceEmpty = System.currentTimeMillis() - lateClassic.leaveEnd;
         assertTrue(sinceEmpty < RETENTION.toMillis(), "precondition: checked within the retention after the group emptied ("
                 + sinceEmpty + " ms); the machine was too slow for this check");
+        Claims.figure(clock("classic group", lateClassic).value("offsets still there", seconds(System.currentTimeMillis()
+                - lateClassic.commitEnd)));
         assertKeptPastRetention(lateClassic, "classic: the last commit is older than the retention, but the group has been "
                 + "empty for only " + sinceEmpty / 1000 + " s: the clock starts when the group becomes Empty (KIP-211)");
     }
@@ -330,6 +332,8 @@ class OffsetExpiryIT {
     @Order(4)
     void aConsumerProtocolGroupsClockStartsAtItsLastCommit() {
         long goneAt = watch.goneAt(lateConsumerProtocol.group, tp, TIMEOUT);
+        Claims.figure(clock("consumer-protocol group", lateConsumerProtocol)
+                .value("offsets gone", seconds(goneAt - lateConsumerProtocol.commitEnd)));
         assertExpiredOneRetentionAfter(lateConsumerProtocol.commitStart, lateConsumerProtocol.commitEnd, goneAt,
                 "consumer protocol: the clock starts at the last commit");
         assertTrue(goneAt - lateConsumerProtocol.leaveStart < RETENTION.toMillis(),
@@ -341,6 +345,8 @@ class OffsetExpiryIT {
     @Order(5)
     void aStandaloneConsumersOffsetsExpireFromItsLastCommitWhileItRuns() {
         long goneAt = watch.goneAt(standalone.group, tp, TIMEOUT);
+        Claims.figure(Figure.bars("standalone assign() consumer, still running: from its last commit", "s")
+                .value("offsets gone", seconds(goneAt - standalone.commitEnd)).marker("retention (offsets.retention.minutes=" + RETENTION.toMinutes() + ")", RETENTION.toSeconds()));
         assertExpiredOneRetentionAfter(standalone.commitStart, standalone.commitEnd, goneAt,
                 "a standalone consumer's clock is its last commit, though it still runs");
         assertEquals(RECORDS, standalone.consumer.position(tp),
@@ -351,6 +357,8 @@ class OffsetExpiryIT {
     @Order(6)
     @Claim("5.retention")
     void anEmptyGroupsOffsetsExpireAfterTheRetentionAndThenThePolicyApplies() {
+        Claims.figure(clock("classic group, empty", emptyClassic).value("offsets gone", seconds(emptyClassicGoneAt
+                - emptyClassic.commitEnd)));
         assertExpiredOneRetentionAfter(emptyClassic.leaveStart, emptyClassic.leaveEnd, emptyClassicGoneAt,
                 "an empty classic group's clock starts when it becomes Empty");
 
@@ -398,7 +406,18 @@ class OffsetExpiryIT {
         long busyGoneAfter = busyGoneAt - perPartition.busyCommitStart;
         Claims.figure(Figure.bars("per partition: each offset went after its own last commit", "s")
                 .value("the idle partition's", (idleGoneAt - perPartition.idleCommitEnd) / 1000)
-                .value("the busy one's", busyGoneAfter / 1000).marker("offsets.retention.minutes", RETENTION.toSeconds()));
+                .value("the busy one's", busyGoneAfter / 1000).marker("retention (offsets.retention.minutes=" + RETENTION.toMinutes() + ")", RETENTION.toSeconds()));
+    }
+
+    /** A group's expiry clocks from its last commit: when it emptied, against the retention (the caller adds what happened). */
+    private static Figure clock(String kind, Member member) {
+        return Figure.bars(kind + ": from its last commit", "s").value("group emptied", seconds(member.leaveEnd - member.commitEnd))
+                .marker("retention (offsets.retention.minutes=" + RETENTION.toMinutes() + ")", RETENTION.toSeconds());
+    }
+
+    /** Milliseconds as seconds, to a tenth. */
+    private static double seconds(long millis) {
+        return Math.round(millis / 100.0) / 10.0;
     }
 
     /**

@@ -95,11 +95,11 @@ class BestPracticesDemoIT {
         double every100At20 = rate(lines, "SYNC_EVERY_100", 20);
         Claims.figure(Figure.bars("throughput by commit strategy and work per record", "records/s").logScale()
                 .value("0 µs of work: no commit", Math.round(none0))
-                .value(String.format(Locale.ROOT, "0 µs: commitSync every 100 (%.0f%%)", 100 * every100At0 / none0), Math.round(every100At0))
-                .value(String.format(Locale.ROOT, "0 µs: commitSync every 1 (%.1f%%)", 100 * every1At0 / none0), Math.round(every1At0))
+                .value("0 µs: commitSync every 100 (" + percent(every100At0, none0) + ")", Math.round(every100At0))
+                .value("0 µs: commitSync every 1 (" + percent(every1At0, none0) + ")", Math.round(every1At0))
                 .value("20 µs of work: no commit", Math.round(none20))
-                .value(String.format(Locale.ROOT, "20 µs: commitSync every 100 (%.0f%%)", 100 * every100At20 / none20), Math.round(every100At20))
-                .value(String.format(Locale.ROOT, "20 µs: commitSync every 1 (%.1f%%)", 100 * every1At20 / none20), Math.round(every1At20)));
+                .value("20 µs: commitSync every 100 (" + percent(every100At20, none20) + ")", Math.round(every100At20))
+                .value("20 µs: commitSync every 1 (" + percent(every1At20, none20) + ")", Math.round(every1At20)));
         String measured = "\n" + String.join("\n", lines);
         assertAll(
                 () -> assertTrue(every1At0 < none0 / 2, "commitSync after every record, 0 µs of work: under half of no commit's "
@@ -157,5 +157,11 @@ class BestPracticesDemoIT {
 
     private static Invocation run(DemoRunner.Spec spec, DemoRunner.Demo demo, String... args) {
         return Invocation.of((arguments, out, err) -> DemoRunner.run(spec, arguments, demo, out, err), args);
+    }
+
+    /** A rate as a share of the no-commit rate: "11%", or "0.1%" below 10%. */
+    private static String percent(double rate, double noCommit) {
+        double share = 100 * rate / noCommit;
+        return String.format(Locale.ROOT, share < 10 ? "%.1f%%" : "%.0f%%", share);
     }
 }

@@ -115,7 +115,7 @@ final class Page {
         }
         StringBuilder s = new StringBuilder("<div class=\"figures\">\n");
         for (Figure f : drawn.values()) {
-            s.append("<figure>").append(Svg.draw(f)).append("<figcaption>").append(escape(f.sentence()))
+            s.append("<figure><p class=\"ftitle\">").append(escape(f.title())).append("</p>").append(Svg.draw(f)).append("<figcaption>").append(escape(f.sentence()))
                     .append("</figcaption></figure>\n");
         }
         if (!words.isEmpty()) {

@@ -47,6 +47,7 @@ final class Style {
             figure { margin: 0; flex: 1 1 20rem; max-width: 28rem; min-width: 0; }
             figure svg { display: block; width: 100%; height: auto; }
             figcaption { color: var(--muted); font-size: 0.9rem; }
+            .ftitle { font-weight: 600; margin: 0 0 0.2rem; }
             .nofig, p.words { color: var(--muted); margin: 0.3rem 0; flex-basis: 100%; }
             ul.words { flex-basis: 100%; }
             svg text { fill: var(--fg); }

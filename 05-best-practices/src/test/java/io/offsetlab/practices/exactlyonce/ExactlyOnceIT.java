@@ -88,7 +88,8 @@ class ExactlyOnceIT {
                 .value("committed before the kill", atKill.committed()).value("sent in the open transaction", open)
                 .value("committed by the restart", restart.committed()).value("read_committed reads", committedReads.size())
                 .value("read_uncommitted reads", uncommittedReads.size()).marker("inputs", inputs.size())
-                .note((uncommittedReads.size() - committedReads.size()) + " of read_uncommitted's from the aborted transaction"));
+                .note((uncommittedReads.size() - committedReads.size()) + " of the read_uncommitted reads are from the aborted "
+                        + "transaction"));
         assertAll(
                 () -> assertEquals(inputs, new HashSet<>(committedReads), "every input appears in the output (nothing lost)"),
                 () -> assertEquals(inputs.size(), committedReads.size(),
