@@ -124,7 +124,8 @@ final class Page {
             s.append("</ul>\n");
         }
         if (drawn.isEmpty() && words.isEmpty()) {
-            s.append("<p class=\"nofig\">").append(lang.word("no-figure")).append("</p>\n");
+            boolean proved = outcomes.stream().anyMatch(o -> o.result().equals("PROVED"));
+            s.append("<p class=\"nofig\">").append(lang.word(proved ? "no-figure" : "no-figure-none-passed")).append("</p>\n");
         }
         return s.append("</div>\n").toString();
     }

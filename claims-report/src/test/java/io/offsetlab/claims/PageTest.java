@@ -18,10 +18,12 @@ class PageTest {
             new Ledger.Row("1.end", "1", "End offset = \"the newest\" <b> & 'x'", "wrong", "last + 1, `endOffsets`",
                     "[§1](01-offset-basics/README.md#claims)"),
             new Ledger.Row("2.none", "2", "none: throw", "imprecise", "two exceptions", "[§2](https://example.com/x)"),
+            new Ledger.Row("3.manual", "3", "only a commit moves it", "correct", "close() commits nothing", "[§3](03-manual-commit/README.md)"),
             new Ledger.Row("4.session", "4", "a crash", "**correct**", "until the session times out", "[§4](04-poll-interval/README.md)")));
     private static final Figure HANDOVER = Figure.decode(io.offsetlab.lab.Figure.bars("handover (classic)", "ms")
             .value("after SIGKILL", 2910).value("after close()", 466).marker("session timeout", 3000).encode());
     private static final Map<String, List<Outcome>> OUTCOMES = Map.of(
+            "3.manual", List.of(new Outcome("3.manual", "PROVED", "ManualCommitIT.closeCommitsNothing", "", List.of())),
             "1.end", List.of(new Outcome("1.end", "PROVED", "OffsetIT.end<script>alert(\"&\")</script>", "end 5", List.of())),
             "4.session", List.of(new Outcome("4.session", "PROVED", "SessionTimeoutIT.handover", HANDOVER.sentence(),
                     List.of(HANDOVER))));
@@ -54,8 +56,10 @@ class PageTest {
         String end = html.substring(html.indexOf("<section id=\"claim-1.end\""), html.indexOf("<section id=\"claim-2.none\""));
         assertFalse(end.contains("<svg"), "a row with a sentence only draws nothing");
         assertTrue(end.contains("end 5"), "but shows the sentence");
-        String none = html.substring(html.indexOf("<section id=\"claim-2.none\""), html.indexOf("<section id=\"claim-4.session\""));
-        assertTrue(none.contains(Page.Language.EN.word("no-figure")), "a row without figures says so");
+        String none = html.substring(html.indexOf("<section id=\"claim-2.none\""), html.indexOf("<section id=\"claim-3.manual\""));
+        assertTrue(none.contains(Page.Language.EN.word("no-figure-none-passed")), "a row no test passed says why it has no figure");
+        String manual = html.substring(html.indexOf("<section id=\"claim-3.manual\""), html.indexOf("<section id=\"claim-4.session\""));
+        assertTrue(manual.contains(Page.Language.EN.word("no-figure")), "a proved row whose tests recorded no numbers says so");
     }
 
     @Test
