@@ -1,6 +1,8 @@
 package io.offsetlab.basics;
 
 import io.offsetlab.lab.Claim;
+import io.offsetlab.lab.Claims;
+import io.offsetlab.lab.Figure;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.client.BrokerSettings;
@@ -168,6 +170,10 @@ class OffsetBasicsIT {
 
             long committed = consumer.committed(Set.of(tp)).get(tp).offset();
             long lastReturned = polled.get(polled.size() - 1).offset();
+            Claims.figure(Figure.log("commitSync() after processing 2 of the " + polled.size() + " records poll() returned")
+                    .mark("log start", consumer.beginningOffsets(List.of(tp)).get(tp)).mark("last processed", processedUpTo)
+                    .mark("committed", committed).mark("position", consumer.position(tp))
+                    .mark("end", consumer.endOffsets(List.of(tp)).get(tp)));
             assertEquals(lastReturned + 1, consumer.position(tp), "the position is the offset after the last record poll() returned");
             assertEquals(lastReturned + 1, committed, "commitSync() with no arguments commits the position: all "
                     + polled.size() + " records poll() returned, though the app processed only offsets 0-" + processedUpTo

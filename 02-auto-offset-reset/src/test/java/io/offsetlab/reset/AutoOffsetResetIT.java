@@ -2,6 +2,7 @@ package io.offsetlab.reset;
 
 import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.Claims;
+import io.offsetlab.lab.Figure;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.client.Polling;
@@ -106,9 +107,10 @@ class AutoOffsetResetIT {
             kafka.produce(tp.topic(), 0, 1); // offset 2, stamped now: inside the window
             ConsumerRecord<String, String> first = Polling.pollAtLeast(consumer, 1, TIMEOUT).get(0);
             long readAt = System.currentTimeMillis();
-            Claims.figure("by_duration:PT1H with no record inside the window: no position; a record written "
-                    + (written - started) + " ms after the consumer started was read " + (readAt - written) + " ms later, "
-                    + (readAt - started) + " ms after the start (request.timeout.ms=" + RETRY_AFTER_MS + ")");
+            Claims.figure(Figure.bars("by_duration:PT1H with no record inside the window: no position; from the consumer's start",
+                            "ms")
+                    .value("a record written", written - started).value("read, " + (readAt - written) + " ms later", readAt - started)
+                    .marker("request.timeout.ms", RETRY_AFTER_MS));
             assertEquals(2L, first.offset(), "the retry finds the new record and starts there");
         }
     }

@@ -2,6 +2,7 @@ package io.offsetlab.reset;
 
 import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.Claims;
+import io.offsetlab.lab.Figure;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.client.OffsetProbe;
@@ -321,6 +322,8 @@ class OffsetExpiryIT {
         long sinceEmpty = System.currentTimeMillis() - lateClassic.leaveEnd;
         assertTrue(sinceEmpty < RETENTION.toMillis(), "precondition: checked within the retention after the group emptied ("
                 + sinceEmpty + " ms); the machine was too slow for this check");
+        Claims.figure(clock("classic group", lateClassic).value("offsets still there", seconds(System.currentTimeMillis()
+                - lateClassic.commitEnd)));
         assertKeptPastRetention(lateClassic, "classic: the last commit is older than the retention, but the group has been "
                 + "empty for only " + sinceEmpty / 1000 + " s: the clock starts when the group becomes Empty (KIP-211)");
     }
@@ -329,6 +332,8 @@ class OffsetExpiryIT {
     @Order(4)
     void aConsumerProtocolGroupsClockStartsAtItsLastCommit() {
         long goneAt = watch.goneAt(lateConsumerProtocol.group, tp, TIMEOUT);
+        Claims.figure(clock("consumer-protocol group", lateConsumerProtocol)
+                .value("offsets gone", seconds(goneAt - lateConsumerProtocol.commitEnd)));
         assertExpiredOneRetentionAfter(lateConsumerProtocol.commitStart, lateConsumerProtocol.commitEnd, goneAt,
                 "consumer protocol: the clock starts at the last commit");
         assertTrue(goneAt - lateConsumerProtocol.leaveStart < RETENTION.toMillis(),
@@ -340,6 +345,8 @@ class OffsetExpiryIT {
     @Order(5)
     void aStandaloneConsumersOffsetsExpireFromItsLastCommitWhileItRuns() {
         long goneAt = watch.goneAt(standalone.group, tp, TIMEOUT);
+        Claims.figure(Figure.bars("standalone assign() consumer, still running: from its last commit", "s")
+                .value("offsets gone", seconds(goneAt - standalone.commitEnd)).marker("retention (offsets.retention.minutes=" + RETENTION.toMinutes() + ")", RETENTION.toSeconds()));
         assertExpiredOneRetentionAfter(standalone.commitStart, standalone.commitEnd, goneAt,
                 "a standalone consumer's clock is its last commit, though it still runs");
         assertEquals(RECORDS, standalone.consumer.position(tp),
@@ -350,6 +357,8 @@ class OffsetExpiryIT {
     @Order(6)
     @Claim("5.retention")
     void anEmptyGroupsOffsetsExpireAfterTheRetentionAndThenThePolicyApplies() {
+        Claims.figure(clock("classic group, empty", emptyClassic).value("offsets gone", seconds(emptyClassicGoneAt
+                - emptyClassic.commitEnd)));
         assertExpiredOneRetentionAfter(emptyClassic.leaveStart, emptyClassic.leaveEnd, emptyClassicGoneAt,
                 "an empty classic group's clock starts when it becomes Empty");
 
@@ -395,8 +404,20 @@ class OffsetExpiryIT {
         assertExpiredOneRetentionAfter(perPartition.busyCommitStart, perPartition.busyCommitEnd, busyGoneAt,
                 "the busy partition's clock is its own last commit");
         long busyGoneAfter = busyGoneAt - perPartition.busyCommitStart;
-        Claims.figure("per partition: the idle partition's offset went " + (idleGoneAt - perPartition.idleCommitEnd) / 1000
-                + " s after its commit, the busy one's " + busyGoneAfter / 1000 + " s after its own");
+        Claims.figure(Figure.bars("per partition: each offset went after its own last commit", "s")
+                .value("the idle partition's", (idleGoneAt - perPartition.idleCommitEnd) / 1000)
+                .value("the busy one's", busyGoneAfter / 1000).marker("retention (offsets.retention.minutes=" + RETENTION.toMinutes() + ")", RETENTION.toSeconds()));
+    }
+
+    /** A group's expiry clocks from its last commit: when it emptied, against the retention (the caller adds what happened). */
+    private static Figure clock(String kind, Member member) {
+        return Figure.bars(kind + ": from its last commit", "s").value("group emptied", seconds(member.leaveEnd - member.commitEnd))
+                .marker("retention (offsets.retention.minutes=" + RETENTION.toMinutes() + ")", RETENTION.toSeconds());
+    }
+
+    /** Milliseconds as seconds, to a tenth. */
+    private static double seconds(long millis) {
+        return Math.round(millis / 100.0) / 10.0;
     }
 
     /**

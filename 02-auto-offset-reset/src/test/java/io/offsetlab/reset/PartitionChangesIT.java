@@ -2,6 +2,7 @@ package io.offsetlab.reset;
 
 import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.Claims;
+import io.offsetlab.lab.Figure;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.reset.PartitionExpansion.Result;
@@ -26,8 +27,8 @@ class PartitionChangesIT {
     @CsvSource({"none,classic", "latest,classic", "latest,consumer"})
     void aRebalanceThatMovesAPartitionKeepsItsCommittedOffset(String policy, String protocol, LabKafka kafka) throws Exception {
         PartitionMove.Result result = PartitionMove.run(kafka.backend(), kafka.admin(), policy, protocol);
-        Claims.figure("moved (" + policy + ", " + protocol + "): committed " + result.committed() + ", started at "
-                + result.startedAt() + ", lost " + result.lost());
+        Claims.figure(Figure.log("moved (" + policy + ", " + protocol + ")").mark("committed", result.committed())
+                .mark("started at", result.startedAt()).note("lost " + result.lost()));
 
         assertEquals(PartitionMove.COMMITTED, result.committed(), "the committed offset of " + result.moved()
                 + " is the group's, unchanged by the move");
@@ -41,8 +42,9 @@ class PartitionChangesIT {
     @ValueSource(strings = {"classic", "consumer"})
     void anAddedPartitionWithLatestLosesTheRecordsWrittenBeforeTheGroupNoticedIt(String protocol, LabKafka kafka) throws Exception {
         Result result = PartitionExpansion.run(kafka.backend(), kafka.admin(), "latest", protocol);
-        Claims.figure("added (latest, " + protocol + "): started at " + result.startedAt() + ", lost " + result.lost() + " of "
-                + (PartitionExpansion.BEFORE + PartitionExpansion.AFTER));
+        Claims.figure(Figure.log("added (latest, " + protocol + ")").mark("started at", result.startedAt())
+                .mark("end", PartitionExpansion.BEFORE + PartitionExpansion.AFTER)
+                .note("lost " + result.lost() + " of " + (PartitionExpansion.BEFORE + PartitionExpansion.AFTER)));
         assertEquals(new Result("latest", protocol, PartitionExpansion.BEFORE, PartitionExpansion.AFTER, PartitionExpansion.BEFORE),
                 result, "the added partition has no committed offset; latest starts at its end (3): the 3 records written "
                         + "before the member noticed the partition are never read");

@@ -2,6 +2,7 @@ package io.offsetlab.commit;
 
 import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.Claims;
+import io.offsetlab.lab.Figure;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.client.OffsetProbe;
@@ -83,9 +84,11 @@ class CrashRestartIT {
                     "the restart asked for one commit per record it processed");
         }
         int reRead = lines(log).size() - distinct(log).size();
-        Claims.figure(String.format("commit after each record, %d records, SIGKILL after %d: %d commits asked for, %d "
-                + "answered, so %d in flight; re-read %d <= %d, lost %d", PER_RECORD_RECORDS, processed, asked, answered,
-                inFlight, reRead, inFlight, PER_RECORD_RECORDS - distinct(log).size()));
+        Claims.figure(Figure.bars("commit after each record, " + PER_RECORD_RECORDS + " records, SIGKILL after " + processed,
+                        "records")
+                .value("re-read", reRead).value("lost", PER_RECORD_RECORDS - distinct(log).size())
+                .marker("commits in flight (the bound)", inFlight)
+                .note(asked + " commits asked for, " + answered + " answered, so " + inFlight + " in flight"));
         assertEquals(PER_RECORD_RECORDS, distinct(log).size(), "nothing lost: every record was processed at least once");
         assertTrue(reRead <= inFlight, "the restart re-read " + reRead + " records: at most the " + inFlight + " processed "
                 + "records whose commit the consumer had not seen answered when it was killed");
@@ -125,9 +128,9 @@ class CrashRestartIT {
 
         List<String> lines = lines(log);
         int duplicates = lines.size() - distinct(log).size();
-        Claims.figure(String.format("%d records, %d crashes (SIGKILL): duplicates %d <= bound %d "
-                + "(processed but uncommitted at the crashes), %d lost",
-                RECORDS, CRASHES, duplicates, uncommittedAtCrashes, RECORDS - distinct(log).size()));
+        Claims.figure(Figure.bars(RECORDS + " records, " + CRASHES + " crashes (SIGKILL)", "records")
+                .value("duplicates", duplicates).value("lost", RECORDS - distinct(log).size())
+                .marker("processed but uncommitted at the crashes (the bound)", uncommittedAtCrashes));
         assertEquals(RECORDS, distinct(log).size(), "zero lost: every record was processed at least once");
         assertTrue(duplicates <= uncommittedAtCrashes, "duplicates (" + duplicates + ") are only the records processed after "
                 + "the last commit before each crash (" + uncommittedAtCrashes + ")");
@@ -174,8 +177,9 @@ class CrashRestartIT {
             assertEquals(0, restarted.waitFor(TIMEOUT), "the restart resumes at the committed end and exits:\n" + restarted.output());
         }
         int lost = HANDOFF_RECORDS - distinct(log).size();
-        Claims.figure(String.format("hand-off: %d committed by auto commit, %d processed before the crash, %d lost after the "
-                + "restart", HANDOFF_RECORDS, processedBeforeTheCrash, lost));
+        Claims.figure(Figure.bars("hand-off to a worker, auto commit, SIGKILL", "records")
+                .value("committed by auto commit", HANDOFF_RECORDS).value("processed before the crash", processedBeforeTheCrash)
+                .value("lost after the restart", lost));
         assertEquals(HANDOFF_RECORDS - processedBeforeTheCrash, lost, "records committed but never processed are lost for "
                 + "good: the restart resumed at " + HANDOFF_RECORDS + " and processed none of the " + HANDOFF_RECORDS + " - "
                 + processedBeforeTheCrash + " the worker had not done");

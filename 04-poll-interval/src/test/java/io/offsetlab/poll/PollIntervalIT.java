@@ -2,6 +2,7 @@ package io.offsetlab.poll;
 
 import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.Claims;
+import io.offsetlab.lab.Figure;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.LoadedMachine;
@@ -128,7 +129,8 @@ class PollIntervalIT {
             await("the lone member is out of the group (its poll interval passed)").atMost(TIMEOUT).pollInterval(Duration.ofMillis(50))
                     .until(() -> kafka.admin().describeConsumerGroups(List.of(group)).all().get().get(group).members().isEmpty());
             long outAfter = System.currentTimeMillis() - lastPoll;
-            Claims.figure(protocol + ": the lone member was out " + outAfter + " ms after its last poll()");
+            Claims.figure(Figure.bars(protocol + ": the lone member", "ms").value("out, after its last poll()", outAfter)
+                    .marker("max.poll.interval.ms", MAX_POLL_INTERVAL_MS));
             long heartbeat = Members.heartbeatIntervalMs(kafka.backend(), protocol);
             assertTrue(System.currentTimeMillis() - beforeLastPoll >= MAX_POLL_INTERVAL_MS, protocol + ": not out before "
                     + "max.poll.interval.ms (" + MAX_POLL_INTERVAL_MS + " ms) had passed since its last poll()");

@@ -2,6 +2,7 @@ package io.offsetlab.poll;
 
 import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.Claims;
+import io.offsetlab.lab.Figure;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.LoadedMachine;
@@ -103,8 +104,8 @@ class SessionTimeoutIT {
                 closeDelay = awaitBoth(survivor, handoverTimeout(leavingSession)) - closedAt;
             }
 
-            Claims.figure(String.format("handover (%s, session timeout %d ms, heartbeat every %d ms): %d ms after SIGKILL, "
-                    + "%d ms after close()", protocol, session, heartbeat, crashDelay, closeDelay));
+            Claims.figure(Figure.bars("handover (" + protocol + ")", "ms").value("after SIGKILL", crashDelay)
+                    .value("after close()", closeDelay).marker("session timeout", session).marker("heartbeat every", heartbeat));
             // The session counts from the killed member's last heartbeat: at most a heartbeat interval (and a late
             // heartbeat) before the kill. Then the survivor learns of the expiry at its own next heartbeat.
             long crashAtLeast = session - heartbeat - LATE_HEARTBEAT_MS;
@@ -192,8 +193,9 @@ class SessionTimeoutIT {
             await("the other member gets the slow static member's partition").atMost(handoverTimeout(session))
                     .pollInterval(Duration.ofMillis(20)).until(() -> other.assignment().size() == 2);
             long handover = other.assignments.get(other.assignments.size() - 1).atMillis() - lastPoll;
-            Claims.figure(String.format("static member (%s): its partition moved %d ms after its last poll() "
-                    + "(max.poll.interval.ms %d + session timeout %d)", protocol, handover, maxPollInterval, session));
+            Claims.figure(Figure.bars("static member (" + protocol + ")", "ms").value("its partition moved, after its last poll()",
+                    handover).marker("max.poll.interval.ms", maxPollInterval)
+                    .marker("max.poll.interval.ms + session timeout", maxPollInterval + session));
             // The session counts from the member's last heartbeat: at most one heartbeat interval before the overrun.
             long heartbeat = Members.heartbeatIntervalMs(kafka.backend(), protocol);
             long atLeast = maxPollInterval + session - heartbeat - LATE_HEARTBEAT_MS;

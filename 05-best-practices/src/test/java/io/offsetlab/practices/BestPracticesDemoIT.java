@@ -3,6 +3,7 @@ package io.offsetlab.practices;
 import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.Claims;
 import io.offsetlab.lab.DemoOutput;
+import io.offsetlab.lab.Figure;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.run.Runner;
@@ -97,10 +98,13 @@ class BestPracticesDemoIT {
         double every1At20 = rate(lines, every1, 20);
         double every100At0 = rate(lines, every100, 0);
         double every100At20 = rate(lines, every100, 20);
-        Claims.figure(String.format(Locale.ROOT, "records/s with 0 µs of work: no commit %.0f, commitSync every 100 %.0f (%.0f%%), "
-                + "every 1 %.0f (%.1f%%); with 20 µs: %.0f, %.0f (%.0f%%), %.0f (%.1f%%)", none0, every100At0,
-                100 * every100At0 / none0, every1At0, 100 * every1At0 / none0, none20, every100At20, 100 * every100At20 / none20,
-                every1At20, 100 * every1At20 / none20));
+        Claims.figure(Figure.bars("throughput by commit strategy and work per record", "records/s").logScale()
+                .value("0 µs of work: no commit", Math.round(none0))
+                .value("0 µs: commitSync every 100 (" + percent(every100At0, none0) + ")", Math.round(every100At0))
+                .value("0 µs: commitSync every 1 (" + percent(every1At0, none0) + ")", Math.round(every1At0))
+                .value("20 µs of work: no commit", Math.round(none20))
+                .value("20 µs: commitSync every 100 (" + percent(every100At20, none20) + ")", Math.round(every100At20))
+                .value("20 µs: commitSync every 1 (" + percent(every1At20, none20) + ")", Math.round(every1At20)));
         String measured = "\n" + String.join("\n", lines);
         assertAll(
                 () -> assertTrue(every1At0 < none0 / 2, "commitSync after every record, 0 µs of work: under half of no commit's "
@@ -153,5 +157,11 @@ class BestPracticesDemoIT {
                         + reps.out()),
                 () -> assertEquals(Runner.USAGE, work.exit(), "exit 2 for a bad value"),
                 () -> assertTrue(work.err().contains("--work-us takes microseconds per record"), work.err()));
+    }
+
+    /** A rate as a share of the no-commit rate: "11%", or "0.1%" below 10%. */
+    private static String percent(double rate, double noCommit) {
+        double share = 100 * rate / noCommit;
+        return String.format(Locale.ROOT, share < 10 ? "%.1f%%" : "%.0f%%", share);
     }
 }

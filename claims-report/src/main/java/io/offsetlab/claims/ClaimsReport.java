@@ -12,16 +12,19 @@ import java.util.stream.Stream;
 /**
  * Writes {@code target/claims-report.md} at the root after {@code mvn verify}: one row per
  * claims-ledger row, with the tests that claim it (lab's {@code @Claim}), its result in this
- * run and the figures those tests measured. The outcomes come from each module's
- * {@code target/claims/*.tsv}, written by lab's {@code ClaimsRecorder}.
+ * run and the figures those tests measured; and the same as a page that draws the figures,
+ * {@code target/claims-report.html} and, with the Chinese ledger of README.zh-CN.md,
+ * {@code target/claims-report.zh-CN.html} ({@link Page}). The outcomes come from each module's
+ * {@code target/claims/*.tsv}, written by lab's {@code ClaimsRecorder}: id, result, test, the
+ * figures' sentences or the reason, and (when the test recorded any) the encoded figures.
  *
  * <p>A row is PROVED when at least one of its tests passed and none failed, FAILED when one
  * failed, NOT RUN when none ran (skipped, with the reason, or not part of this build).
  */
 public final class ClaimsReport {
 
-    /** One test's outcome for one claim id, as recorded. */
-    record Outcome(String id, String result, String test, String detail) {
+    /** One test's outcome for one claim id, as recorded, with the figures it recorded to draw. */
+    record Outcome(String id, String result, String test, String detail, List<Figure> figures) {
     }
 
     private ClaimsReport() {
@@ -34,10 +37,16 @@ public final class ClaimsReport {
         Path report = root.resolve("target").resolve("claims-report.md");
         Files.createDirectories(report.getParent());
         Files.writeString(report, render(ledger, outcomes));
+        Ledger chinese = Ledger.read(root.resolve("README.zh-CN.md"), Ledger.CHINESE);
+        Path page = report.resolveSibling(Page.Language.EN.file);
+        Path pageZh = report.resolveSibling(Page.Language.ZH.file);
+        Files.writeString(page, Page.render(Page.Language.EN, ledger, ledger, outcomes));
+        Files.writeString(pageZh, Page.render(Page.Language.ZH, ledger, chinese, outcomes));
         Map<String, Integer> counts = new LinkedHashMap<>(Map.of("PROVED", 0, "FAILED", 0, "NOT RUN", 0));
         ledger.rows().forEach(row -> counts.merge(result(outcomes.getOrDefault(row.id(), List.of())), 1, Integer::sum));
         System.out.printf("Claims report: %d ledger rows, %d PROVED, %d FAILED, %d NOT RUN: %s%n", ledger.rows().size(),
                 counts.get("PROVED"), counts.get("FAILED"), counts.get("NOT RUN"), report);
+        System.out.printf("Claims report page (open it in a browser): %s%n  中文: %s%n", page, pageZh);
     }
 
     static Map<String, List<Outcome>> outcomes(Path root) throws IOException {
@@ -50,12 +59,29 @@ public final class ClaimsReport {
         for (Path file : files) {
             for (String line : Files.readAllLines(file)) {
                 String[] f = line.split("\t", -1);
-                if (f.length == 4) {
-                    byId.computeIfAbsent(f[0], id -> new ArrayList<>()).add(new Outcome(f[0], f[1], f[2], f[3]));
+                if (f.length >= 4) {
+                    List<Figure> figures = f.length > 4 ? figures(f[4], file) : List.of();
+                    byId.computeIfAbsent(f[0], id -> new ArrayList<>()).add(new Outcome(f[0], f[1], f[2], f[3], figures));
                 }
             }
         }
         return byId;
+    }
+
+    /** The space-separated encoded figures of one line; one that does not decode is left out, and said so. */
+    static List<Figure> figures(String field, Path file) {
+        List<Figure> figures = new ArrayList<>();
+        for (String encoded : field.split(" ")) {
+            if (encoded.isEmpty()) {
+                continue;
+            }
+            try {
+                figures.add(Figure.decode(encoded));
+            } catch (IllegalArgumentException e) {
+                System.out.println("Claims report: a figure in " + file + " is not drawn: " + e.getMessage());
+            }
+        }
+        return figures;
     }
 
     private static Stream<Path> tsvFiles(Path directory) {

@@ -13,12 +13,14 @@ import java.nio.file.StandardOpenOption;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * Records, for every test that declares {@link Claim}s, its outcome for each claim id: one
  * tab-separated line per id in {@code target/claims/<pid>.tsv} of the module (id, PROVED /
- * FAILED / NOT RUN, the test, the figures or the reason it did not run). The claims-report
+ * FAILED / NOT RUN, the test, the figures' sentences or the reason it did not run, and the
+ * figures to draw: {@link Figure#encode()}d, space-separated, in a fifth field). The claims-report
  * module reads every module's lines at the end of the build. Registered for every test through
  * JUnit's extension autodetection (the parent pom turns it on).
  */
@@ -33,7 +35,9 @@ public final class ClaimsRecorder implements BeforeEachCallback, TestWatcher {
 
     @Override
     public void testSuccessful(ExtensionContext context) {
-        record(context, "PROVED", String.join("; ", Claims.finish()));
+        List<Claims.Recorded> figures = Claims.finish();
+        record(context, "PROVED", String.join("; ", figures.stream().map(Claims.Recorded::sentence).toList()),
+                String.join(" ", figures.stream().map(Claims.Recorded::encoded).filter(Objects::nonNull).toList()));
     }
 
     @Override
@@ -54,20 +58,30 @@ public final class ClaimsRecorder implements BeforeEachCallback, TestWatcher {
     }
 
     private static void record(ExtensionContext context, String outcome, String detail) {
+        record(context, outcome, detail, "");
+    }
+
+    private static void record(ExtensionContext context, String outcome, String detail, String figures) {
         List<String> ids = claimIds(context);
         if (ids.isEmpty()) {
             return;
         }
         String test = context.getRequiredTestClass().getSimpleName() + "." + context.getRequiredTestMethod().getName()
                 + (context.getDisplayName().startsWith(context.getRequiredTestMethod().getName()) ? "" : "[" + context.getDisplayName() + "]");
-        append(DIRECTORY, lines(ids, outcome, test, detail));
+        append(DIRECTORY, lines(ids, outcome, test, detail, figures));
     }
 
     /** One line per claim id: id, outcome, test, detail (tabs and line breaks in the detail become spaces). */
     static String lines(List<String> ids, String outcome, String test, String detail) {
+        return lines(ids, outcome, test, detail, "");
+    }
+
+    /** The same, with a fifth field when there are encoded figures (they hold no tab or line break). */
+    static String lines(List<String> ids, String outcome, String test, String detail, String figures) {
         StringBuilder lines = new StringBuilder();
         for (String id : ids) {
-            lines.append(String.join("\t", id, outcome, test, detail.replace('\t', ' ').replace('\n', ' '))).append('\n');
+            lines.append(String.join("\t", id, outcome, test, detail.replace('\t', ' ').replace('\n', ' ')));
+            lines.append(figures.isEmpty() ? "" : "\t" + figures).append('\n');
         }
         return lines.toString();
     }

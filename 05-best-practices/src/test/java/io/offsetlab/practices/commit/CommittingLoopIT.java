@@ -2,6 +2,7 @@ package io.offsetlab.practices.commit;
 
 import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.Claims;
+import io.offsetlab.lab.Figure;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.client.OffsetProbe;
@@ -39,7 +40,7 @@ class CommittingLoopIT {
     @Claim("5.commit-every")
     void commitOnRevocationGivesNoDuplicatesAndNoLossAcrossARebalance(String protocol, LabKafka kafka) throws Exception {
         Result result = scenario(kafka).run(protocol, true);
-        Claims.figure("with the revocation commit, " + protocol + ": " + summary(result));
+        Claims.figure(figure("with the revocation commit, " + protocol, result));
 
         assertAll(
                 () -> assertEquals(UNCOMMITTED_AT_JOIN, result.uncommittedAtJoin(), "precondition: the revocation commit had "
@@ -56,7 +57,7 @@ class CommittingLoopIT {
     @Claim("5.commit-every")
     void withoutTheRevocationCommitTheNextOwnerReReadsUncommittedRecords(String protocol, LabKafka kafka) throws Exception {
         Result result = scenario(kafka).run(protocol, false);
-        Claims.figure("without the revocation commit, " + protocol + ": " + summary(result));
+        Claims.figure(figure("without the revocation commit, " + protocol, result));
 
         assertAll(
                 () -> assertEquals(UNCOMMITTED_AT_JOIN, result.uncommittedAtJoin(), "precondition: records processed and not "
@@ -107,6 +108,12 @@ class CommittingLoopIT {
 
     private static RebalanceScenario scenario(LabKafka kafka) {
         return new RebalanceScenario(kafka.backend(), kafka.admin(), new Timeline(System.out));
+    }
+
+    private static Figure figure(String title, Result r) {
+        return Figure.bars(title, "records").value("produced", r.produced()).value("processed", r.processed().size())
+                .value("distinct", r.distinct()).value("duplicates", r.duplicates())
+                .note("commits (every 100 + on revocation + on shutdown) A [" + r.commitsA() + "], B [" + r.commitsB() + "]");
     }
 
     private static String summary(Result r) {

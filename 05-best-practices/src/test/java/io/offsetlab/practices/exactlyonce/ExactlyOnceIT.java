@@ -2,6 +2,7 @@ package io.offsetlab.practices.exactlyonce;
 
 import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.Claims;
+import io.offsetlab.lab.Figure;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.client.Polling;
@@ -83,10 +84,12 @@ class ExactlyOnceIT {
         Set<String> inputs = IntStream.range(0, PARTITIONS).boxed()
                 .flatMap(p -> IntStream.range(0, PER_PARTITION).mapToObj(o -> p + "@" + o)).collect(Collectors.toSet());
         int open = atKill.sentInOpenTransaction();
-        Claims.figure(String.format("exactly once: %d inputs; killed with %d committed and %d sent in an open transaction;"
-                        + " the restart committed %d; read_committed reads %d, read_uncommitted reads %d (%d from the aborted"
-                        + " transaction)", inputs.size(), atKill.committed(), open, restart.committed(), committedReads.size(),
-                uncommittedReads.size(), uncommittedReads.size() - committedReads.size()));
+        Claims.figure(Figure.bars("exactly once, killed in an open transaction", "records")
+                .value("committed before the kill", atKill.committed()).value("sent in the open transaction", open)
+                .value("committed by the restart", restart.committed()).value("read_committed reads", committedReads.size())
+                .value("read_uncommitted reads", uncommittedReads.size()).marker("inputs", inputs.size())
+                .note((uncommittedReads.size() - committedReads.size()) + " of the read_uncommitted reads are from the aborted "
+                        + "transaction"));
         assertAll(
                 () -> assertEquals(inputs, new HashSet<>(committedReads), "every input appears in the output (nothing lost)"),
                 () -> assertEquals(inputs.size(), committedReads.size(),

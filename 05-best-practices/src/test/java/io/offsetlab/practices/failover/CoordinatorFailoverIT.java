@@ -2,6 +2,7 @@ package io.offsetlab.practices.failover;
 
 import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.Claims;
+import io.offsetlab.lab.Figure;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.broker.Cluster;
@@ -46,10 +47,14 @@ class CoordinatorFailoverIT {
         assertEquals(3, kafka.settings().value(BrokerSettings.OFFSETS_TOPIC_REPLICATION),
                 "precondition: the group's offsets have 3 replicas (Kafka's default)");
         FailoverResult r = new CoordinatorFailover(cluster, kafka.admin(), new Timeline(System.out), dir).run(protocol);
-        Claims.figure("coordinator failover (" + protocol + "): " + r.summary());
         Failover failover = r.failover();
         Commits commits = r.commits();
         Records records = r.records();
+        Claims.figure(Figure.bars("coordinator failover (" + protocol + ")", "records").value("lost", records.lost())
+                .value("duplicates", records.duplicates()).marker("processed but not committed at the kill", records.uncommittedAtKill())
+                .note(r.summary()));
+        Claims.figure(Figure.bars("coordinator failover (" + protocol + "), commits", "ms")
+                .value("commit stall, from the kill to the first commit answered", failover.stallMillis()));
         assertAll(
                 () -> assertEquals(CoordinatorFailover.RECORDS, records.produced(), "every record written was acknowledged"),
                 () -> assertNotEquals(failover.killedNode(), failover.newCoordinator(),

@@ -2,6 +2,7 @@ package io.offsetlab.practices.failover;
 
 import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.Claims;
+import io.offsetlab.lab.Figure;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.client.BrokerSettings;
@@ -41,8 +42,9 @@ class SingleReplicaLossIT {
                 .run(List.of("earliest", "latest"));
         Outcome earliest = result.outcomes().get(0);
         Outcome latest = result.outcomes().get(1);
-        Claims.figure(String.format("one replica: node %d lost its disk; %s %s; earliest re-read %d, latest skipped %d",
-                result.coordinator(), result.offsetsPartitions(), result.recovery().text(), earliest.reRead(), latest.skipped()));
+        Claims.figure(Figure.bars("one replica: node " + result.coordinator() + " lost its disk", "records")
+                .value("earliest re-read", earliest.reRead()).value("latest skipped", latest.skipped())
+                .note(result.offsetsPartitions() + " " + result.recovery().text()));
         assertAll(
                 () -> assertEquals(result.coordinator(), result.leaderAfter(), "the broker that lost its disk leads "
                         + result.offsetsPartitions() + " again (" + result.recovery().text() + ")"),
