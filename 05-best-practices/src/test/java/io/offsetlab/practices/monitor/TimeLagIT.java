@@ -2,6 +2,7 @@ package io.offsetlab.practices.monitor;
 
 import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.Claims;
+import io.offsetlab.lab.Figure;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.run.Runner;
@@ -69,9 +70,11 @@ class TimeLagIT {
             double seconds = (after.nowMs() - before.nowMs()) / 1000.0;
             double recordsPerSecond = (after.lag() - before.lag()) / seconds;
             double expectedRate = 1000.0 / PRODUCE_EVERY_MS;
-            Claims.figure(String.format(java.util.Locale.ROOT, "a stopped group over %.1f s: oldest unconsumed record %d ms old,"
-                    + " then %d ms; LAG %d, then %d records (%.1f records/s)", seconds, before.age().ageMs(), after.age().ageMs(),
-                    before.lag(), after.lag(), recordsPerSecond));
+            Claims.figure(Figure.bars("a stopped group, sampled twice " + (after.nowMs() - before.nowMs()) + " ms apart", "ms")
+                    .value("oldest unconsumed record's age, first sample", before.age().ageMs())
+                    .value("oldest unconsumed record's age, second sample", after.age().ageMs())
+                    .note(String.format(java.util.Locale.ROOT, "LAG %d, then %d records (%.1f records/s)", before.lag(), after.lag(),
+                            recordsPerSecond)));
             assertAll(
                     () -> assertEquals(3L, before.age().offset(), "the oldest unconsumed record is the one at the committed offset"),
                     () -> assertEquals(timestamps.get(3L), before.age().timestamp(), "its timestamp is the one the producer got back"),
@@ -100,8 +103,8 @@ class TimeLagIT {
         Both both = exactAndEstimate(kafka, partition, 10, estimate);
         Age age = both.age();
         Estimate estimated = both.estimate();
-        Claims.figure("idle partition, caught-up group: exact " + age.ageMs() + " ms, estimate " + estimated.kind() + " "
-                + estimated.ageMs() + " ms, from " + estimate.samples().size() + " samples");
+        Claims.figure(Figure.bars("a caught-up group on an idle partition", "ms").value("exact age", age.ageMs())
+                .value("estimate (" + estimated.kind() + ", " + estimate.samples().size() + " samples kept)", estimated.ageMs()));
         assertAll(
                 () -> assertTrue(age.caughtUp(), "nothing after the committed offset: " + age),
                 () -> assertEquals(0, age.ageMs()),
@@ -120,8 +123,8 @@ class TimeLagIT {
         Both both = exactAndEstimate(kafka, partition, 4, estimate);
         Age age = both.age();
         Estimate estimated = both.estimate();
-        Claims.figure("records written before the first sample, nobody writing since: exact " + age.ageMs() + " ms, estimate "
-                + estimated.kind());
+        Claims.figure(Figure.bars("records written before the first sample, nobody writing since", "ms")
+                .value("exact age", age.ageMs()).note("estimate: none (" + estimated.kind() + ")"));
         assertAll(
                 () -> assertEquals(4L, age.offset()),
                 () -> assertEquals(both.nowMs() - written.get(4).timestamp(), age.ageMs(), "now minus record 4's timestamp"),
@@ -144,8 +147,8 @@ class TimeLagIT {
         Estimate estimated = both.estimate();
         long interval = estimate.samples().get(1).timeMs() - estimate.samples().get(0).timeMs();
         long error = estimated.ageMs() - age.ageMs();
-        Claims.figure("a burst of 100 records between two samples " + interval + " ms apart: exact " + age.ageMs()
-                + " ms, estimate " + estimated.ageMs() + " ms (error " + error + " ms)");
+        Claims.figure(Figure.bars("a burst of 100 records between two samples", "ms").value("exact age", age.ageMs())
+                .value("estimate (error " + error + " ms)", estimated.ageMs()).marker("sampling interval", interval));
         assertAll(
                 () -> assertEquals(both.nowMs() - burst.get(0).timestamp(), age.ageMs()),
                 () -> assertEquals(Kind.INTERPOLATED, estimated.kind()),
