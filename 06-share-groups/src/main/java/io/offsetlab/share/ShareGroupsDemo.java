@@ -286,8 +286,16 @@ public final class ShareGroupsDemo {
         }
         threads.forEach(Thread::start);
         Wait.until("3 members in the group", TIMEOUT, () -> memberCount(group) == 3);
-        produce(topic, 30, null);
-        Wait.until("30 records read", TIMEOUT, () -> readBy.values().stream().mapToInt(List::size).sum() >= 30);
+        // A member learns of its assignment at its next heartbeat (every group.share.heartbeat.interval.ms):
+        // write 10 records at a time until each member has read some.
+        int written = 0;
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (readBy.values().stream().anyMatch(List::isEmpty) && System.nanoTime() < deadline) {
+            produce(topic, 10, null);
+            written += 10;
+            int total = written;
+            Wait.until(total + " records read", TIMEOUT, () -> readBy.values().stream().mapToInt(List::size).sum() >= total);
+        }
         running.set(false);
         for (Thread thread : threads) {
             thread.join();

@@ -38,7 +38,7 @@ public final class SharePartitionPicture {
 
     private static final int CELL = 4;
     /** Wider logs are drawn from this many offsets before the SPSO. */
-    private static final int MAX_CELLS = 20;
+    private static final int MAX_CELLS = 18;
 
     private SharePartitionPicture() {
     }
