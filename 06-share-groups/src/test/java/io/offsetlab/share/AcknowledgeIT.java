@@ -113,6 +113,47 @@ class AcknowledgeIT {
         }
     }
 
+    /**
+     * RENEW (KIP-1222, Kafka 4.4): a member that needs longer than the lock keeps the record by
+     * renewing its lock. The renewed record comes back in the member's next poll(), still its
+     * first delivery; another member polling all along never gets it, for twice the lock
+     * duration, until the first member ACCEPTs it.
+     */
+    @Test
+    @Claim("6.acknowledge")
+    void renewKeepsARecordPastItsLockDuration(LabKafka kafka) throws Exception {
+        long lockMs = ShareKit.settings(kafka).lockDurationMs(3_000);
+        String topic = kafka.createTopic("share-renew", 1);
+        String group = ShareKit.earliestGroup(kafka, "share-renew");
+        ShareGroups.setGroupConfig(kafka.admin(), group, Map.of(ShareGroups.LOCK_DURATION, Long.toString(lockMs)));
+        ShareKit.produce(kafka, topic, 1);
+        try (KafkaShareConsumer<String, String> slow = ShareKit.member(kafka, group, topic, "explicit", 10);
+             KafkaShareConsumer<String, String> other = ShareKit.member(kafka, group, topic, "explicit", 10)) {
+            ConsumerRecord<String, String> record = ShareGroups.pollOnce(slow, TIMEOUT).get(0);
+            long acquiredAt = System.nanoTime();
+            int renewals = 0;
+            while (System.nanoTime() - acquiredAt < 2 * lockMs * 1_000_000) {
+                // Half a lock of waiting, spent polling as the other member: it must get nothing.
+                assertTrue(other.poll(Duration.ofMillis(lockMs / 2)).isEmpty(), "the renewed record stays with its member");
+                slow.acknowledge(record, AcknowledgeType.RENEW);
+                slow.commitSync();
+                List<ConsumerRecord<String, String>> renewed = ShareGroups.pollOnce(slow, TIMEOUT);
+                assertEquals(List.of(record.offset()), renewed.stream().map(ConsumerRecord::offset).toList(),
+                        "poll() returns the renewed record again");
+                record = renewed.get(0);
+                renewals++;
+            }
+            long heldMs = (System.nanoTime() - acquiredAt) / 1_000_000;
+            int deliveries = ShareGroups.deliveries(record);
+            slow.acknowledge(record, AcknowledgeType.ACCEPT);
+            slow.commitSync();
+            awaitLag(kafka, group, topic, 0);
+            Claims.figure("RENEW x" + renewals + ": held " + heldMs + " ms with a " + lockMs + " ms lock, delivery count "
+                    + deliveries + ", never given to the other member");
+            assertEquals(1, deliveries, "renewing is not a new delivery");
+        }
+    }
+
     private static void awaitLag(LabKafka kafka, String group, String topic, long lag) {
         TopicPartition partition = new TopicPartition(topic, 0);
         await().atMost(TIMEOUT).untilAsserted(() -> assertEquals(lag,
