@@ -122,7 +122,7 @@ class AcknowledgeIT {
     @Test
     @Claim("6.acknowledge")
     void renewKeepsARecordPastItsLockDuration(LabKafka kafka) throws Exception {
-        long lockMs = ShareKit.settings(kafka).lockDurationMs(3_000);
+        long lockMs = ShareKit.settings(kafka).lockDurationMs(6_000);
         String topic = kafka.createTopic("share-renew", 1);
         String group = ShareKit.earliestGroup(kafka, "share-renew");
         ShareGroups.setGroupConfig(kafka.admin(), group, Map.of(ShareGroups.LOCK_DURATION, Long.toString(lockMs)));
@@ -133,8 +133,9 @@ class AcknowledgeIT {
             long acquiredAt = System.nanoTime();
             int renewals = 0;
             while (System.nanoTime() - acquiredAt < 2 * lockMs * 1_000_000) {
-                // Half a lock of waiting, spent polling as the other member: it must get nothing.
-                assertTrue(other.poll(Duration.ofMillis(lockMs / 2)).isEmpty(), "the renewed record stays with its member");
+                // A third of a lock of waiting, spent polling as the other member: it must get nothing.
+                // (Renewing every third of the lock leaves two thirds for a loaded machine.)
+                assertTrue(other.poll(Duration.ofMillis(lockMs / 3)).isEmpty(), "the renewed record stays with its member");
                 slow.acknowledge(record, AcknowledgeType.RENEW);
                 slow.commitSync();
                 List<ConsumerRecord<String, String>> renewed = ShareGroups.pollOnce(slow, TIMEOUT);
