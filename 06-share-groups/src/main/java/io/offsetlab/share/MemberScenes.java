@@ -64,6 +64,10 @@ final class MemberScenes {
             Wait.until("the member in the child JVM acquires the records", DemoKit.TIMEOUT,
                     () -> !holder.reports(HoldingShareMember.ACQUIRED).isEmpty());
             Report acquired = holder.reports(HoldingShareMember.ACQUIRED).get(0);
+            Wait.until("the waiting member knows its assignment", DemoKit.TIMEOUT, () -> {
+                waiting.poll(Duration.ofMillis(100)); // nothing to get while the records are held
+                return ShareGroups.fetches(waiting) > 0;
+            });
             long start = System.nanoTime();
             kit.out.printf("  0.0 s  member in pid %d holds offsets [%s]%n", holder.pid(), acquired.text("offsets"));
             holder.kill();

@@ -108,6 +108,20 @@ public final class ShareGroups {
         return record.deliveryCount().orElseThrow(() -> new IllegalStateException("not a share-group record")).intValue();
     }
 
+    /**
+     * How many ShareFetch requests {@code consumer} has completed (its metric fetch-total in
+     * consumer-share-fetch-manager-metrics). A share consumer fetches only from partitions it is
+     * assigned, so a count above 0 says it knows its assignment: a member learns it at a
+     * heartbeat, every group.share.heartbeat.interval.ms (5 s by default).
+     */
+    public static double fetches(ShareConsumer<?, ?> consumer) {
+        return consumer.metrics().entrySet().stream()
+                .filter(e -> e.getKey().group().equals("consumer-share-fetch-manager-metrics")
+                        && e.getKey().name().equals("fetch-total"))
+                .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
+                .sum();
+    }
+
     /** Deletes the share group (it must have no members), so that reruns start clean. */
     public static void delete(Admin admin, String group) throws ExecutionException, InterruptedException {
         admin.deleteShareGroups(List.of(group)).all().get();

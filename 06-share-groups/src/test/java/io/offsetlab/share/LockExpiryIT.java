@@ -102,7 +102,12 @@ class LockExpiryIT {
             await().atMost(TIMEOUT).until(() -> !holder.reports(HoldingShareMember.ACQUIRED).isEmpty());
             Report acquired = holder.reports(HoldingShareMember.ACQUIRED).get(0);
             assertEquals("0,1,2", acquired.text("offsets"), "the member in the child JVM holds the 3 records");
-            waiting.poll(Duration.ofMillis(500)); // joined, and nothing to get while the records are held
+            // The waiting member fetches once it knows its assignment (at a heartbeat: every 5 s on a
+            // stock broker), and gets nothing while the records are held.
+            await().atMost(TIMEOUT).until(() -> {
+                assertTrue(waiting.poll(Duration.ofMillis(100)).isEmpty(), "nothing to get while the records are held");
+                return ShareGroups.fetches(waiting) > 0;
+            });
 
             holder.kill();
             long killedAt = System.nanoTime();
