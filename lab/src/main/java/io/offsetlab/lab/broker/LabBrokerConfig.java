@@ -27,6 +27,8 @@ public final class LabBrokerConfig {
         Map<String, String> config = internalTopicsFor(nodes);
         // One __consumer_offsets partition instead of 50: the coordinator is ready sooner.
         config.put("offsets.topic.num.partitions", "1");
+        // The same for the share groups' state topic, __share_group_state (default 50).
+        config.put("share.coordinator.state.topic.num.partitions", "1");
         // Classic groups otherwise wait 3 s before the first rebalance of a new group.
         config.put("group.initial.rebalance.delay.ms", "0");
         // Check for expired offsets / log segments every second (defaults: 10 min, 5 min).
@@ -41,6 +43,16 @@ public final class LabBrokerConfig {
         config.put("group.consumer.session.timeout.ms", "6000");
         config.put("group.consumer.min.heartbeat.interval.ms", "100");
         config.put("group.consumer.heartbeat.interval.ms", "500");
+        // §6 share groups: the same for share-group members (defaults: session 45 s, min 45 s;
+        // heartbeat 5 s, min 5 s), so a new member gets its assignment within a second.
+        config.put("group.share.min.session.timeout.ms", "1000");
+        config.put("group.share.session.timeout.ms", "6000");
+        config.put("group.share.min.heartbeat.interval.ms", "100");
+        config.put("group.share.heartbeat.interval.ms", "500");
+        // §6: let a share group set a record lock of 1 s (Kafka's floor for this setting)
+        // instead of the 15 s minimum, so a lock that expires shows within seconds. The default
+        // lock, group.share.record.lock.duration.ms, stays Kafka's 30 s (bounds 15-60 s).
+        config.put("group.share.min.record.lock.duration.ms", "1000");
         return config;
     }
 
@@ -55,13 +67,20 @@ public final class LabBrokerConfig {
         return internalTopicsFor(nodes);
     }
 
-    /** Replication of __consumer_offsets and __transaction_state: Kafka's 3 (min ISR 2), or all the nodes there are. */
+    /**
+     * Replication of __consumer_offsets, __transaction_state and __share_group_state: Kafka's 3
+     * (min ISR 2), or all the nodes there are. A share group on one node needs the last one:
+     * without it the share coordinator cannot create its state topic and a share consumer
+     * receives nothing.
+     */
     private static Map<String, String> internalTopicsFor(int nodes) {
         Map<String, String> config = new LinkedHashMap<>();
         if (nodes < 3) {
             config.put("offsets.topic.replication.factor", Integer.toString(nodes));
             config.put("transaction.state.log.replication.factor", Integer.toString(nodes));
             config.put("transaction.state.log.min.isr", "1");
+            config.put("share.coordinator.state.topic.replication.factor", Integer.toString(nodes));
+            config.put("share.coordinator.state.topic.min.isr", "1");
         }
         return config;
     }

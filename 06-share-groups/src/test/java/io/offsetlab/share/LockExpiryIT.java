@@ -1,0 +1,131 @@
+package io.offsetlab.share;
+
+import io.offsetlab.lab.Claim;
+import io.offsetlab.lab.Claims;
+import io.offsetlab.lab.KafkaLab;
+import io.offsetlab.lab.LabKafka;
+import io.offsetlab.lab.LoadedMachine;
+import io.offsetlab.lab.run.ChildJvm;
+import io.offsetlab.lab.run.Report;
+import org.apache.kafka.clients.consumer.AcknowledgeType;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaShareConsumer;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * §6 beyond the article, §4's question for share groups: what happens to a slow member's and a
+ * crashed member's records. A share group has no partition to hand over: each record is locked
+ * to the member that acquired it for share.record.lock.duration.ms (a group config; the broker
+ * bounds it with group.share.min/max.record.lock.duration.ms, 15-60 s by default, 1 s minimum on
+ * the lab broker), and goes back when the lock expires or the member's connection closes.
+ */
+@KafkaLab
+class LockExpiryIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    /** The lock the slow-member test asks for; the broker's bounds may raise it (15 s on a stock broker). */
+    private static final long SLOW_LOCK_MS = 3_000;
+
+    /**
+     * A member that acquires 3 records and then does nothing with them (slow processing) keeps
+     * their lock for the lock duration; then the broker makes them available again (Kafka's
+     * {@code SharePartition.releaseAcquisitionLockOnTimeout}), and another member of the group gets
+     * them, each with its delivery count raised to 2. The slow member is still in the group:
+     * nothing about its session or its heartbeats matters, only the lock.
+     */
+    @Test
+    @Claim("6.lock")
+    void aRecordNotAcknowledgedWithinTheLockDurationGoesToAnotherMemberWithItsDeliveryCountRaised(LabKafka kafka)
+            throws Exception {
+        long lockMs = ShareKit.settings(kafka).lockDurationMs(SLOW_LOCK_MS);
+        String topic = kafka.createTopic("share-slow", 1);
+        String group = ShareKit.earliestGroup(kafka, "share-slow");
+        ShareGroups.setGroupConfig(kafka.admin(), group, Map.of(ShareGroups.LOCK_DURATION, Long.toString(lockMs)));
+        ShareKit.produce(kafka, topic, 3);
+        try (KafkaShareConsumer<String, String> slow = ShareKit.member(kafka, group, topic, "explicit", 10);
+             KafkaShareConsumer<String, String> other = ShareKit.member(kafka, group, topic, "explicit", 10)) {
+            // The broker acquires the records for the slow member while one of its polls runs: not
+            // before the first poll starts (a share consumer fetches only when polled), and not
+            // after the poll that returns them.
+            long firstPollAt = System.nanoTime();
+            List<ConsumerRecord<String, String>> held = ShareGroups.pollOnce(slow, TIMEOUT);
+            long returnedAt = System.nanoTime();
+            assertEquals(3, held.size(), "the slow member acquired the 3 records");
+            // The slow member now "processes" and never polls or acknowledges again during this test.
+            List<ConsumerRecord<String, String>> redelivered = ShareGroups.pollOnce(other, TIMEOUT.plusMillis(lockMs));
+            long now = System.nanoTime();
+            long afterMs = (now - returnedAt) / 1_000_000;
+            long sinceFirstPollMs = (now - firstPollAt) / 1_000_000;
+            redelivered.forEach(record -> other.acknowledge(record, AcknowledgeType.ACCEPT));
+            other.commitSync();
+            Claims.figure("lock " + lockMs + " ms: the other member got them after " + afterMs + " ms, delivery counts "
+                    + redelivered.stream().map(ShareGroups::deliveries).toList());
+            assertEquals(List.of(0L, 1L, 2L), redelivered.stream().map(ConsumerRecord::offset).toList(),
+                    "the other member gets the slow member's 3 records");
+            assertEquals(List.of(2, 2, 2), redelivered.stream().map(ShareGroups::deliveries).toList(),
+                    "each delivered for the second time");
+            assertTrue(sinceFirstPollMs >= lockMs, "not before the lock of " + lockMs + " ms expired (got them "
+                    + sinceFirstPollMs + " ms after the slow member's first poll began)");
+            assertTrue(afterMs <= lockMs + LoadedMachine.SLACK_MS, "soon after the lock of " + lockMs
+                    + " ms expired (got them after " + afterMs + " ms)");
+        }
+    }
+
+    /**
+     * A member killed with SIGKILL while it holds 3 records: the operating system closes its
+     * connections, and the partition leader releases the records of the member whose share
+     * session used that connection at once (Kafka 4.4: {@code ShareSessionCache}'s connection
+     * disconnect listener, then {@code SharePartitionManager.releaseSession}), long before their
+     * lock (30 s here) would expire. The waiting member gets them, delivery count 2. Only a
+     * member whose connection stays open (a hung process, a host gone without a reset) waits for
+     * the lock.
+     */
+    @Test
+    @Claim("6.crash")
+    void aKilledMembersRecordsComeBackWhenItsConnectionClosesNotWhenTheLockExpires(LabKafka kafka) throws Exception {
+        long lockMs = ShareKit.settings(kafka).lockDurationMs(30_000);
+        String topic = kafka.createTopic("share-crash", 1);
+        String group = ShareKit.earliestGroup(kafka, "share-crash");
+        ShareGroups.setGroupConfig(kafka.admin(), group, Map.of(ShareGroups.LOCK_DURATION, Long.toString(lockMs)));
+        ShareKit.produce(kafka, topic, 3);
+        long childStartedAt = System.nanoTime(); // the records' lock cannot start before this
+        try (ChildJvm holder = ChildJvm.start(kafka.backend(), HoldingShareMember.class, topic, group, "3");
+             KafkaShareConsumer<String, String> waiting = ShareKit.member(kafka, group, topic, "explicit", 10)) {
+            await().atMost(TIMEOUT).until(() -> !holder.reports(HoldingShareMember.ACQUIRED).isEmpty());
+            Report acquired = holder.reports(HoldingShareMember.ACQUIRED).get(0);
+            assertEquals("0,1,2", acquired.text("offsets"), "the member in the child JVM holds the 3 records");
+            // The waiting member fetches once it knows its assignment (at a heartbeat: every 5 s on a
+            // stock broker), and gets nothing while the records are held.
+            await().atMost(TIMEOUT).until(() -> {
+                assertTrue(waiting.poll(Duration.ofMillis(100)).isEmpty(), "nothing to get while the records are held");
+                return ShareGroups.fetches(waiting) > 0;
+            });
+
+            holder.kill();
+            long killedAt = System.nanoTime();
+            List<ConsumerRecord<String, String>> back = ShareGroups.pollOnce(waiting, TIMEOUT.plusMillis(lockMs));
+            long now = System.nanoTime();
+            long afterMs = (now - killedAt) / 1_000_000;
+            long sinceChildStartMs = (now - childStartedAt) / 1_000_000;
+            back.forEach(record -> waiting.acknowledge(record, AcknowledgeType.ACCEPT));
+            waiting.commitSync();
+            Claims.figure("SIGKILL with a " + lockMs + " ms lock: back " + afterMs + " ms after the kill ("
+                    + sinceChildStartMs + " ms after the holder's JVM started), delivery counts "
+                    + back.stream().map(ShareGroups::deliveries).toList());
+            assertEquals(List.of(0L, 1L, 2L), back.stream().map(ConsumerRecord::offset).toList(),
+                    "the killed member's 3 records go to the waiting member");
+            assertEquals(List.of(2, 2, 2), back.stream().map(ShareGroups::deliveries).toList(), "their second delivery");
+            assertTrue(sinceChildStartMs < lockMs, "before their " + lockMs + " ms lock could have expired: the closed "
+                    + "connection released them (back " + afterMs + " ms after the kill, " + sinceChildStartMs
+                    + " ms after the child JVM started)");
+        }
+    }
+}
