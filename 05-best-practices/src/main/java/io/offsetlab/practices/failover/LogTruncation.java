@@ -48,7 +48,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LogTruncation {
 
-    static final int BASE = 10;
+    public static final int BASE = 10;
     static final int LOST = 5;
     static final int NEW_FIRST = 3;
     static final int NEW_MORE = 5;
@@ -64,8 +64,8 @@ public final class LogTruncation {
         this.timeline = timeline;
     }
 
-    /** The scene, its stages numbered as in the class comment. */
-    public Result run() throws Exception {
+    /** The scene, its stages numbered as in the class comment; the groups use group.protocol {@code protocol}. */
+    public Result run(String protocol) throws Exception {
         String topic = "s5-truncation-" + UUID.randomUUID().toString().substring(0, 8);
         int leader = cluster.nodeIds().get(0);
         int follower = cluster.nodeIds().get(1);
@@ -73,7 +73,7 @@ public final class LogTruncation {
                 "min.insync.replicas", "1", // one replica is enough to acknowledge acks=all (the broker default)
                 "unclean.leader.election.enable", "false"))); // the default: only an operator elects uncleanly
         OnePartition partition = new OnePartition(cluster, admin, new TopicPartition(topic, 0));
-        TruncatedGroups groups = new TruncatedGroups(cluster, admin, timeline, partition.tp);
+        TruncatedGroups groups = new TruncatedGroups(cluster, admin, timeline, partition.tp, protocol);
         short elr = partition.featureLevel("eligible.leader.replicas.version");
         timeline.event("cluster", topic + "-0 on nodes " + leader + " (leader) and " + follower
                 + "; eligible.leader.replicas.version=" + elr);

@@ -47,7 +47,7 @@ public final class NoTruncationWithAcksAll {
         Topics.create(admin, new NewTopic(topic, Map.of(0, List.of(leader, follower)))
                 .configs(Map.of("min.insync.replicas", "2"))); // acks=all needs both replicas
         OnePartition partition = new OnePartition(cluster, admin, new TopicPartition(topic, 0));
-        TruncatedGroups groups = new TruncatedGroups(cluster, admin, timeline, partition.tp);
+        TruncatedGroups groups = new TruncatedGroups(cluster, admin, timeline, partition.tp, "classic");
         partition.produce("base", 0, LogTruncation.BASE, "all"); // stage 1
         cluster.kill(follower);
         partition.awaitState("node " + follower + " out of the ISR", p -> OnePartition.ids(p.isr()).equals(List.of(leader)));

@@ -32,12 +32,15 @@ public final class TruncatedGroups {
     private final Admin admin;
     private final Timeline timeline;
     private final TopicPartition tp;
+    private final String protocol;
 
-    TruncatedGroups(Cluster cluster, Admin admin, Timeline timeline, TopicPartition tp) {
+    /** Groups on partition {@code tp} whose consumers use group.protocol {@code protocol} (classic or consumer). */
+    TruncatedGroups(Cluster cluster, Admin admin, Timeline timeline, TopicPartition tp, String protocol) {
         this.cluster = cluster;
         this.admin = admin;
         this.timeline = timeline;
         this.tp = tp;
+        this.protocol = protocol;
     }
 
     /** A consumer of {@code group} reads {@code count} records and commits with commitSync(); returns the commit. */
@@ -62,8 +65,8 @@ public final class TruncatedGroups {
     }
 
     /**
-     * Group {@code group}'s consumer starts again with {@code policy} and reads until it reaches
-     * the end of the log ({@code end}), or poll() throws. What happened?
+     * Group {@code group}'s consumer starts again with {@code policy} and reads until its position
+     * is the end of the log ({@code end}), or poll() throws. What happened?
      */
     Restart restart(String group, String policy, boolean withEpoch, long end) {
         List<Long> offsets = new ArrayList<>();
@@ -74,7 +77,9 @@ public final class TruncatedGroups {
                 Polling.pollUntil(consumer, OnePartition.TIMEOUT, batch -> batch.forEach(r -> {
                     offsets.add(r.offset());
                     values.add(r.value());
-                }), () -> !consumer.assignment().isEmpty() && consumer.position(tp) >= end);
+                }), () -> !consumer.assignment().isEmpty() && consumer.position(tp) == end);
+                // == and not >=: position() does not fetch, so a committed offset past the end stands
+                // there until a fetch answers OFFSET_OUT_OF_RANGE and the policy (or poll()) acts on it
             } catch (LogTruncationException e) { // policy none, truncation detected: the client's own evidence
                 OffsetAndMetadata divergent = e.divergentOffsets().get(tp);
                 return new Restart(group, policy, withEpoch, null, offsets, values, "LogTruncationException: diverges at "
@@ -93,6 +98,7 @@ public final class TruncatedGroups {
         // Where it starts without a usable committed offset; with a policy, also where truncation sends it.
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, policy);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false); // only the scene's own commit
+        config.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol); // classic, or consumer (KIP-848)
         return new KafkaConsumer<>(config);
     }
 

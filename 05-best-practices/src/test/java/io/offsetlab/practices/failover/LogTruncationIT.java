@@ -9,6 +9,8 @@ import io.offsetlab.practices.failover.TruncatedGroups.Restart;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * What each group does when it starts again depends on whether its commit carried the leader
  * epoch (KIP-320) and on its auto.offset.reset policy: see {@link LogTruncation} and
  * {@link TruncatedGroups}. The contrast, acks=all with min.insync.replicas=2, loses nothing:
- * {@link NoTruncationWithAcksAll}. Classic group protocol (the lab's default).
+ * {@link NoTruncationWithAcksAll}. Both group protocols for the groups; the contrast with classic.
  */
 @KafkaLab(brokers = 3)
 @Claim("5.truncation")
@@ -37,15 +39,16 @@ class LogTruncationIT {
 
     private static final List<Long> LOST_RANGE = LongStream.range(10, 15).boxed().toList();
 
-    @Test
-    void afterAnUncleanElectionNewRecordsTakeTheLostOffsetsAndOnlyAnEpochInTheCommitDetectsIt(LabKafka kafka)
-            throws Exception {
-        LogTruncation.Result result = new LogTruncation(kafka.cluster(), kafka.admin(), new Timeline(System.out)).run();
-        Claims.figure("acks=1, min.insync=1: lost " + result.before().values() + ", offsets " + result.reused()
+    @ParameterizedTest(name = "group.protocol={0}")
+    @ValueSource(strings = {"classic", "consumer"})
+    void afterAnUncleanElectionNewRecordsTakeTheLostOffsetsAndOnlyAnEpochInTheCommitDetectsIt(String protocol,
+            LabKafka kafka) throws Exception {
+        LogTruncation.Result result = new LogTruncation(kafka.cluster(), kafka.admin(), new Timeline(System.out)).run(protocol);
+        Claims.figure(protocol + ", acks=1, min.insync=1: lost " + result.before().values() + ", offsets " + result.reused()
                 + " reused by " + LOST_RANGE.stream().map(result.after()::get).toList() + "; ELR level "
                 + result.elrLevel() + ", leaderless ISR " + result.isrLeaderless() + " ELR " + result.elrLeaderless());
-        Claims.figure("log end 13 < committed 15: " + texts(result.wave1()));
-        Claims.figure("log end 18 > committed 15: " + texts(result.wave2()));
+        Claims.figure(protocol + ", log end 13 < committed 15: " + texts(result.wave1()));
+        Claims.figure(protocol + ", log end 18 > committed 15: " + texts(result.wave2()));
         List<Executable> checks = new ArrayList<>(List.of(
                 () -> assertEquals(15, result.committed().offset(), "the reader committed the next offset after 0-14"),
                 () -> assertTrue(result.committed().leaderEpoch().isPresent(), "commitSync() carries the leader epoch (KIP-320)"),
