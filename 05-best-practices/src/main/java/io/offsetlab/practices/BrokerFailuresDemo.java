@@ -128,9 +128,16 @@ public final class BrokerFailuresDemo {
         out.println();
         out.println("The same kills with acks=all and min.insync.replicas=2, no unclean election:");
         NoTruncationWithAcksAll.Result safe = new NoTruncationWithAcksAll(cluster, admin, new Timeline(out)).run();
-        out.println("offsets 10-14 before: " + safe.before().values() + ", after: " + safe.after().values());
+        out.println("offsets 10-14 held " + range(safe.before()) + " before node 1 was killed, and "
+                + (safe.before().equals(safe.after()) ? "the same records" : range(safe.after())) + " after.");
         cluster.restartKilled();
         out.println();
+    }
+
+    /** "more-10..more-14": the first and last value of {@code records}. */
+    private static String range(Map<Long, String> records) {
+        List<String> values = List.copyOf(records.values());
+        return values.isEmpty() ? "nothing" : values.get(0) + ".." + values.get(values.size() - 1);
     }
 
     /** "from 10: 3 new" / "from 15: 3 new, 5 skipped" / the exception, for a wave whose log ends at {@code end}. */
@@ -139,7 +146,7 @@ public final class BrokerFailuresDemo {
             return "LogTruncationException @" + restart.divergentOffset();
         }
         if (restart.error() != null) {
-            return "OutOfRangeException @15";
+            return restart.error(); // "OffsetOutOfRangeException at 15"
         }
         int skipped = (int) (end - LogTruncation.BASE) - restart.read("new");
         return "from " + restart.startedAt() + ": " + restart.read("new") + " new" + (restart.read("base") > 0

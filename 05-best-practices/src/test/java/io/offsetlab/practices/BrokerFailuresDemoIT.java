@@ -30,6 +30,8 @@ class BrokerFailuresDemoIT {
             assertTrue(output.matches("(?s).*15 only +earliest +from 0: 3 new \\+ 10 old +from 15: 3 new, 5 skipped.*"),
                     "without the epoch: out of range, then a silent skip:\n" + output);
             assertTrue(output.contains("now they name [new-10, new-11, new-12, new-13, new-14]"), output);
+            assertTrue(output.contains("offsets 10-14 held more-10..more-14 before node 1 was killed, and the same records after."),
+                    "acks=all with min.insync.replicas=2 loses nothing:\n" + output);
             assertTrue(output.matches("(?s).*earliest +60 +- +0 +60 +0.*"), "one replica, earliest: reads 60 again:\n" + output);
             assertTrue(output.matches("(?s).*latest +60 +- +100 +0 +40.*"), "one replica, latest: skips 40:\n" + output);
             DemoOutput.assertReadable(output, "5");

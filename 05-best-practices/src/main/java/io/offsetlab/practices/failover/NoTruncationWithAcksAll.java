@@ -55,7 +55,7 @@ public final class NoTruncationWithAcksAll {
         timeline.event("producer", "acks=all with ISR [" + leader + "]: " + refused);
         cluster.restart(follower); // stage 3
         partition.awaitState("node " + follower + " back in the ISR", p -> OnePartition.ids(p.isr()).contains(follower));
-        partition.produce("lost", LogTruncation.BASE, LogTruncation.LOST, "all");
+        partition.produce("more", LogTruncation.BASE, LogTruncation.LOST, "all");
         Map<Long, String> before = partition.read(LogTruncation.BASE);
         OffsetAndMetadata committed = groups.readAndCommit(topic + "-reader", LogTruncation.BASE + LogTruncation.LOST);
         cluster.kill(leader); // stage 4
