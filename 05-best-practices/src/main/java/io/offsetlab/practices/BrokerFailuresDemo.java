@@ -12,8 +12,11 @@ import io.offsetlab.lab.view.TextTable;
 import io.offsetlab.lab.view.Timeline;
 import io.offsetlab.practices.failover.CoordinatorFailover;
 import io.offsetlab.practices.failover.FailoverResult;
+import io.offsetlab.practices.failover.LogTruncation;
+import io.offsetlab.practices.failover.NoTruncationWithAcksAll;
 import io.offsetlab.practices.failover.SingleReplicaLoss.Outcome;
 import io.offsetlab.practices.failover.SingleReplicaLoss;
+import io.offsetlab.practices.failover.TruncatedGroups.Restart;
 import org.apache.kafka.clients.admin.Admin;
 
 import java.io.PrintStream;
@@ -29,6 +32,10 @@ import java.util.Map;
  *   <li>§5.5 the group coordinator dies mid-stream, with 3 replicas of the offsets (Kafka's
  *       default): nothing is lost; the timeline shows how long the group could not commit, and
  *       what its client went through ({@link CoordinatorFailover});</li>
+ *   <li>§5 and §1 on the same cluster, an offset comes to name a different record: records written
+ *       with acks=1 that only the leader had are lost in an unclean election, new records take their
+ *       offsets; what groups that had committed past them do ({@link LogTruncation}), and the same kills
+ *       with acks=all and min.insync.replicas=2 ({@link NoTruncationWithAcksAll});</li>
  *   <li>§5.6 a second cluster with 1 replica of the offsets (a laptop broker's setting): the
  *       coordinator's disk is lost, and with it the offsets (sometimes the groups are stuck until an
  *       unclean leader election first); earliest reads again, latest skips ({@link SingleReplicaLoss}).</li>
@@ -66,6 +73,7 @@ public final class BrokerFailuresDemo {
         try (Admin admin = Admin.create(ClientConfigs.admin(kafka))) {
             BrokerFailuresDemo demo = new BrokerFailuresDemo((Cluster) kafka, admin, out, workDir);
             demo.coordinatorDies(args.option(PROTOCOL, "classic"));
+            demo.anOffsetNamesADifferentRecord(args.option(PROTOCOL, "classic"));
             demo.offsetsOnOneReplica();
             demo.whatToNotice();
         } finally {
@@ -94,6 +102,55 @@ public final class BrokerFailuresDemo {
         out.println("FindCoordinator keeps naming it; then another replica leads the group's offsets. When the dead");
         out.println("node was also the active controller, a new controller is elected first, and the stall is longer.");
         out.println();
+    }
+
+    private void anOffsetNamesADifferentRecord(String protocol) throws Exception {
+        cluster.restartKilled(); // the coordinator killed above
+        Runner.heading(out, "§5 and §1 an offset comes to name a different record (acks=1, an unclean election)");
+        out.println("A partition on nodes 1 and 2, min.insync.replicas=1. With node 2 down, 5 records written with");
+        out.println("acks=1 (offsets 10-14) exist on node 1 alone; a group reads them and commits 15 with the leader");
+        out.println("epoch. Node 1 dies, node 2 is elected uncleanly, new records take offsets 10-17. Twelve groups");
+        out.println("(group.protocol=" + protocol + ") had that commit, with or without its epoch, and start again:");
+        out.println();
+        LogTruncation.Result r = new LogTruncation(cluster, admin, new Timeline(out)).run(protocol);
+        out.println();
+        TextTable table = new TextTable("COMMIT", "POLICY", "LOG ENDS AT 13 (BEFORE 15)", "LOG ENDS AT 18 (PAST 15)");
+        for (int i = 0; i < r.wave1().size(); i++) {
+            Restart first = r.wave1().get(i);
+            table.row(first.withEpoch() ? "15 + epoch" : "15 only", first.policy(), outcome(first, 13),
+                    outcome(r.wave2().get(i), 18));
+        }
+        out.print(table.render());
+        out.println("Offsets " + r.reused() + " named " + r.before().values() + ";");
+        out.println("now they name " + r.reused().stream().map(r.after()::get).toList() + ". With the epoch the client");
+        out.println("asks where epoch " + r.committed().leaderEpoch().orElse(-1) + " ends (OffsetsForLeaderEpoch) and finds the truncation: earliest and");
+        out.println("latest both go back to where the logs part, none throws. Without it nothing is checked.");
+        out.println();
+        out.println("The same kills with acks=all and min.insync.replicas=2, no unclean election:");
+        NoTruncationWithAcksAll.Result safe = new NoTruncationWithAcksAll(cluster, admin, new Timeline(out)).run();
+        out.println("offsets 10-14 held " + range(safe.before()) + " before node 1 was killed, and "
+                + (safe.before().equals(safe.after()) ? "the same records" : range(safe.after())) + " after.");
+        cluster.restartKilled();
+        out.println();
+    }
+
+    /** "more-10..more-14": the first and last value of {@code records}. */
+    private static String range(Map<Long, String> records) {
+        List<String> values = List.copyOf(records.values());
+        return values.isEmpty() ? "nothing" : values.get(0) + ".." + values.get(values.size() - 1);
+    }
+
+    /** "from 10: 3 new" / "from 15: 3 new, 5 skipped" / the exception, for a wave whose log ends at {@code end}. */
+    private static String outcome(Restart restart, long end) {
+        if (restart.divergentOffset() != null) {
+            return "LogTruncationException @" + restart.divergentOffset();
+        }
+        if (restart.error() != null) {
+            return restart.error(); // "OffsetOutOfRangeException at 15"
+        }
+        int skipped = (int) (end - LogTruncation.BASE) - restart.read("new");
+        return "from " + restart.startedAt() + ": " + restart.read("new") + " new" + (restart.read("base") > 0
+                ? " + " + restart.read("base") + " old" : "") + (skipped > 0 ? ", " + skipped + " skipped" : "");
     }
 
     private void offsetsOnOneReplica() throws Exception {
@@ -144,7 +201,11 @@ public final class BrokerFailuresDemo {
         out.println("  - with 1 replica (offsets.topic.replication.factor=1) a lost disk loses every offset on it,");
         out.println("    and can stop its groups until an unclean election: then auto.offset.reset decides again.");
         out.println("    earliest reads twice, latest silently skips.");
-        out.println("Proof: mvn -pl 05-best-practices -am verify (CoordinatorFailoverIT, SingleReplicaLossIT).");
+        out.println("  - acks=1 and an unclean election lose records, and new ones take their offsets: commit the");
+        out.println("    leader epoch (commitSync() does) and the client detects it; acks=all with");
+        out.println("    min.insync.replicas=2 refuses such writes instead.");
+        out.println("Proof: mvn -pl 05-best-practices -am verify (CoordinatorFailoverIT, LogTruncationIT,");
+        out.println("SingleReplicaLossIT).");
     }
 
     private static long sum(Map<?, Long> offsets) {

@@ -17,14 +17,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BrokerFailuresDemoIT {
 
     @Test
-    void theDemoKillsTheCoordinatorLosesNothingThenLosesTheOffsetsOfASingleReplica() {
+    void theDemoKillsTheCoordinatorLosesNothingTruncatesALogThenLosesTheOffsetsOfASingleReplica() {
         try (ChildJvm demo = ChildJvm.start(BrokerFailuresDemo.class)) {
-            assertEquals(Runner.OK, demo.waitFor(Duration.ofSeconds(240)), demo.output());
+            assertEquals(Runner.OK, demo.waitFor(Duration.ofSeconds(360)), demo.output());
             String output = demo.output();
             assertTrue(output.startsWith("§5 避免 Kafka Offset 丢失的最佳实践"), "the first line names the article section:\n" + output);
             assertTrue(output.matches("(?s).*killed node \\d, the coordinator( and active controller)? \\(SIGKILL\\).*"), output);
             assertTrue(output.matches("(?s).*\\n9000 +0 +0 +\\d+ +\\d+ +\\d+ ms\\n.*"), "9000 records, 0 lost, 0 duplicates:\n" + output);
             assertTrue(output.matches("(?s).*found the new coordinator, node \\d.*"), "the client's rediscovery is shown:\n" + output);
+            assertTrue(output.matches("(?s).*15 \\+ epoch +none +LogTruncationException @10 +LogTruncationException @10.*"),
+                    "with the epoch and none, the truncation is detected:\n" + output);
+            assertTrue(output.matches("(?s).*15 only +earliest +from 0: 3 new \\+ 10 old +from 15: 3 new, 5 skipped.*"),
+                    "without the epoch: out of range, then a silent skip:\n" + output);
+            assertTrue(output.contains("now they name [new-10, new-11, new-12, new-13, new-14]"), output);
+            assertTrue(output.contains("offsets 10-14 held more-10..more-14 before node 1 was killed, and the same records after."),
+                    "acks=all with min.insync.replicas=2 loses nothing:\n" + output);
             assertTrue(output.matches("(?s).*earliest +60 +- +0 +60 +0.*"), "one replica, earliest: reads 60 again:\n" + output);
             assertTrue(output.matches("(?s).*latest +60 +- +100 +0 +40.*"), "one replica, latest: skips 40:\n" + output);
             DemoOutput.assertReadable(output, "5");

@@ -1,0 +1,139 @@
+package io.offsetlab.practices.failover;
+
+import io.offsetlab.lab.Claim;
+import io.offsetlab.lab.Claims;
+import io.offsetlab.lab.KafkaLab;
+import io.offsetlab.lab.LabKafka;
+import io.offsetlab.lab.view.Timeline;
+import io.offsetlab.practices.failover.TruncatedGroups.Restart;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * §1 and §5 an offset can come to name a different record. On a 3-node cluster, a partition on
+ * two nodes with min.insync.replicas=1 loses the 5 records (offsets 10-14) that only its leader
+ * had, acknowledged with acks=1, when the follower without them is elected uncleanly; new records
+ * take offsets 10-17 and the old leader, back, truncates and serves them. A group had committed 15.
+ * What each group does when it starts again depends on whether its commit carried the leader
+ * epoch (KIP-320) and on its auto.offset.reset policy: see {@link LogTruncation} and
+ * {@link TruncatedGroups}. The contrast, acks=all with min.insync.replicas=2, loses nothing:
+ * {@link NoTruncationWithAcksAll}. Both group protocols for the groups; the contrast with classic.
+ */
+@KafkaLab(brokers = 3)
+@Claim("5.truncation")
+class LogTruncationIT {
+
+    private static final List<Long> LOST_RANGE = LongStream.range(10, 15).boxed().toList();
+
+    @ParameterizedTest(name = "group.protocol={0}")
+    @ValueSource(strings = {"classic", "consumer"})
+    void afterAnUncleanElectionNewRecordsTakeTheLostOffsetsAndOnlyAnEpochInTheCommitDetectsIt(String protocol,
+            LabKafka kafka) throws Exception {
+        LogTruncation.Result result = new LogTruncation(kafka.cluster(), kafka.admin(), new Timeline(System.out)).run(protocol);
+        Claims.figure(protocol + ", acks=1, min.insync=1: lost " + result.before().values() + ", offsets " + result.reused()
+                + " reused by " + LOST_RANGE.stream().map(result.after()::get).toList() + "; ELR level "
+                + result.elrLevel() + ", leaderless ISR " + result.isrLeaderless() + " ELR " + result.elrLeaderless());
+        Claims.figure(protocol + ", log end 13 < committed 15: " + texts(result.wave1()));
+        Claims.figure(protocol + ", log end 18 > committed 15: " + texts(result.wave2()));
+        List<Executable> checks = new ArrayList<>(List.of(
+                () -> assertEquals(15, result.committed().offset(), "the reader committed the next offset after 0-14"),
+                () -> assertTrue(result.committed().leaderEpoch().isPresent(), "commitSync() carries the leader epoch (KIP-320)"),
+                () -> assertEquals(LOST_RANGE, List.copyOf(result.before().keySet()), "only the leader had offsets 10-14"),
+                () -> assertEquals(LOST_RANGE, result.reused(), "after the unclean election, new records took offsets 10-14"),
+                () -> assertEquals("new-10", result.after().get(10L), "the old leader, back and leading, serves the new record at 10"),
+                () -> assertEquals(18, result.end(), "10 base + 8 new records: the 5 lost ones are gone")));
+        checks.add(() -> assertEquals(result.elrLevel() >= 1 ? List.of() : List.of(result.leader()), result.isrLeaderless(),
+                "with eligible leader replicas (KIP-966) the fenced last leader leaves the ISR; without, it stays"));
+        checks.add(() -> assertEquals(result.elrLevel() >= 1 ? List.of(result.leader()) : List.of(), result.elrLeaderless(),
+                "and it is the ELR: the only replica a clean election could pick, not the follower"));
+        checks.addAll(wave1(result.wave1()));
+        checks.addAll(wave2(result.wave2()));
+        assertAll(checks);
+    }
+
+    /** The log ends at 13, before the committed 15. */
+    private static List<Executable> wave1(List<Restart> wave) {
+        Map<String, Restart> by = byKind(wave);
+        return List.of(
+                () -> divergesAndReads(by.get("epoch earliest"), 3, "the epoch shows the log diverged at 10: it goes back there, whatever the policy"),
+                () -> divergesAndReads(by.get("epoch latest"), 3, "the same for latest: truncation is not a reset"),
+                () -> throwsTruncation(by.get("epoch none")),
+                () -> startsAtAndReads(by.get("plain earliest"), 0, 13, "no epoch: 15 is past the end, out of range, earliest goes to 0"),
+                () -> startsAtAndReads(by.get("plain latest"), 13, 0, "no epoch: out of range, latest goes to the end, skipping new-10..new-12"),
+                () -> assertEquals("OffsetOutOfRangeException at 15", by.get("plain none").error(),
+                        "no epoch, policy none: out of range, not a detected truncation"));
+    }
+
+    /** The log ends at 18, past the committed 15. */
+    private static List<Executable> wave2(List<Restart> wave) {
+        Map<String, Restart> by = byKind(wave);
+        return List.of(
+                () -> divergesAndReads(by.get("epoch earliest"), 8, "the epoch shows the log diverged at 10: it reads new-10..new-17"),
+                () -> divergesAndReads(by.get("epoch latest"), 8, "the same for latest"),
+                () -> throwsTruncation(by.get("epoch none")),
+                () -> startsAtAndReads(by.get("plain earliest"), 15, 3, "no epoch: 15 is a valid offset now, and silently names new-15; new-10..new-14 are skipped"),
+                () -> startsAtAndReads(by.get("plain latest"), 15, 3, "the same whatever the policy: nothing is out of range"),
+                () -> startsAtAndReads(by.get("plain none"), 15, 3, "even with none: nothing tells the consumer"));
+    }
+
+    private static void divergesAndReads(Restart restart, int newRecords, String why) {
+        assertAll(() -> assertEquals(10L, restart.startedAt(), restart.text() + ": " + why),
+                () -> assertEquals(newRecords, restart.read("new"), restart.text() + ": only new records, all of them"),
+                () -> assertEquals(newRecords, restart.offsets().size(), restart.text() + ": nothing else"));
+    }
+
+    private static void throwsTruncation(Restart restart) {
+        assertAll(() -> assertEquals(10L, restart.divergentOffset(), restart.text()
+                        + ": with policy none, poll() throws LogTruncationException, whose divergentOffsets() say where the logs part"),
+                () -> assertTrue(restart.offsets().isEmpty(), restart.text() + ": it reads nothing"));
+    }
+
+    private static void startsAtAndReads(Restart restart, long at, int count, String why) {
+        assertAll(() -> assertEquals(at, restart.startedAt(), restart.text() + ": " + why),
+                () -> assertEquals(count, restart.offsets().size(), restart.text() + ": " + why),
+                () -> assertNull(restart.error(), restart.text() + ": nothing thrown"));
+    }
+
+    @Test
+    void withAcksAllAndMinInsyncTwoTheSameKillsLoseNothing(LabKafka kafka) throws Exception {
+        NoTruncationWithAcksAll.Result result = new NoTruncationWithAcksAll(kafka.cluster(), kafka.admin(),
+                new Timeline(System.out)).run();
+        Claims.figure("acks=all, min.insync=2: the write with one replica " + result.refused() + "; offsets 10-14 "
+                + result.after().values() + " after the clean election; " + result.restart().text());
+        assertAll(
+                () -> assertEquals("refused, NotEnoughReplicasException", result.refused(),
+                        "with the ISR below min.insync.replicas the leader refuses acks=all writes before appending"),
+                () -> assertEquals(result.before(), result.after(), "offsets 10-14 name the same records after the clean election"),
+                () -> assertEquals(15L, result.restart().startedAt(), result.restart().text()
+                        + ": the commit validates (no truncation), the group goes on at 15"),
+                () -> assertNull(result.restart().error(), "nothing thrown with policy none"));
+    }
+
+    /** "epoch earliest" to the restart of that group. */
+    private static Map<String, Restart> byKind(List<Restart> wave) {
+        return wave.stream().collect(Collectors.toMap(r -> (r.withEpoch() ? "epoch " : "plain ") + r.policy(), r -> r));
+    }
+
+    private static String texts(List<Restart> wave) {
+        return wave.stream().map(Restart::text).collect(Collectors.joining("; "));
+    }
+
+    @AfterEach
+    void restartTheKilledNodes(LabKafka kafka) {
+        kafka.cluster().restartKilled();
+    }
+}
