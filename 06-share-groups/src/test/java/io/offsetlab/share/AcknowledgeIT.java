@@ -2,6 +2,7 @@ package io.offsetlab.share;
 
 import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.Claims;
+import io.offsetlab.lab.Figure;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
@@ -149,8 +150,9 @@ class AcknowledgeIT {
             slow.acknowledge(record, AcknowledgeType.ACCEPT);
             slow.commitSync();
             awaitLag(kafka, group, topic, 0);
-            Claims.figure("RENEW x" + renewals + ": held " + heldMs + " ms with a " + lockMs + " ms lock, delivery count "
-                    + deliveries + ", never given to the other member");
+            Claims.figure(Figure.bars("RENEW, " + renewals + " times", "ms").value("record held", heldMs)
+                    .marker("share.record.lock.duration.ms", lockMs)
+                    .note("delivery count " + deliveries + ", never given to the other member"));
             assertEquals(1, deliveries, "renewing is not a new delivery");
         }
     }

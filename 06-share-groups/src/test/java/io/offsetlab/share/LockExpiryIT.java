@@ -2,6 +2,7 @@ package io.offsetlab.share;
 
 import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.Claims;
+import io.offsetlab.lab.Figure;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.LoadedMachine;
@@ -66,8 +67,9 @@ class LockExpiryIT {
             long sinceFirstPollMs = (now - firstPollAt) / 1_000_000;
             redelivered.forEach(record -> other.acknowledge(record, AcknowledgeType.ACCEPT));
             other.commitSync();
-            Claims.figure("lock " + lockMs + " ms: the other member got them after " + afterMs + " ms, delivery counts "
-                    + redelivered.stream().map(ShareGroups::deliveries).toList());
+            Claims.figure(Figure.bars("a slow member's records, lock " + lockMs + " ms", "ms")
+                    .value("given to the other member after", afterMs).marker("share.record.lock.duration.ms", lockMs)
+                    .note("delivery counts " + redelivered.stream().map(ShareGroups::deliveries).toList()));
             assertEquals(List.of(0L, 1L, 2L), redelivered.stream().map(ConsumerRecord::offset).toList(),
                     "the other member gets the slow member's 3 records");
             assertEquals(List.of(2, 2, 2), redelivered.stream().map(ShareGroups::deliveries).toList(),
@@ -117,9 +119,10 @@ class LockExpiryIT {
             long sinceChildStartMs = (now - childStartedAt) / 1_000_000;
             back.forEach(record -> waiting.acknowledge(record, AcknowledgeType.ACCEPT));
             waiting.commitSync();
-            Claims.figure("SIGKILL with a " + lockMs + " ms lock: back " + afterMs + " ms after the kill ("
-                    + sinceChildStartMs + " ms after the holder's JVM started), delivery counts "
-                    + back.stream().map(ShareGroups::deliveries).toList());
+            Claims.figure(Figure.bars("a member killed with SIGKILL, lock " + lockMs + " ms", "ms")
+                    .value("its records back, after the kill", afterMs).marker("share.record.lock.duration.ms", lockMs)
+                    .note(sinceChildStartMs + " ms after the holder's JVM started; delivery counts "
+                            + back.stream().map(ShareGroups::deliveries).toList()));
             assertEquals(List.of(0L, 1L, 2L), back.stream().map(ConsumerRecord::offset).toList(),
                     "the killed member's 3 records go to the waiting member");
             assertEquals(List.of(2, 2, 2), back.stream().map(ShareGroups::deliveries).toList(), "their second delivery");

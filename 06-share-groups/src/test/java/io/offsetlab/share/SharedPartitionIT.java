@@ -2,6 +2,7 @@ package io.offsetlab.share;
 
 import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.Claims;
+import io.offsetlab.lab.Figure;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import org.apache.kafka.clients.admin.ShareGroupDescription;
@@ -82,7 +83,9 @@ class SharedPartitionIT {
         }
         Map<String, Integer> counts = new java.util.TreeMap<>();
         readBy.forEach((name, offsets) -> counts.put(name, offsets.size()));
-        Claims.figure("1 partition, " + written + " records, 3 members: " + counts);
+        Figure perMember = Figure.bars("1 partition, " + written + " records, 3 members", "records");
+        counts.forEach((name, count) -> perMember.value(name, count));
+        Claims.figure(perMember);
         Set<Long> all = new TreeSet<>();
         readBy.values().forEach(all::addAll);
         assertEquals(written, all.size(), "every record was read: " + readBy);
