@@ -196,7 +196,7 @@ public final class LagMonitorCommand {
      */
     private static int judge(Map<String, List<Sample>> windows, TimeLagColumn timeLag, long maxLagMs, PrintStream out) {
         List<Verdict> verdicts = windows.values().stream()
-                .map(window -> maxLagMs == 0 ? LagStatus.judge(window) : TimeLagTrends.judge(window, timeLag, maxLagMs))
+                .map(window -> timeLag == null ? LagStatus.judge(window) : TimeLagTrends.judge(window, timeLag, maxLagMs))
                 .toList();
         TextTable table = new TextTable("GROUP", "STATUS", "WHY");
         verdicts.forEach(v -> table.row(v.group(), v.status().label(), v.detail()));

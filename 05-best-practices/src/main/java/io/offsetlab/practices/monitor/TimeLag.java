@@ -62,6 +62,8 @@ public final class TimeLag {
         // Skip aborted records and transaction markers: the oldest record the group will process.
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // Never jump: a seek outside the log must not end up at its end and pass for "caught up".
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         // Only the first record of each partition matters: small fetches.
         config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 64 * 1024);
         return new KafkaConsumer<>(config);
@@ -70,25 +72,28 @@ public final class TimeLag {
     /**
      * The age at {@code nowMs} of the oldest unconsumed record of each partition in
      * {@code committed}, which maps a partition to the group's committed offset. {@code consumer}
-     * reads with isolation.level=read_committed and has no group. A partition that gives no
-     * record within {@code timeout} is left out.
+     * reads with isolation.level=read_committed and has no group. A committed offset below the
+     * log start (retention or deleteRecords took the records after it) is read from the log start:
+     * the oldest record left. A partition whose committed offset is beyond its end (a truncated
+     * log, §5), or that gives no record within {@code timeout}, is left out: its age is unknown.
      */
     public static Map<TopicPartition, Age> oldestUnconsumed(Consumer<byte[], byte[]> consumer, Map<TopicPartition, Long> committed,
             Duration timeout, long nowMs) {
         // The end a read_committed consumer reads up to: the last stable offset, before any open transaction.
         Map<TopicPartition, Long> ends = consumer.endOffsets(committed.keySet(), timeout);
+        Map<TopicPartition, Long> starts = consumer.beginningOffsets(committed.keySet(), timeout);
         Map<TopicPartition, Age> ages = new HashMap<>();
         Set<TopicPartition> toRead = new HashSet<>();
         committed.forEach((partition, offset) -> {
-            if (offset >= ends.get(partition)) {
+            if (offset == ends.get(partition).longValue()) {
                 ages.put(partition, new Age(partition, offset, null, null, null, 0));
-            } else {
+            } else if (offset < ends.get(partition)) {
                 toRead.add(partition);
             }
         });
         consumer.assign(toRead);
         try {
-            toRead.forEach(partition -> consumer.seek(partition, committed.get(partition)));
+            toRead.forEach(partition -> consumer.seek(partition, Math.max(committed.get(partition), starts.get(partition))));
             long deadline = System.nanoTime() + timeout.toNanos();
             while (!toRead.isEmpty() && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {

@@ -7,6 +7,7 @@ import io.offsetlab.practices.monitor.LagMonitor.Row;
 import io.offsetlab.practices.monitor.TimeLag.Age;
 import io.offsetlab.practices.monitor.TimeLagEstimate.Estimate;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -37,6 +39,7 @@ final class TimeLagColumn implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> reader;
     private final Set<String> unreadable = new TreeSet<>();
     private final Map<String, TimeLagEstimate> tables = new HashMap<>();
+    private final Map<String, String> failures = new TreeMap<>();
 
     TimeLagColumn(KafkaBackend cluster) {
         this.reader = TimeLag.reader(cluster);
@@ -58,6 +61,8 @@ final class TimeLagColumn implements AutoCloseable {
                         .forEach((partition, age) -> ages.put(partition.topic() + "-" + partition.partition(), age));
             } catch (TopicAuthorizationException e) {
                 unreadable.add(topic); // asked once: the estimate stands in for it from now on
+            } catch (KafkaException e) {
+                failures.put(topic, e.getClass().getSimpleName() + ": " + e.getMessage()); // its cells say "?"
             }
         });
         return ages;
@@ -93,7 +98,10 @@ final class TimeLagColumn implements AutoCloseable {
         return table == null || row.currentOffset() == null ? null : table.estimate(row.currentOffset(), nowMs);
     }
 
-    /** TIME-LAG as printed: "-" without a committed offset, "no READ" for a topic this user may not read. */
+    /**
+     * TIME-LAG as printed: "-" without a committed offset, "no READ" for a topic this user may not
+     * read, "?" when the age is unknown (a committed offset beyond the end, a read that failed).
+     */
     String cell(Row row, Map<String, Age> ages) {
         if (row.currentOffset() == null) {
             return "-";
@@ -124,6 +132,8 @@ final class TimeLagColumn implements AutoCloseable {
 
     /** Says once which topics this user may not READ, and what the column does about it. */
     void printNotes(PrintStream err) {
+        failures.forEach((topic, why) -> err.println("TIME-LAG: the records of topic " + topic + " could not be read (" + why
+                + "); its cells say ?."));
         if (!unreadable.isEmpty()) {
             err.println("TIME-LAG: no READ on topic " + String.join(", ", unreadable) + " for this user, so the age of its"
                     + " records cannot be read; --watch estimates it from sampled end offsets (ESTIMATE), which needs DESCRIBE only.");

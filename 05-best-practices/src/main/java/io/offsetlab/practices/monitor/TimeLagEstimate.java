@@ -26,7 +26,7 @@ public final class TimeLagEstimate {
 
     /** How the estimate was made. */
     public enum Kind {
-        /** The committed offset is the newest sample's end: nothing to consume. */
+        /** The committed offset is at (or past) the newest sample's end: nothing to consume. */
         CAUGHT_UP,
         /** Fewer than two samples: no line to read a time off. */
         TOO_FEW_SAMPLES,
@@ -72,7 +72,7 @@ public final class TimeLagEstimate {
     }
 
     public Estimate estimate(long committed, long nowMs) {
-        if (!samples.isEmpty() && committed == samples.get(samples.size() - 1).endOffset()) {
+        if (!samples.isEmpty() && committed >= samples.get(samples.size() - 1).endOffset()) { // a commit after the sample: caught up too
             return new Estimate(Kind.CAUGHT_UP, 0L);
         }
         if (samples.size() < 2) {

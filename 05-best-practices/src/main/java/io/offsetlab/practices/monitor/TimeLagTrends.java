@@ -10,6 +10,7 @@ import io.offsetlab.practices.monitor.TimeLag.Age;
 import io.offsetlab.practices.monitor.TimeLagEstimate.Estimate;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,9 +58,11 @@ final class TimeLagTrends {
     }
 
     /**
-     * --check with --max-lag-seconds: {@link LagStatus#judge}'s verdict, made BEHIND (unless it is
-     * worse already) when the group's oldest unconsumed record is older than {@code maxLagMs}: its
-     * exact age where this user may READ the topic, else the estimate from the window's samples.
+     * --check with --time-lag or --max-lag-seconds: {@link LagStatus#judge}'s verdict with the age
+     * of the group's oldest unconsumed record (exact where this user may READ the topic, else the
+     * estimate from the window's samples). Over {@code maxLagMs} (0: no limit) the group is BEHIND,
+     * unless worse already; with a limit, a partition whose age is unknown makes it at least WARN,
+     * since the limit could not be checked there.
      */
     static Verdict judge(List<Sample> window, TimeLagColumn timeLag, long maxLagMs) {
         Verdict verdict = LagStatus.judge(window);
@@ -69,21 +72,30 @@ final class TimeLagTrends {
         Map<String, Age> ages = timeLag.ages(last.lag(), now);
         Long oldest = null;
         String where = null;
+        List<String> unknown = new ArrayList<>();
         for (Row row : last.lag().rows()) {
             Long age = ageOf(row, ages, timeLag, last.lag().group(), now);
-            if (age != null && (oldest == null || age > oldest)) {
+            if (age == null && row.currentOffset() != null) {
+                unknown.add(LagStatus.key(row));
+            } else if (age != null && (oldest == null || age > oldest)) {
                 oldest = age;
                 where = LagStatus.key(row) + (timeLag.unreadable(row.topic()) ? ", estimated: no READ" : "");
             }
         }
-        if (oldest == null) {
-            return new Verdict(verdict.group(), verdict.status(), verdict.detail() + "; time lag unknown");
+        Status status = verdict.status();
+        String detail = verdict.detail();
+        if (oldest != null) {
+            String age = "oldest unconsumed record " + TimeLagColumn.seconds(oldest) + " old (" + where + ")";
+            boolean over = maxLagMs > 0 && oldest > maxLagMs && status.compareTo(Status.BEHIND) < 0;
+            status = over ? Status.BEHIND : status;
+            detail = over ? age + ", over " + maxLagMs / 1000 + " s; " + detail : detail + "; " + age;
         }
-        String age = "oldest unconsumed record " + TimeLagColumn.seconds(oldest) + " old (" + where + ")";
-        if (oldest > maxLagMs && verdict.status().compareTo(Status.BEHIND) < 0) {
-            return new Verdict(verdict.group(), Status.BEHIND, age + ", over " + maxLagMs / 1000 + " s; " + verdict.detail());
+        if (!unknown.isEmpty()) {
+            detail += "; time lag unknown for " + String.join(", ", unknown)
+                    + " (no READ without samples to estimate from: --watch SECONDS; or a committed offset beyond the end)";
+            status = maxLagMs > 0 && status.compareTo(Status.WARN) < 0 ? Status.WARN : status;
         }
-        return new Verdict(verdict.group(), verdict.status(), verdict.detail() + "; " + age);
+        return new Verdict(verdict.group(), status, detail);
     }
 
     /** A row's age: exact when read, the estimate for a topic this user may not READ, else null. */

@@ -41,6 +41,7 @@ class LogTruncationIT {
 
     @ParameterizedTest(name = "group.protocol={0}")
     @ValueSource(strings = {"classic", "consumer"})
+    @Claim("1.offset") // §1: an offset is unique only while the log is not truncated
     void afterAnUncleanElectionNewRecordsTakeTheLostOffsetsAndOnlyAnEpochInTheCommitDetectsIt(String protocol,
             LabKafka kafka) throws Exception {
         LogTruncation.Result result = new LogTruncation(kafka.cluster(), kafka.admin(), new Timeline(System.out)).run(protocol);

@@ -29,6 +29,8 @@ class TimeLagEstimateTest {
     @Test
     void theNewestEndIsCaughtUpAndOneSampleIsTooFew() {
         assertEquals(new Estimate(Kind.CAUGHT_UP, 0L), table(new Sample(100, 1_000), new Sample(200, 2_000)).estimate(200, 9_000));
+        assertEquals(new Estimate(Kind.CAUGHT_UP, 0L), table(new Sample(100, 1_000), new Sample(200, 2_000)).estimate(205, 9_000),
+                "a commit made after the newest sample is caught up too");
         assertEquals(new Estimate(Kind.TOO_FEW_SAMPLES, null), table(new Sample(100, 1_000)).estimate(50, 9_000));
     }
 

@@ -60,7 +60,8 @@ class TimeLagIT {
         first.forEach(m -> timestamps.put(m.offset(), m.timestamp()));
 
         ScheduledExecutorService producing = Executors.newSingleThreadScheduledExecutor();
-        try (KafkaProducer<String, String> producer = kafka.producer(); KafkaConsumer<byte[], byte[]> reader = TimeLag.reader(kafka.backend())) {
+        try (KafkaProducer<String, String> producer = kafka.producer(); KafkaConsumer<byte[], byte[]> reader = TimeLag.reader(kafka.backend());
+             AutoCloseable stopProducing = () -> { producing.shutdownNow(); producing.awaitTermination(10, TimeUnit.SECONDS); }) {
             producing.scheduleAtFixedRate(() -> producer.send(new ProducerRecord<>(topic, 0, "k", "v"),
                     (m, e) -> { if (m != null) timestamps.put(m.offset(), m.timestamp()); }), 0, PRODUCE_EVERY_MS, TimeUnit.MILLISECONDS);
             Sample before = sample(kafka, reader, partition, 3);
@@ -85,8 +86,6 @@ class TimeLagIT {
                     // the count is off by at most the records in flight at each sample.
                     () -> assertTrue(Math.abs(recordsPerSecond - expectedRate) <= expectedRate * 0.25 + 2 / seconds,
                             "LAG grows by about " + expectedRate + " records per second, was " + recordsPerSecond));
-        } finally {
-            producing.shutdownNow();
         }
     }
 
@@ -107,7 +106,7 @@ class TimeLagIT {
                 .value("estimate (" + estimated.kind() + ", " + estimate.samples().size() + " samples kept)", estimated.ageMs()));
         assertAll(
                 () -> assertTrue(age.caughtUp(), "nothing after the committed offset: " + age),
-                () -> assertEquals(0, age.ageMs()),
+                () -> assertEquals(0, age.ageMs(), "caught up: age 0"),
                 () -> assertEquals(new Estimate(Kind.CAUGHT_UP, 0L), estimated,
                         "the committed offset is the newest sampled end: the table says 0 as well"));
     }
@@ -126,7 +125,7 @@ class TimeLagIT {
         Claims.figure(Figure.bars("records written before the first sample, nobody writing since", "ms")
                 .value("exact age", age.ageMs()).note("estimate: none (" + estimated.kind() + ")"));
         assertAll(
-                () -> assertEquals(4L, age.offset()),
+                () -> assertEquals(4L, age.offset(), "the record at the committed offset"),
                 () -> assertEquals(both.nowMs() - written.get(4).timestamp(), age.ageMs(), "now minus record 4's timestamp"),
                 () -> assertEquals(new Estimate(Kind.NO_SLOPE, null), estimated,
                         "every sample has the same end: no line to read record 4's time off"));
@@ -150,8 +149,8 @@ class TimeLagIT {
         Claims.figure(Figure.bars("a burst of 100 records between two samples", "ms").value("exact age", age.ageMs())
                 .value("estimate (error " + error + " ms)", estimated.ageMs()).marker("sampling interval", interval));
         assertAll(
-                () -> assertEquals(both.nowMs() - burst.get(0).timestamp(), age.ageMs()),
-                () -> assertEquals(Kind.INTERPOLATED, estimated.kind()),
+                () -> assertEquals(both.nowMs() - burst.get(0).timestamp(), age.ageMs(), "now minus record 0's timestamp"),
+                () -> assertEquals(Kind.INTERPOLATED, estimated.kind(), "0 lies between the two samples' ends"),
                 () -> assertTrue(error >= 0 && error <= interval, "the estimate puts record 0 at the first sample, before it was"
                         + " written: off by at most the sampling interval (" + interval + " ms), was " + error + " ms"));
     }
@@ -178,10 +177,32 @@ class TimeLagIT {
             assertAll(
                     () -> assertEquals(7L, real.offset(), "the layout this test builds"),
                     () -> assertEquals(7L, onMarker.offset(), "committed 3 (a commit marker): the next real record is 7"),
-                    () -> assertEquals(real.timestamp(), onMarker.timestamp()),
+                    () -> assertEquals(real.timestamp(), onMarker.timestamp(), "record 7's own timestamp"),
                     () -> assertEquals(7L, onAborted.offset(), "committed 4 (aborted): 4-5 are skipped, 6 is a marker"),
                     () -> assertTrue(onLastMarker.caughtUp(), "committed 8 (the last marker): nothing left to consume, " + onLastMarker),
-                    () -> assertEquals(0, onLastMarker.ageMs()));
+                    () -> assertEquals(0, onLastMarker.ageMs(), "caught up: age 0"));
+        }
+    }
+
+    /**
+     * A committed offset below the log start (deleteRecords took records 0-4) is read from the log
+     * start, the oldest record left; one beyond the end (a truncated log) has no age, not 0.
+     */
+    @Test
+    @Claim("5.time-lag")
+    void aCommittedOffsetBelowTheLogStartIsReadFromThereAndOneBeyondTheEndHasNoAge(LabKafka kafka) {
+        String topic = kafka.createTopic("s5-range", 1);
+        TopicPartition partition = new TopicPartition(topic, 0);
+        List<RecordMetadata> written = kafka.produce(topic, 0, 10);
+        LabKafka.get(kafka.admin().deleteRecords(Map.of(partition, org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(5))).all());
+        try (KafkaConsumer<byte[], byte[]> reader = TimeLag.reader(kafka.backend())) {
+            long now = System.currentTimeMillis();
+            Age below = TimeLag.oldestUnconsumed(reader, Map.of(partition, 2L), READ_TIMEOUT, now).get(partition);
+            Map<TopicPartition, Age> beyond = TimeLag.oldestUnconsumed(reader, Map.of(partition, 15L), READ_TIMEOUT, now);
+            assertAll(
+                    () -> assertEquals(5L, below.offset(), "committed 2, log start 5: the oldest record left is 5"),
+                    () -> assertEquals(now - written.get(5).timestamp(), below.ageMs(), "now minus record 5's timestamp"),
+                    () -> assertEquals(Map.of(), beyond, "committed 15, end 10: no age, rather than a false 0"));
         }
     }
 
@@ -204,6 +225,7 @@ class TimeLagIT {
         List<List<String>> watched = KafkaConsumerGroupsCommand.tableRows(watch.out(), group);
         List<String> lastRow = watched.isEmpty() ? List.of() : watched.get(watched.size() - 1);
 
+        assertEquals(0, run.exit(), "lag-monitor --time-lag: " + run.err());
         List<String> header = List.of(run.out().lines().findFirst().orElse("").trim().split("\\s+"));
         List<String> row = KafkaConsumerGroupsCommand.tableRows(run.out(), group).get(0);
         double seconds = Double.parseDouble(row.get(row.size() - 1).replace("s", ""));
