@@ -72,11 +72,17 @@ class LockExpiryIT {
                     .note("delivery counts " + redelivered.stream().map(ShareGroups::deliveries).toList()));
             assertEquals(List.of(0L, 1L, 2L), redelivered.stream().map(ConsumerRecord::offset).toList(),
                     "the other member gets the slow member's 3 records");
-            assertEquals(List.of(2, 2, 2), redelivered.stream().map(ShareGroups::deliveries).toList(),
-                    "each delivered for the second time");
-            assertTrue(sinceFirstPollMs >= lockMs, "not before the lock of " + lockMs + " ms expired (got them "
-                    + sinceFirstPollMs + " ms after the slow member's first poll began)");
-            assertTrue(afterMs <= lockMs + LoadedMachine.SLACK_MS, "soon after the lock of " + lockMs
+            // Each lock that expires adds one delivery. Usually the other member gets the records at the
+            // first expiry (count 2); once, in CI on Testcontainers, they were acquired once more before
+            // it got them (count 3), so the bounds below count the expiries the count says there were.
+            int deliveries = ShareGroups.deliveries(redelivered.get(0));
+            assertEquals(List.of(deliveries, deliveries, deliveries), redelivered.stream().map(ShareGroups::deliveries).toList(),
+                    "the 3 records went through the same locks");
+            assertTrue(deliveries >= 2, "delivered again, with the delivery count raised (was " + deliveries + ")");
+            long expiries = deliveries - 1;
+            assertTrue(sinceFirstPollMs >= expiries * lockMs, "not before " + expiries + " lock(s) of " + lockMs + " ms expired"
+                    + " (got them " + sinceFirstPollMs + " ms after the slow member's first poll began)");
+            assertTrue(afterMs <= expiries * lockMs + LoadedMachine.SLACK_MS, "soon after " + expiries + " lock(s) of " + lockMs
                     + " ms expired (got them after " + afterMs + " ms)");
         }
     }
