@@ -109,7 +109,8 @@ public final class PollIntervalDemo {
         Timeline timeline = new Timeline(out);
         Map<String, Object> slowConfig = Members.config(kafka, group, protocol, MAX_POLL_INTERVAL_MS);
         slowConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5);
-        try (SteadyMember steady = new SteadyMember(Members.config(kafka, group, protocol, 300_000), topic,
+        try (KafkaProducer<String, String> producer = readyProducer(topic);
+             SteadyMember steady = new SteadyMember(Members.config(kafka, group, protocol, 300_000), topic,
                 partitions -> timeline.event("steady", "assigned " + Members.partitions(partitions)));
              KafkaConsumer<String, String> slow = new KafkaConsumer<>(slowConfig);
              Admin admin = Admin.create(ClientConfigs.admin(kafka))) {
@@ -117,7 +118,7 @@ public final class PollIntervalDemo {
             Polling.pollUntil(slow, TIMEOUT, () -> slow.assignment().size() == 1 && steady.assignment().size() == 1);
             TopicPartition mine = slow.assignment().iterator().next();
             timeline.event("slow", "assigned " + Members.partitions(slow.assignment()));
-            produce(topic);
+            produce(producer, topic);
 
             ConsumerRecords<String, String> first = Polling.pollNonEmpty(slow, TIMEOUT);
             slow.commitSync(first.nextOffsets());
@@ -157,12 +158,13 @@ public final class PollIntervalDemo {
         String topic = createTopic("heartbeat");
         out.println("max.poll.interval.ms=" + maxPollInterval + " here; the member polls once, then processes\n");
         Timeline timeline = new Timeline(out);
-        try (KafkaConsumer<String, String> member = new KafkaConsumer<>(
+        try (KafkaProducer<String, String> producer = readyProducer(topic);
+             KafkaConsumer<String, String> member = new KafkaConsumer<>(
                 Members.config(kafka, topic + "-group", protocol, maxPollInterval))) {
             member.subscribe(List.of(topic));
             Polling.pollUntil(member, TIMEOUT, () -> !member.assignment().isEmpty());
             timeline.event("member", "assigned " + Members.partitions(member.assignment()));
-            produce(topic);
+            produce(producer, topic);
             ConsumerRecords<String, String> batch = Polling.pollNonEmpty(member, TIMEOUT);
             timeline.event("member", "polled " + batch.count() + " records; processing takes " + processing + " ms");
             slowProcessing(Duration.ofMillis(processing));
@@ -281,15 +283,26 @@ public final class PollIntervalDemo {
         return topic;
     }
 
-    private void produce(String topic) throws Exception {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(ClientConfigs.producer(kafka))) {
-            for (int p = 0; p < 2; p++) {
-                for (int i = 0; i < 10; i++) {
-                    producer.send(new ProducerRecord<>(topic, p, null, "record-" + i));
-                }
+    /**
+     * A producer that already knows the topic's leaders. Producing happens between a member's
+     * polls, and that member's max.poll.interval.ms (2 s in scene 1) is running: a producer
+     * that connects and fetches metadata only then can take longer than that on a loaded
+     * machine, and the member leaves the group before the scene begins.
+     */
+    private KafkaProducer<String, String> readyProducer(String topic) {
+        KafkaProducer<String, String> producer = new KafkaProducer<>(ClientConfigs.producer(kafka));
+        producer.partitionsFor(topic); // connects and fetches the topic's metadata now
+        return producer;
+    }
+
+    /** Ten records to each of partitions 0 and 1. */
+    private static void produce(KafkaProducer<String, String> producer, String topic) {
+        for (int p = 0; p < 2; p++) {
+            for (int i = 0; i < 10; i++) {
+                producer.send(new ProducerRecord<>(topic, p, null, "record-" + i));
             }
-            producer.flush();
         }
+        producer.flush();
     }
 
     private static String range(ConsumerRecords<String, String> records, TopicPartition tp) {

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -48,6 +49,7 @@ public final class CommitBenchmark {
             .option("--reps", "R", "repetitions of every row, in rotating order (default 5)")
             .option("--work-us", "LIST", "handler cost per record in microseconds, busy-spun (default 0,50)")
             .option("--records", "N", "records in the topic: enough for the fastest run (default 16000000)")
+            .option("--rows", "LIST", "only these rows, by their CSV names (e.g. NONE,SYNC_EVERY_100; default all)")
             .option("--csv", "FILE", "where to write one line per run (default commit-benchmark.csv)")
             .option("--chart", "FILE", "also draw throughput and uncommitted window against the interval (PNG)")
             .checkOptions(Settings::of);
@@ -126,12 +128,13 @@ public final class CommitBenchmark {
     }
 
     /** The options, checked before any broker starts (a {@link UsageException} names a bad one). */
-    record Settings(Duration runTime, int reps, List<Integer> workLevels, int records, Path csv, String chart) {
+    record Settings(Duration runTime, int reps, List<Integer> workLevels, List<Strategy> rows, int records, Path csv,
+                    String chart) {
         static Settings of(Arguments args) {
             return new Settings(Duration.ofMillis(Math.round(1000 * args.positiveNumber("--seconds", 2, 600))),
                     args.positiveInt("--reps", 5), CommitBenchmark.workLevels(args.option("--work-us", "0,50")),
-                    args.positiveInt("--records", 16_000_000), Path.of(args.option("--csv", "commit-benchmark.csv")),
-                    args.option("--chart", null));
+                    CommitBenchmark.rows(args.option("--rows", null)), args.positiveInt("--records", 16_000_000),
+                    Path.of(args.option("--csv", "commit-benchmark.csv")), args.option("--chart", null));
         }
     }
 
@@ -142,7 +145,7 @@ public final class CommitBenchmark {
         List<Integer> workLevels = settings.workLevels();
         int records = settings.records();
         String topic = "s5-benchmark-" + UUID.randomUUID().toString().substring(0, 8);
-        List<Config> configs = configs(workLevels);
+        List<Config> configs = configs(workLevels, settings.rows());
         out.printf("§5 commit benchmark on %s%n", kafka.description());
         out.printf("one consumer, byte[] records of %d bytes on %d partitions (%,d in the topic), max.poll.records=500;%n"
                 + "%d rows x %d repetitions in rotating order, each run %.1f s after its first record, after a warm-up%n%n",
@@ -164,11 +167,11 @@ public final class CommitBenchmark {
     record Config(Strategy strategy, int workMicros) {
     }
 
-    /** Every strategy at every work level; the reference only once (its handler does no work). */
-    public static List<Config> configs(List<Integer> workLevels) {
+    /** Each of {@code rows} at every work level; the reference only once (its handler does no work). */
+    public static List<Config> configs(List<Integer> workLevels, List<Strategy> rows) {
         List<Config> configs = new ArrayList<>();
         for (int work : workLevels) {
-            for (Strategy strategy : Strategy.ALL) {
+            for (Strategy strategy : rows) {
                 if (strategy.mode() != Mode.PERF_TOOL || work == workLevels.get(0)) {
                     configs.add(new Config(strategy, work));
                 }
@@ -232,6 +235,22 @@ public final class CommitBenchmark {
             }
             producer.flush();
         }
+    }
+
+    /** The strategies named in {@code text} by their CSV names, in the table's order; all of them for null. */
+    static List<Strategy> rows(String text) {
+        if (text == null) {
+            return Strategy.ALL;
+        }
+        List<String> names = List.of(text.toUpperCase(Locale.ROOT).split("\\s*,\\s*"));
+        List<String> known = Strategy.ALL.stream().map(Strategy::id).toList();
+        for (String name : names) {
+            if (!known.contains(name)) {
+                throw new UsageException("--rows takes row names from the CSV, separated by commas (" + String.join(",", known)
+                        + "), got '" + name + "'");
+            }
+        }
+        return Strategy.ALL.stream().filter(s -> names.contains(s.id())).toList();
     }
 
     static List<Integer> workLevels(String text) {

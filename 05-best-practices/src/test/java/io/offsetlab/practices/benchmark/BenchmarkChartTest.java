@@ -22,7 +22,7 @@ class BenchmarkChartTest {
     @Test
     void noTextIsDrawnInsideEitherPanelWhereThePointsAndWhiskersAre() {
         // Two handler costs, every row, with wide whiskers: the worst case for crowding.
-        List<Summary> summaries = CommitBenchmark.configs(List.of(0, 50)).stream().map(BenchmarkChartTest::summary).toList();
+        List<Summary> summaries = CommitBenchmark.configs(List.of(0, 50), CommitBenchmark.Strategy.ALL).stream().map(BenchmarkChartTest::summary).toList();
 
         Rendered chart = BenchmarkChart.render(summaries, List.of("test run", "embedded broker"));
 
