@@ -35,6 +35,13 @@ public final class ShareGroups {
     public static final String AUTO_OFFSET_RESET = "share.auto.offset.reset";
     public static final String LOCK_DURATION = "share.record.lock.duration.ms";
     public static final String DELIVERY_COUNT_LIMIT = "share.delivery.count.limit";
+    /**
+     * KIP-1191's dead-letter queue (share.version 2): the topic the broker writes a record to
+     * when it archives it after a REJECT or at the delivery count limit ("" by default: none),
+     * and whether it copies the record's key and value there (false by default: headers only).
+     */
+    public static final String DLQ_TOPIC = "errors.deadletterqueue.topic.name";
+    public static final String DLQ_COPY_RECORD = "errors.deadletterqueue.copy.record.enable";
 
     /** The consumer setting that picks acknowledgement by hand (explicit) or by the next poll (implicit, the default). */
     public static final String ACK_MODE = ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG;

@@ -33,6 +33,12 @@ public final class ShareSettings {
     public static final String LIMIT_MAX = "group.share.max.delivery.count.limit";
     public static final String HEARTBEAT = "group.share.heartbeat.interval.ms";
     public static final String SESSION = "group.share.session.timeout.ms";
+    /**
+     * The prefix a share group's dead-letter topic must have (KIP-1191; GroupCoordinatorConfig,
+     * default "dlq."; "" allows any name). The broker checks it when it writes a dead letter.
+     */
+    public static final String DLQ_TOPIC_PREFIX = "errors.deadletterqueue.topic.name.prefix";
+    static final String DLQ_TOPIC_PREFIX_DEFAULT = "dlq.";
 
     /** Kafka 4.4.0's defaults (ShareGroupConfig, GroupCoordinatorConfig), in the order shown. */
     static final Map<String, Long> KAFKA_DEFAULTS = kafkaDefaults();
@@ -40,11 +46,13 @@ public final class ShareSettings {
     private final Map<String, Long> values;
     private final String source;
     private final short shareVersion;
+    private final String dlqTopicPrefix;
 
-    private ShareSettings(Map<String, Long> values, String source, short shareVersion) {
+    private ShareSettings(Map<String, Long> values, String source, short shareVersion, String dlqTopicPrefix) {
         this.values = values;
         this.source = source;
         this.shareVersion = shareVersion;
+        this.dlqTopicPrefix = dlqTopicPrefix;
     }
 
     private static Map<String, Long> kafkaDefaults() {
@@ -78,11 +86,14 @@ public final class ShareSettings {
                 ConfigEntry entry = config.get(key);
                 values.put(key, entry != null && entry.value() != null ? Long.parseLong(entry.value()) : fallback);
             });
-            return new ShareSettings(values, "read from broker " + node.id(), shareVersion);
+            ConfigEntry prefix = config.get(DLQ_TOPIC_PREFIX);
+            return new ShareSettings(values, "read from broker " + node.id(), shareVersion,
+                    prefix != null && prefix.value() != null ? prefix.value() : DLQ_TOPIC_PREFIX_DEFAULT);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof AuthorizationException) {
                 return new ShareSettings(KAFKA_DEFAULTS, "Kafka's defaults: " + principal
-                        + " may not read broker configs (no DESCRIBE_CONFIGS on the cluster)", shareVersion);
+                        + " may not read broker configs (no DESCRIBE_CONFIGS on the cluster)", shareVersion,
+                        DLQ_TOPIC_PREFIX_DEFAULT);
             }
             throw e;
         }
@@ -106,6 +117,14 @@ public final class ShareSettings {
     /** share.version as the cluster finalized it; share groups need at least 1. */
     public short shareVersion() {
         return shareVersion;
+    }
+
+    /**
+     * What a share group's dead-letter topic name must start with on this cluster
+     * (errors.deadletterqueue.topic.name.prefix). Dead letters need share.version 2.
+     */
+    public String dlqTopicPrefix() {
+        return dlqTopicPrefix;
     }
 
     /** The record lock closest to {@code wantedMs} that the broker lets a group set. */
