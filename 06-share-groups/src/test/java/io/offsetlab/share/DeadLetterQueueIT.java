@@ -5,6 +5,7 @@ import io.offsetlab.lab.Claims;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.client.ClientConfigs;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -13,6 +14,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +27,9 @@ import java.util.concurrent.ExecutionException;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -63,7 +67,7 @@ class DeadLetterQueueIT {
             member.commitSync();
         }
         ConsumerRecord<String, String> deadLetter = readDeadLetters(kafka, deadLetters, 1).get(0);
-        Claims.figure("REJECT: " + describe(deadLetter));
+        Claims.figure("REJECT: on " + deadLetters + ", " + describe(deadLetter));
         assertEquals(List.of("__dlq.errors.topic=" + topic, "__dlq.errors.partition=0", "__dlq.errors.offset=0",
                         "__dlq.errors.group=" + group, "__dlq.errors.delivery.count=1",
                         "__dlq.errors.message=Offset rejected by client."), headers(deadLetter),
@@ -108,6 +112,45 @@ class DeadLetterQueueIT {
         assertEquals("key-0", deadLetter.key(), "errors.deadletterqueue.copy.record.enable=true copies the key");
         assertEquals("record-0", deadLetter.value(), "...and the value");
         assertLagZero(kafka, group, topic);
+    }
+
+    @Test
+    @Claim("6.poison")
+    void aTopicNotMarkedAsADeadLetterTopicGetsNothingAndTheRecordIsArchivedAnyway(LabKafka kafka) throws Exception {
+        ShareSettings settings = settingsWithDeadLetters(kafka);
+        String topic = kafka.createTopic("share-dlq-source", 1);
+        // The right prefix, but not errors.deadletterqueue.group.enable=true.
+        String unmarked = kafka.createTopic(settings.dlqTopicPrefix() + "share-unmarked", 1);
+        String group = ShareKit.earliestGroup(kafka, "share-dlq-unmarked");
+        ShareGroups.setGroupConfig(kafka.admin(), group, Map.of(ShareGroups.DLQ_TOPIC, unmarked));
+        produceOneWithAHeader(kafka, topic);
+        try (KafkaShareConsumer<String, String> member = ShareKit.member(kafka, group, topic, "explicit", 10)) {
+            List<ConsumerRecord<String, String>> records = ShareGroups.pollOnce(member, TIMEOUT);
+            assertEquals(List.of(0L), records.stream().map(ConsumerRecord::offset).toList(), "the one record, first delivery");
+            member.acknowledge(records.get(0), AcknowledgeType.REJECT);
+            member.commitSync();
+        }
+        // The broker archives the record only once its attempt to write the dead letter is over
+        // (SharePartition.initiateDLQAndArchive), so at lag 0 the attempt has ended.
+        assertLagZero(kafka, group, topic);
+        TopicPartition partition = new TopicPartition(unmarked, 0);
+        long end = kafka.admin().listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition).get().offset();
+        Claims.figure("dead-letter topic without errors.deadletterqueue.group.enable: lag 0, its end offset " + end);
+        assertEquals(0L, end, "the broker refuses a topic not marked errors.deadletterqueue.group.enable=true"
+                + " (ShareGroupDLQStateManager.ProduceRequestHandler.validateDlqTopic) and archives the record anyway");
+    }
+
+    /** The group config itself refuses a name of Kafka's internal kind (GroupConfig.validateValues). */
+    @Test
+    @Claim("6.poison")
+    void aDeadLetterTopicNameStartingWithTwoUnderscoresIsRefused(LabKafka kafka) {
+        String group = kafka.newGroupId("share-dlq-internal");
+        ExecutionException refused = assertThrows(ExecutionException.class, () -> ShareGroups.setGroupConfig(kafka.admin(),
+                group, Map.of(ShareGroups.DLQ_TOPIC, "__dlq")));
+        assertInstanceOf(InvalidConfigurationException.class, refused.getCause());
+        assertEquals("errors.deadletterqueue.topic.name: DLQ topic name must not start with '__'",
+                refused.getCause().getMessage());
+        Claims.figure(refused.getCause().getMessage());
     }
 
     /** The broker's settings, when its share.version has dead letters (2); skipped otherwise. */
