@@ -117,9 +117,14 @@ final class DemoKit {
     }
 
     String createTopic(String prefix) {
+        return createTopic(prefix, Map.of());
+    }
+
+    /** A topic named prefix-run with the topic configs {@code configs}. */
+    String createTopic(String prefix, Map<String, String> configs) {
         String topic = prefix + "-" + runId;
         // One partition; replication factor: the cluster's default, so the demo also runs on a real cluster.
-        Topics.create(admin, new NewTopic(topic, Optional.of(1), Optional.empty()));
+        Topics.create(admin, new NewTopic(topic, Optional.of(1), Optional.empty()).configs(configs));
         topics.add(topic);
         return topic;
     }

@@ -34,7 +34,8 @@ import java.util.TreeMap;
  *       consumer's auto.offset.reset (refused);</li>
  *   <li>a slow member: its records go to another member when their lock expires; a member killed
  *       with SIGKILL: its records come back as soon as its connection closes;</li>
- *   <li>a poison record: archived after share.delivery.count.limit deliveries;</li>
+ *   <li>a poison record: archived after share.delivery.count.limit deliveries; with a dead-letter
+ *       topic (KIP-1191), written there first, like a REJECTed one ({@link DeadLetterScene});</li>
  *   <li>three members share one partition.</li>
  * </ol>
  * Lock durations and delivery limits are read from the broker and kept within its bounds.
@@ -83,6 +84,7 @@ public final class ShareGroupsDemo {
                 demo.whereANewGroupStarts();
                 members.slowAndCrashedMembers();
                 members.poisonRecord();
+                new DeadLetterScene(kit).show();
                 members.threeMembersOnePartition();
                 demo.acls();
             } finally {
@@ -202,6 +204,7 @@ public final class ShareGroupsDemo {
         out.println("  - a slow member loses its records when their lock expires; a killed one as soon as its");
         out.println("    connection closes. Processing must be idempotent: a record can be delivered again.");
         out.println("  - after share.delivery.count.limit deliveries a record is archived: a poison record stops.");
+        out.println("    With a dead-letter topic set, the broker first writes it there (a REJECTed one too).");
         out.println("  - any number of members can read one partition.");
         out.println("Proof: mvn -pl 06-share-groups -am verify (see 06-share-groups/README.md).");
     }

@@ -142,6 +142,7 @@ public final class ShareSettings {
         StringBuilder text = new StringBuilder();
         text.append(String.format("  %-42s %d%n", "share.version (finalized feature level)", shareVersion));
         values.forEach((key, value) -> text.append(String.format("  %-42s %d%n", key, value)));
+        text.append(String.format("  %-42s \"%s\"%n", DLQ_TOPIC_PREFIX, dlqTopicPrefix));
         return text.toString();
     }
 }

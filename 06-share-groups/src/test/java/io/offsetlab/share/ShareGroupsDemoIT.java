@@ -25,7 +25,7 @@ class ShareGroupsDemoIT {
     private static final Duration DEMO_TIMEOUT = Duration.ofSeconds(240);
 
     @Test
-    void demoTellsTheShareGroupStoryAndExitsZero(LabKafka kafka) {
+    void demoTellsTheShareGroupStoryAndExitsZero(LabKafka kafka) throws Exception {
         try (ChildJvm demo = ChildJvm.start(kafka.backend(), ShareGroupsDemo.class)) {
             assertEquals(Runner.OK, demo.waitFor(DEMO_TIMEOUT), demo.output());
             String output = demo.output();
@@ -44,6 +44,16 @@ class ShareGroupsDemoIT {
                     "scene 4, the killed member:\n" + output);
             assertTrue(output.matches("(?s).*delivery 1 of offset 0: deliveryCount\\(\\) 1.*archived: never delivered again.*"),
                     "scene 5:\n" + output);
+            ShareSettings settings = ShareSettings.read(kafka.backend());
+            if (settings.shareVersion() >= 2) {
+                assertTrue(output.matches("(?s).*offset 0: key null, value \"record-0\"\n    __dlq\\.errors\\.topic=share-poison-dlq-.*"
+                        + "__dlq\\.errors\\.message=Offset rejected by client\\.\n  offset 1: key null, value \"record-1\"\n.*"
+                        + "__dlq\\.errors\\.delivery\\.count=" + settings.deliveryCountLimit(3)
+                        + "\n    __dlq\\.errors\\.message=Offset delivery count exceeded the threshold\\.\n.*"),
+                        "scene 5's dead letters, REJECTed and at the limit:\n" + output);
+            } else {
+                assertTrue(output.contains("A dead-letter topic (KIP-1191) needs share.version 2"), output);
+            }
             assertTrue(output.matches("(?s).*\nmember-1 +\\d+ .*\nmember-2 +\\d+ .*\nmember-3 +\\d+ .*"), "scene 6:\n" + output);
             assertFalse(output.matches("(?s).*\nmember-\\d +0 .*"), "each of the 3 members read records:\n" + output);
             DemoOutput.assertReadable(output, "6, beyond the article");
