@@ -154,7 +154,7 @@ class DeadLetterQueueIT {
     }
 
     /** The broker's settings, when its share.version has dead letters (2); skipped otherwise. */
-    private static ShareSettings settingsWithDeadLetters(LabKafka kafka) throws ExecutionException, InterruptedException {
+    static ShareSettings settingsWithDeadLetters(LabKafka kafka) throws ExecutionException, InterruptedException {
         ShareSettings settings = ShareKit.settings(kafka);
         assumeTrue(settings.shareVersion() >= 2, "this cluster finalized share.version " + settings.shareVersion()
                 + ": the share-group dead-letter queue needs 2 (ShareVersion.supportsShareGroupDLQ);"
@@ -167,13 +167,13 @@ class DeadLetterQueueIT {
      * and marked as one (errors.deadletterqueue.group.enable, false by default). A topic without
      * the mark is refused as a dead-letter topic, and the broker archives the record anyway.
      */
-    private static String deadLetterTopic(LabKafka kafka, ShareSettings settings) {
+    static String deadLetterTopic(LabKafka kafka, ShareSettings settings) {
         return kafka.createTopic(settings.dlqTopicPrefix() + "share-dlq", 1,
                 Map.of(TopicConfig.ERRORS_DEADLETTERQUEUE_GROUP_ENABLE_CONFIG, "true"));
     }
 
     /** Writes "key-0" / "record-0" with a header of its own, trace=t-1, to partition 0. */
-    private static void produceOneWithAHeader(LabKafka kafka, String topic) {
+    static void produceOneWithAHeader(LabKafka kafka, String topic) {
         try (KafkaProducer<String, String> producer = kafka.producer()) {
             ProducerRecord<String, String> record = new ProducerRecord<>(topic, 0, "key-0", "record-0");
             record.headers().add("trace", "t-1".getBytes(StandardCharsets.UTF_8));
@@ -182,7 +182,7 @@ class DeadLetterQueueIT {
     }
 
     /** Reads the dead-letter topic from its start (a plain consumer, assigned, no group) until {@code count} records. */
-    private static List<ConsumerRecord<String, String>> readDeadLetters(LabKafka kafka, String deadLetters, int count) {
+    static List<ConsumerRecord<String, String>> readDeadLetters(LabKafka kafka, String deadLetters, int count) {
         List<ConsumerRecord<String, String>> read = new ArrayList<>();
         try (KafkaConsumer<String, String> reader = new KafkaConsumer<>(ClientConfigs.consumer(kafka.backend(), null))) {
             TopicPartition partition = new TopicPartition(deadLetters, 0);
@@ -197,7 +197,7 @@ class DeadLetterQueueIT {
     }
 
     /** The record's headers, "name=value" in their order. */
-    private static List<String> headers(ConsumerRecord<?, ?> record) {
+    static List<String> headers(ConsumerRecord<?, ?> record) {
         List<String> headers = new ArrayList<>();
         for (Header header : record.headers()) {
             headers.add(header.key() + "=" + new String(header.value(), StandardCharsets.UTF_8));
@@ -205,13 +205,13 @@ class DeadLetterQueueIT {
         return headers;
     }
 
-    private static String describe(ConsumerRecord<String, String> deadLetter) {
+    static String describe(ConsumerRecord<String, String> deadLetter) {
         return "dead letter at offset " + deadLetter.offset() + ", key " + deadLetter.key() + ", value "
                 + deadLetter.value() + ", headers " + headers(deadLetter);
     }
 
     /** The record is archived once written (ARCHIVING, then ARCHIVED): nothing is left for the group. */
-    private static void assertLagZero(LabKafka kafka, String group, String topic) {
+    static void assertLagZero(LabKafka kafka, String group, String topic) {
         await().atMost(TIMEOUT).untilAsserted(() -> assertEquals(0L, ShareGroups.offsets(kafka.admin(), group,
                 new TopicPartition(topic, 0)).orElseThrow().lag().orElse(-1L), "lag 0: the dead-lettered record is archived"));
     }
