@@ -190,6 +190,7 @@ public final class ShareGroupsDemo {
         table.row("listShareGroupOffsets", "DESCRIBE on the group");
         table.row("setting group configs", "ALTER_CONFIGS on the group (incrementalAlterConfigs, GROUP resource)");
         table.row("deleteShareGroups", "DELETE on the group");
+        table.row("dead letters", "nothing for members: the broker writes them as itself (WRITE for it)");
         out.print(table.render());
         out.println();
     }
