@@ -69,7 +69,8 @@ public final class LagMonitorCommand {
             .flag(CHECK, "a status per group (OK, WARN, BEHIND, STALL, STOP, OFFSETS AT RISK); exit " + NOT_OK + " if one is not OK")
             .option(MAX_LAG_SECONDS, "N", "with " + CHECK + ": BEHIND when a group's oldest unconsumed record is older than N s")
             .flag(TIME_LAG, "add TIME-LAG: the age of each partition's oldest unconsumed record (needs READ on the topic);"
-                    + " with " + WATCH + " also the estimate from sampled end offsets, and its error")
+                    + " with " + WATCH + " also the estimate from sampled end offsets, and its error;"
+                    + " for a share group, the age of the record at START-OFFSET")
             .checkOptions(LagMonitorCommand::checkOptions);
 
     /** The columns of kafka-consumer-groups.sh --describe. */
@@ -121,7 +122,7 @@ public final class LagMonitorCommand {
         boolean allGroups = args.flag(ALL_GROUPS);
         List<String> shareGroups = ShareGroupLag.allGroups(admin);
         if (!allGroups && shareGroups.contains(args.option(GROUP, null))) {
-            return describeShareGroup(admin, args, timeLag != null, out, err);
+            return describeShareGroup(admin, args, timeLag, out, err);
         }
         List<String> groups = allGroups ? LagMonitor.allGroups(admin) : List.of(args.option(GROUP, null));
         int every = args.positiveInt(WATCH, 0);
@@ -176,15 +177,16 @@ public final class LagMonitorCommand {
     }
 
     /**
-     * One share group (§6), as kafka-share-groups.sh --describe prints it. --watch, --check and
-     * the time lag follow committed offsets, which a share group does not have: refused (exit 1).
+     * One share group (§6), as kafka-share-groups.sh --describe prints it, with TIME-LAG for
+     * --time-lag. --watch and --check follow committed offsets, which a share group does not
+     * have: refused (exit 1).
      */
-    private static int describeShareGroup(Admin admin, Arguments args, boolean timeLag, PrintStream out, PrintStream err)
+    private static int describeShareGroup(Admin admin, Arguments args, TimeLagColumn timeLag, PrintStream out, PrintStream err)
             throws Exception {
         String group = args.option(GROUP, null);
-        if (args.option(WATCH, null) != null || args.flag(CHECK) || timeLag) {
-            err.println("Error: '" + group + "' is a share group (§6): " + WATCH + ", " + CHECK + ", " + TIME_LAG + " and "
-                    + MAX_LAG_SECONDS + " follow committed offsets, which a share group does not have. Describe it without them.");
+        if (args.option(WATCH, null) != null || args.flag(CHECK)) {
+            err.println("Error: '" + group + "' is a share group (§6): " + WATCH + " and " + CHECK + " follow committed offsets,"
+                    + " which a share group does not have. Describe it without them (" + TIME_LAG + " works).");
             return Runner.FAILED;
         }
         ShareGroupLag.ShareLag lag = ShareGroupLag.describe(admin, group);
@@ -195,7 +197,11 @@ public final class LagMonitorCommand {
         if (lag.members() == 0) {
             err.println("Share group '" + group + "' has no active members.");
         }
-        printShareGroup(lag, out);
+        if (timeLag != null) {
+            timeLag.printShareTable(lag, out);
+        } else {
+            printShareGroup(lag, out);
+        }
         return Runner.OK;
     }
 

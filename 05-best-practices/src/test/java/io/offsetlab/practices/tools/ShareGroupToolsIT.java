@@ -49,13 +49,14 @@ class ShareGroupToolsIT {
      * §6 monitoring: record 0 released and records 1-9 accepted leave START-OFFSET at 0 and LAG
      * at 1. Records above the start offset can be done already, so the start offset is not
      * "consumed up to", and LAG is not the log end minus the start offset (that would say 10).
+     * With --time-lag, TIME-LAG is the age of the record at START-OFFSET.
      */
     @Test
     @Claim("6.tools")
     void lagMonitorDescribesAShareGroupRowForRowAsKafkaShareGroupsDoes(LabKafka kafka) throws Exception {
         assumeShareGroups(kafka);
         String topic = kafka.createTopic("s6-monitor", 1);
-        kafka.produce(topic, 0, RECORDS);
+        long firstTimestamp = kafka.produce(topic, 0, RECORDS).get(0).timestamp(); // CreateTime, the topic's default
         String group = earliestShareGroup(kafka, "s6-monitor");
         readAll(kafka, group, topic, record -> record.offset() == 0 ? AcknowledgeType.RELEASE : AcknowledgeType.ACCEPT);
 
@@ -64,6 +65,11 @@ class ShareGroupToolsIT {
         Invocation ours = Invocation.of(LagMonitorCommand::run, kafka.commandLine("--group", group));
         Invocation all = Invocation.of(LagMonitorCommand::run, kafka.commandLine("--all-groups"));
         Invocation check = Invocation.of(LagMonitorCommand::run, kafka.commandLine("--group", group, "--check"));
+        long before = System.currentTimeMillis();
+        Invocation timeLag = Invocation.of(LagMonitorCommand::run, kafka.commandLine("--group", group, "--time-lag"));
+        long after = System.currentTimeMillis();
+        List<String> timeLagRow = tableRows(timeLag.out(), group).get(0);
+        double ageSeconds = Double.parseDouble(timeLagRow.get(5).replace("s", ""));
 
         System.out.println("kafka-share-groups --describe:\n" + command.text() + "\n./run lag-monitor:\n" + ours.out() + ours.err());
         Claims.figure("kafka-share-groups --describe after record 0 released and 1-9 accepted: " + command.rows(group));
@@ -82,7 +88,12 @@ class ShareGroupToolsIT {
                 () -> assertEquals(command.rows(group), tableRows(all.out(), group),
                         "--all-groups lists the share group too, with the same row:\n" + all.out()),
                 () -> assertEquals(Runner.FAILED, check.exit(), "--check judges committed offsets: refused for a share group"),
-                () -> assertTrue(check.err().contains("'" + group + "' is a share group"), check.err()));
+                () -> assertTrue(check.err().contains("'" + group + "' is a share group"), check.err()),
+                () -> assertEquals(command.rows(group).get(0), timeLagRow.subList(0, 5), "--time-lag keeps the command's columns"),
+                () -> assertTrue(ageSeconds >= (before - firstTimestamp) / 1000.0 - 0.05
+                                && ageSeconds <= (after - firstTimestamp) / 1000.0 + 0.05,
+                        "TIME-LAG is the age of record 0, the one at START-OFFSET (written at " + firstTimestamp + ", read between "
+                                + before + " and " + after + ", printed to a tenth of a second): " + timeLag.out() + timeLag.err()));
     }
 
     /**
