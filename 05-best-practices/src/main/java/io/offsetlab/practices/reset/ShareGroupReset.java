@@ -42,10 +42,17 @@ public final class ShareGroupReset {
     private ShareGroupReset() {
     }
 
-    /** True when {@code group} is a share group (it has a share group's description). */
+    /**
+     * True when {@code group} is a share group (it has a share group's description). A user who
+     * may not describe the group is not told: the consumer group's checks then name the ACL it lacks.
+     */
     public static boolean isShareGroup(Admin admin, String group) throws InterruptedException, ExecutionException {
-        ShareGroupDescription description = describe(admin, group);
-        return description != null && description.groupState() != GroupState.DEAD;
+        try {
+            ShareGroupDescription description = describe(admin, group);
+            return description != null && description.groupState() != GroupState.DEAD;
+        } catch (MissingAclException e) {
+            return false;
+        }
     }
 
     /**
