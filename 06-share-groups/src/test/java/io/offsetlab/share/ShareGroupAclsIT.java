@@ -8,7 +8,6 @@ import io.offsetlab.lab.broker.KafkaBackend;
 import io.offsetlab.lab.client.KafkaFailures;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
@@ -25,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -53,8 +51,7 @@ class ShareGroupAclsIT {
             assertEquals(3, records.size(), "the ordinary user's share consumer got the 3 records");
             member.commitSync();
         }
-        await().atMost(TIMEOUT).untilAsserted(() -> assertEquals(0L, ShareGroups.offsets(kafka.admin(), group,
-                new TopicPartition(topic, 0)).orElseThrow().lag().orElse(-1L), "and its acknowledgements were stored: lag 0"));
+        ShareKit.awaitLag(kafka, group, topic, 0); // its acknowledgements were stored
         Claims.figure(KafkaFailures.principal(kafka.ordinaryUser()) + " with READ on the group and READ on the topic: 3 read, lag 0");
     }
 
