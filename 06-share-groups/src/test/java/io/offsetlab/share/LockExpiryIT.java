@@ -39,8 +39,9 @@ class LockExpiryIT {
      * A member that acquires 3 records and then does nothing with them (slow processing) keeps
      * their lock for the lock duration; then the broker makes them available again (Kafka's
      * {@code SharePartition.releaseAcquisitionLockOnTimeout}), and another member of the group gets
-     * them, each with its delivery count raised to 2. The slow member is still in the group:
-     * nothing about its session or its heartbeats matters, only the lock.
+     * them, each with its delivery count raised to 2. The slow member is still in the group
+     * afterwards (Admin describeShareGroups lists both members): no eviction, nothing about its
+     * session or its heartbeats matters, only the lock.
      */
     @Test
     @Claim("6.lock")
@@ -51,8 +52,11 @@ class LockExpiryIT {
         String group = ShareKit.earliestGroup(kafka, "share-slow");
         ShareGroups.setGroupConfig(kafka.admin(), group, Map.of(ShareGroups.LOCK_DURATION, Long.toString(lockMs)));
         ShareKit.produce(kafka, topic, 3);
-        try (KafkaShareConsumer<String, String> slow = ShareKit.member(kafka, group, topic, "explicit", 10);
-             KafkaShareConsumer<String, String> other = ShareKit.member(kafka, group, topic, "explicit", 10)) {
+        // Named client ids, so that Admin describeShareGroups can tell the two members apart.
+        String slowId = group + "-slow";
+        String otherId = group + "-other";
+        try (KafkaShareConsumer<String, String> slow = ShareKit.member(kafka, group, topic, "explicit", 10, slowId);
+             KafkaShareConsumer<String, String> other = ShareKit.member(kafka, group, topic, "explicit", 10, otherId)) {
             // The broker acquires the records for the slow member while one of its polls runs: not
             // before the first poll starts (a share consumer fetches only when polled), and not
             // after the poll that returns them.
@@ -84,6 +88,15 @@ class LockExpiryIT {
                     + " (got them " + sinceFirstPollMs + " ms after the slow member's first poll began)");
             assertTrue(afterMs <= expiries * lockMs + LoadedMachine.SLACK_MS, "soon after " + expiries + " lock(s) of " + lockMs
                     + " ms expired (got them after " + afterMs + " ms)");
+
+            // No eviction: the lock expired, the member did not. Its heartbeats come from its background
+            // thread; only max.poll.interval.ms without a poll() (5 min by default, far beyond this lock)
+            // would make it leave (Kafka 4.4's ShareHeartbeatRequestManager: its poll timer, reset by every poll()).
+            List<String> members = ShareKit.memberClientIds(kafka, group);
+            Claims.figure("members after the lock expired: " + members.size() + " (the slow one "
+                    + (members.contains(slowId) ? "still in" : "gone") + ")");
+            assertEquals(List.of(otherId, slowId), members, "after its lock expired and its records went to the other "
+                    + "member, the slow member is still in the share group (Admin describeShareGroups, client ids sorted)");
         }
     }
 
