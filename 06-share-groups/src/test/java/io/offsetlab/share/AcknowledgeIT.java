@@ -68,7 +68,7 @@ class AcknowledgeIT {
             List<ConsumerRecord<String, String>> first = ShareGroups.pollOnce(member, TIMEOUT);
             first.forEach(record -> member.acknowledge(record, record.offset() == 1 ? AcknowledgeType.REJECT : AcknowledgeType.ACCEPT));
             member.commitSync();
-            ShareKit.awaitLag(kafka, group, topic, 0);
+            ShareKit.awaitLag(kafka, group, topic, 0, "offset 1 is archived, 0 and 2 accepted");
             ShareKit.produce(kafka, topic, 1);
             List<ConsumerRecord<String, String>> next = ShareGroups.pollOnce(member, TIMEOUT);
             Claims.figure("REJECT of offset 1: lag 0, next poll " + next.stream().map(ConsumerRecord::offset).toList());
@@ -97,7 +97,7 @@ class AcknowledgeIT {
             assertEquals("Implicit acknowledgement of delivery is being used.", notHere.getMessage());
             Map<TopicIdPartition, Optional<KafkaException>> result = member.commitSync();
             assertTrue(result.values().stream().allMatch(Optional::isEmpty), "commitSync accepted the 5: " + result);
-            ShareKit.awaitLag(kafka, group, topic, 0);
+            ShareKit.awaitLag(kafka, group, topic, 0, "commitSync() accepted the 5 the poll returned");
             Claims.figure("implicit: 5 polled, commitSync() -> lag 0");
         }
         String explicitGroup = ShareKit.earliestGroup(kafka, "share-explicit");
@@ -108,7 +108,7 @@ class AcknowledgeIT {
             assertEquals("All records must be acknowledged in explicit acknowledgement mode.", refused.getMessage());
             records.forEach(member::acknowledge); // acknowledge(record) is ACCEPT
             member.commitSync();
-            ShareKit.awaitLag(kafka, explicitGroup, topic, 0);
+            ShareKit.awaitLag(kafka, explicitGroup, topic, 0, "the 5 acknowledged one by one");
         }
     }
 
@@ -159,8 +159,7 @@ class AcknowledgeIT {
     void renewKeepsARecordPastItsLockDuration(LabKafka kafka) throws Exception {
         long lockMs = ShareKit.settings(kafka).lockDurationMs(6_000);
         String topic = kafka.createTopic("share-renew", 1);
-        String group = ShareKit.earliestGroup(kafka, "share-renew");
-        ShareGroups.setGroupConfig(kafka.admin(), group, Map.of(ShareGroups.LOCK_DURATION, Long.toString(lockMs)));
+        String group = ShareKit.earliestGroup(kafka, "share-renew", Map.of(ShareGroups.LOCK_DURATION, Long.toString(lockMs)));
         ShareKit.produce(kafka, topic, 1);
         try (KafkaShareConsumer<String, String> slow = ShareKit.member(kafka, group, topic, "explicit", 10);
              KafkaShareConsumer<String, String> other = ShareKit.member(kafka, group, topic, "explicit", 10)) {
@@ -183,7 +182,7 @@ class AcknowledgeIT {
             int deliveries = ShareGroups.deliveries(record);
             slow.acknowledge(record, AcknowledgeType.ACCEPT);
             slow.commitSync();
-            ShareKit.awaitLag(kafka, group, topic, 0);
+            ShareKit.awaitLag(kafka, group, topic, 0, "the renewed record, accepted at last");
             Claims.figure(Figure.bars("RENEW, " + renewals + " times", "ms").value("record held", heldMs)
                     .marker("share.record.lock.duration.ms", lockMs)
                     .note("delivery count " + deliveries + ", never given to the other member"));

@@ -8,7 +8,6 @@ import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.LoadedMachine;
 import io.offsetlab.lab.run.ChildJvm;
 import io.offsetlab.lab.run.Report;
-import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.junit.jupiter.api.Test;
@@ -49,8 +48,7 @@ class LockExpiryIT {
             throws Exception {
         long lockMs = ShareKit.settings(kafka).lockDurationMs(SLOW_LOCK_MS);
         String topic = kafka.createTopic("share-slow", 1);
-        String group = ShareKit.earliestGroup(kafka, "share-slow");
-        ShareGroups.setGroupConfig(kafka.admin(), group, Map.of(ShareGroups.LOCK_DURATION, Long.toString(lockMs)));
+        String group = ShareKit.earliestGroup(kafka, "share-slow", Map.of(ShareGroups.LOCK_DURATION, Long.toString(lockMs)));
         ShareKit.produce(kafka, topic, 3);
         // Named client ids, so that Admin describeShareGroups can tell the two members apart.
         String slowId = group + "-slow";
@@ -66,11 +64,9 @@ class LockExpiryIT {
             assertEquals(3, held.size(), "the slow member acquired the 3 records");
             // The slow member now "processes" and never polls or acknowledges again during this test.
             List<ConsumerRecord<String, String>> redelivered = ShareGroups.pollOnce(other, TIMEOUT.plusMillis(lockMs));
-            long now = System.nanoTime();
-            long afterMs = (now - returnedAt) / 1_000_000;
-            long sinceFirstPollMs = (now - firstPollAt) / 1_000_000;
-            redelivered.forEach(record -> other.acknowledge(record, AcknowledgeType.ACCEPT));
-            other.commitSync();
+            long afterMs = msSince(returnedAt);
+            long sinceFirstPollMs = msSince(firstPollAt);
+            ShareKit.acceptAll(other, redelivered);
             Claims.figure(Figure.bars("a slow member's records, lock " + lockMs + " ms", "ms")
                     .value("given to the other member after", afterMs).marker("share.record.lock.duration.ms", lockMs)
                     .note("delivery counts " + redelivered.stream().map(ShareGroups::deliveries).toList()));
@@ -114,8 +110,7 @@ class LockExpiryIT {
     void aKilledMembersRecordsComeBackWhenItsConnectionClosesNotWhenTheLockExpires(LabKafka kafka) throws Exception {
         long lockMs = ShareKit.settings(kafka).lockDurationMs(30_000);
         String topic = kafka.createTopic("share-crash", 1);
-        String group = ShareKit.earliestGroup(kafka, "share-crash");
-        ShareGroups.setGroupConfig(kafka.admin(), group, Map.of(ShareGroups.LOCK_DURATION, Long.toString(lockMs)));
+        String group = ShareKit.earliestGroup(kafka, "share-crash", Map.of(ShareGroups.LOCK_DURATION, Long.toString(lockMs)));
         ShareKit.produce(kafka, topic, 3);
         long childStartedAt = System.nanoTime(); // the records' lock cannot start before this
         try (ChildJvm holder = ChildJvm.start(kafka.backend(), HoldingShareMember.class, topic, group, "3");
@@ -133,11 +128,9 @@ class LockExpiryIT {
             holder.kill();
             long killedAt = System.nanoTime();
             List<ConsumerRecord<String, String>> back = ShareGroups.pollOnce(waiting, TIMEOUT.plusMillis(lockMs));
-            long now = System.nanoTime();
-            long afterMs = (now - killedAt) / 1_000_000;
-            long sinceChildStartMs = (now - childStartedAt) / 1_000_000;
-            back.forEach(record -> waiting.acknowledge(record, AcknowledgeType.ACCEPT));
-            waiting.commitSync();
+            long afterMs = msSince(killedAt);
+            long sinceChildStartMs = msSince(childStartedAt);
+            ShareKit.acceptAll(waiting, back);
             Claims.figure(Figure.bars("a member killed with SIGKILL, lock " + lockMs + " ms", "ms")
                     .value("its records back, after the kill", afterMs).marker("share.record.lock.duration.ms", lockMs)
                     .note(sinceChildStartMs + " ms after the holder's JVM started; delivery counts "
@@ -149,5 +142,10 @@ class LockExpiryIT {
                     + "connection released them (back " + afterMs + " ms after the kill, " + sinceChildStartMs
                     + " ms after the child JVM started)");
         }
+    }
+
+    /** Milliseconds since {@code nanoTime}, a value of System.nanoTime(). */
+    private static long msSince(long nanoTime) {
+        return (System.nanoTime() - nanoTime) / 1_000_000;
     }
 }

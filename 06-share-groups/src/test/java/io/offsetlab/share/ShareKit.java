@@ -4,13 +4,16 @@ import io.offsetlab.lab.LabKafka;
 import org.apache.kafka.clients.admin.ShareGroupDescription;
 import org.apache.kafka.clients.admin.ShareMemberDescription;
 import org.apache.kafka.clients.admin.SharePartitionOffsetInfo;
+import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -29,8 +32,16 @@ final class ShareKit {
 
     /** A new share group id whose share partitions start at the log start (the default, latest, would skip what is there). */
     static String earliestGroup(LabKafka kafka, String prefix) throws ExecutionException, InterruptedException {
+        return earliestGroup(kafka, prefix, Map.of());
+    }
+
+    /** As {@link #earliestGroup(LabKafka, String)}, with more group configs set in the same Admin call. */
+    static String earliestGroup(LabKafka kafka, String prefix, Map<String, String> groupConfigs)
+            throws ExecutionException, InterruptedException {
         String group = kafka.newGroupId(prefix);
-        ShareGroups.setGroupConfig(kafka.admin(), group, Map.of(ShareGroups.AUTO_OFFSET_RESET, "earliest"));
+        Map<String, String> configs = new HashMap<>(groupConfigs);
+        configs.put(ShareGroups.AUTO_OFFSET_RESET, "earliest");
+        ShareGroups.setGroupConfig(kafka.admin(), group, configs);
         return group;
     }
 
@@ -52,6 +63,12 @@ final class ShareKit {
         KafkaShareConsumer<String, String> consumer = new KafkaShareConsumer<>(config);
         consumer.subscribe(List.of(topic));
         return consumer;
+    }
+
+    /** Acknowledges each of {@code records} with ACCEPT (done with it), then sends the acknowledgements with commitSync(). */
+    static void acceptAll(KafkaShareConsumer<String, String> member, List<ConsumerRecord<String, String>> records) {
+        records.forEach(record -> member.acknowledge(record, AcknowledgeType.ACCEPT));
+        member.commitSync();
     }
 
     /** Writes {@code count} records "record-i" to partition 0 in one batch (sent together, then flushed). */
@@ -79,10 +96,10 @@ final class ShareKit {
                 "[start offset, lag] " + why));
     }
 
-    /** Waits until Admin listShareGroupOffsets reports exactly {@code lag} for partition 0 of {@code topic}. */
-    static void awaitLag(LabKafka kafka, String group, String topic, long lag) {
+    /** Waits until Admin listShareGroupOffsets reports exactly {@code lag} for partition 0 of {@code topic}; {@code why} says why. */
+    static void awaitLag(LabKafka kafka, String group, String topic, long lag, String why) {
         await().atMost(TIMEOUT).untilAsserted(() -> assertEquals(lag, startAndLag(kafka, group, topic).get(1),
-                "lag: records at or after the start offset neither accepted nor archived"));
+                "lag (records at or after the start offset neither accepted nor archived): " + why));
     }
 
     /** [start offset, lag] that Admin listShareGroupOffsets reports now for partition 0 of {@code topic} (lag -1: none). */

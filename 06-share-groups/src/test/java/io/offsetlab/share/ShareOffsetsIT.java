@@ -114,16 +114,14 @@ class ShareOffsetsIT {
                     "the RELEASEd records are delivered again");
             assertEquals(List.of(2, 2, 2, 2), again.stream().map(ShareGroups::deliveries).toList(),
                     "each with its delivery count raised to 2");
-            again.forEach(record -> member.acknowledge(record, AcknowledgeType.ACCEPT));
-            member.commitSync();
+            ShareKit.acceptAll(member, again);
             awaitOffsets(kafka, group, topic, 0, 0, "after ACCEPT of the 4 redelivered: all 10 are done (lag 0), "
                     + "yet the stored start offset is still 0, the one the leader sent with this write");
 
             ShareKit.produce(kafka, topic, 1);
             List<ConsumerRecord<String, String>> eleventh = pollAll(member, 1);
             assertEquals(10L, eleventh.get(0).offset(), "the 11th record");
-            member.acknowledge(eleventh.get(0), AcknowledgeType.ACCEPT);
-            member.commitSync();
+            ShareKit.acceptAll(member, eleventh);
             awaitOffsets(kafka, group, topic, 10, 0, "after ACCEPT of offset 10: the next write carried the start "
                     + "offset 10 that the previous one left (all 11 are done, and it trails again: 10, not 11)");
         }
