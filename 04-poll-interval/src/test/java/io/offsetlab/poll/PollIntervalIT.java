@@ -18,6 +18,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
@@ -76,13 +78,22 @@ class PollIntervalIT {
         String group = kafka.newGroupId("slow");
         Map<String, Object> slowConfig = Members.config(kafka.backend(), group, protocol, MAX_POLL_INTERVAL_MS);
         slowConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5);
-        try (SteadyMember other = new SteadyMember(Members.config(kafka.backend(), group, protocol, 300_000), topic);
+        // A producer that knows the topic's leaders before the slow member joins: from then on the
+        // member's 2 s max.poll.interval.ms runs between its polls, and a producer that connected
+        // only then took longer than that once on a loaded machine (the member left before the test began).
+        try (KafkaProducer<String, String> producer = kafka.producer();
+             SteadyMember other = new SteadyMember(Members.config(kafka.backend(), group, protocol, 300_000), topic);
              KafkaConsumer<String, String> slow = new KafkaConsumer<>(slowConfig)) {
+            producer.partitionsFor(topic);
             slow.subscribe(List.of(topic));
             Polling.pollUntil(slow, TIMEOUT, () -> slow.assignment().size() == 1 && other.assignment().size() == 1);
             TopicPartition mine = slow.assignment().iterator().next();
-            kafka.produce(topic, 0, 10); // written once each member owns one partition
-            kafka.produce(topic, 1, 10);
+            for (int p = 0; p < 2; p++) { // written once each member owns one partition
+                for (int i = 0; i < 10; i++) {
+                    producer.send(new ProducerRecord<>(topic, p, "key-" + i, "record-" + i));
+                }
+            }
+            producer.flush();
             slow.commitSync(Polling.pollNonEmpty(slow, TIMEOUT).nextOffsets()); // the first batch: processed and committed
 
             ConsumerRecords<String, String> batch = Polling.pollNonEmpty(slow, TIMEOUT); // the second batch takes longer than

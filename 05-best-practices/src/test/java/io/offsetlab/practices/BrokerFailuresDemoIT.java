@@ -1,6 +1,7 @@
 package io.offsetlab.practices;
 
 import io.offsetlab.lab.DemoOutput;
+import io.offsetlab.lab.StartsItsOwnBrokers;
 import io.offsetlab.lab.run.ChildJvm;
 import io.offsetlab.lab.run.Runner;
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * §5 {@code ./run failover}, run as a reader runs it, in its own JVM: it starts its own 3-node
  * clusters (a demo that kills brokers never touches a cluster it did not start).
  */
+@StartsItsOwnBrokers
 class BrokerFailuresDemoIT {
 
     @Test

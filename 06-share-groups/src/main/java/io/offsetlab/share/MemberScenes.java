@@ -48,8 +48,16 @@ final class MemberScenes {
             long start = System.nanoTime();
             kit.out.printf("  0.0 s  slow member acquires %s, then processes and never acknowledges%n", DemoKit.offsets(held));
             List<ConsumerRecord<String, String>> back = ShareGroups.pollOnce(other, DemoKit.TIMEOUT.plusMillis(lockMs));
-            kit.out.printf("%5.1f s  other member gets %s, deliveryCount() %s: the lock expired%n", DemoKit.seconds(start),
-                    DemoKit.offsets(back), back.stream().map(ShareGroups::deliveries).toList());
+            int deliveries = ShareGroups.deliveries(back.get(0));
+            // Usually the other member's fetch takes the records when the first lock expires (count 2).
+            // Twice in CI, on a loaded machine, they were acquired once more before the other member
+            // got them, and that lock ran out too (count 3). The count says which way this run went.
+            kit.out.printf("%5.1f s  other member gets %s, deliveryCount() %s: the lock expired%s%n", DemoKit.seconds(start),
+                    DemoKit.offsets(back), back.stream().map(ShareGroups::deliveries).toList(),
+                    deliveries == 2 ? "" : " " + (deliveries - 1) + " times");
+            if (deliveries > 2) {
+                kit.out.println("         (acquired once more in between, and that lock ran out as well)");
+            }
             back.forEach(other::acknowledge);
             other.commitSync();
         }

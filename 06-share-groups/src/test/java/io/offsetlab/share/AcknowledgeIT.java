@@ -10,7 +10,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicIdPartition;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -18,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @KafkaLab
 class AcknowledgeIT {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration TIMEOUT = ShareKit.TIMEOUT;
 
     /** RELEASE gives the record back: the next poll delivers it again, delivery count 2; commitSync reports no error. */
     @Test
@@ -70,7 +68,7 @@ class AcknowledgeIT {
             List<ConsumerRecord<String, String>> first = ShareGroups.pollOnce(member, TIMEOUT);
             first.forEach(record -> member.acknowledge(record, record.offset() == 1 ? AcknowledgeType.REJECT : AcknowledgeType.ACCEPT));
             member.commitSync();
-            awaitLag(kafka, group, topic, 0);
+            ShareKit.awaitLag(kafka, group, topic, 0, "offset 1 is archived, 0 and 2 accepted");
             ShareKit.produce(kafka, topic, 1);
             List<ConsumerRecord<String, String>> next = ShareGroups.pollOnce(member, TIMEOUT);
             Claims.figure("REJECT of offset 1: lag 0, next poll " + next.stream().map(ConsumerRecord::offset).toList());
@@ -99,7 +97,7 @@ class AcknowledgeIT {
             assertEquals("Implicit acknowledgement of delivery is being used.", notHere.getMessage());
             Map<TopicIdPartition, Optional<KafkaException>> result = member.commitSync();
             assertTrue(result.values().stream().allMatch(Optional::isEmpty), "commitSync accepted the 5: " + result);
-            awaitLag(kafka, group, topic, 0);
+            ShareKit.awaitLag(kafka, group, topic, 0, "commitSync() accepted the 5 the poll returned");
             Claims.figure("implicit: 5 polled, commitSync() -> lag 0");
         }
         String explicitGroup = ShareKit.earliestGroup(kafka, "share-explicit");
@@ -110,7 +108,43 @@ class AcknowledgeIT {
             assertEquals("All records must be acknowledged in explicit acknowledgement mode.", refused.getMessage());
             records.forEach(member::acknowledge); // acknowledge(record) is ACCEPT
             member.commitSync();
-            awaitLag(kafka, explicitGroup, topic, 0);
+            ShareKit.awaitLag(kafka, explicitGroup, topic, 0, "the 5 acknowledged one by one");
+        }
+    }
+
+    /**
+     * Implicit mode, the other half: the next poll() accepts what the previous poll() returned.
+     * 8 records, at most 3 per poll ({@code share.acquire.mode=record_limit}). The first 3 are
+     * accepted by commitSync(), which gives Admin listShareGroupOffsets something to report:
+     * start offset 0, lag 5. The next poll() returns 3, 4 and 5 and accepts nothing (lag still 5:
+     * acquired is not done); the poll() after it returns 6 and 7, and its request carries the
+     * acceptance of 3, 4 and 5: lag 2, exactly 3 fewer. The start offset reads 3, where the first
+     * write left the partition leader's start offset (it trails by one write, see
+     * {@code ShareOffsetsIT}). The acknowledgements go out with the poll, and the state write ends
+     * after the poll may have returned, so the test waits (Awaitility) for the exact values.
+     */
+    @Test
+    @Claim("6.acknowledge")
+    void implicitModeAcceptsAtTheNextPollWhatThePreviousPollReturned(LabKafka kafka) throws Exception {
+        String topic = kafka.createTopic("share-implicit-poll", 1);
+        String group = ShareKit.earliestGroup(kafka, "share-implicit-poll");
+        ShareKit.produce(kafka, topic, 8);
+        try (KafkaShareConsumer<String, String> member = ShareKit.member(kafka, group, topic, "implicit", 3)) {
+            assertEquals(List.of(0L, 1L, 2L), offsets(ShareGroups.pollOnce(member, TIMEOUT)), "the first poll");
+            member.commitSync();
+            ShareKit.awaitOffsets(kafka, group, topic, 0, 5, "commitSync() accepted 0-2: 5 of 8 left");
+
+            assertEquals(List.of(3L, 4L, 5L), offsets(ShareGroups.pollOnce(member, TIMEOUT)), "the second poll");
+            assertEquals(List.of(0L, 5L), ShareKit.startAndLag(kafka, group, topic),
+                    "[start offset, lag] after the second poll: nothing new accepted, 3-5 are acquired, not done");
+
+            List<ConsumerRecord<String, String>> third = ShareGroups.pollOnce(member, TIMEOUT);
+            assertEquals(List.of(6L, 7L), offsets(third), "the third poll: the rest, none of 3-5 again");
+            assertEquals(List.of(1, 1), third.stream().map(ShareGroups::deliveries).toList(), "first deliveries");
+            ShareKit.awaitOffsets(kafka, group, topic, 3, 2, "the third poll accepted 3-5, which the second returned: "
+                    + "lag 5 - 3 = 2 (6 and 7)");
+            Claims.figure("implicit, 3 per poll, 8 records [start offset, lag]: commitSync() after 0-2 -> [0, 5]; "
+                    + "the next poll (3-5) -> [0, 5]; the poll after it (6-7) -> [3, 2]");
         }
     }
 
@@ -125,8 +159,7 @@ class AcknowledgeIT {
     void renewKeepsARecordPastItsLockDuration(LabKafka kafka) throws Exception {
         long lockMs = ShareKit.settings(kafka).lockDurationMs(6_000);
         String topic = kafka.createTopic("share-renew", 1);
-        String group = ShareKit.earliestGroup(kafka, "share-renew");
-        ShareGroups.setGroupConfig(kafka.admin(), group, Map.of(ShareGroups.LOCK_DURATION, Long.toString(lockMs)));
+        String group = ShareKit.earliestGroup(kafka, "share-renew", Map.of(ShareGroups.LOCK_DURATION, Long.toString(lockMs)));
         ShareKit.produce(kafka, topic, 1);
         try (KafkaShareConsumer<String, String> slow = ShareKit.member(kafka, group, topic, "explicit", 10);
              KafkaShareConsumer<String, String> other = ShareKit.member(kafka, group, topic, "explicit", 10)) {
@@ -149,7 +182,7 @@ class AcknowledgeIT {
             int deliveries = ShareGroups.deliveries(record);
             slow.acknowledge(record, AcknowledgeType.ACCEPT);
             slow.commitSync();
-            awaitLag(kafka, group, topic, 0);
+            ShareKit.awaitLag(kafka, group, topic, 0, "the renewed record, accepted at last");
             Claims.figure(Figure.bars("RENEW, " + renewals + " times", "ms").value("record held", heldMs)
                     .marker("share.record.lock.duration.ms", lockMs)
                     .note("delivery count " + deliveries + ", never given to the other member"));
@@ -157,10 +190,7 @@ class AcknowledgeIT {
         }
     }
 
-    private static void awaitLag(LabKafka kafka, String group, String topic, long lag) {
-        TopicPartition partition = new TopicPartition(topic, 0);
-        await().atMost(TIMEOUT).untilAsserted(() -> assertEquals(lag,
-                ShareGroups.offsets(kafka.admin(), group, partition).orElseThrow().lag().orElse(-1L),
-                "lag: records at or after the start offset neither accepted nor archived"));
+    private static List<Long> offsets(List<ConsumerRecord<String, String>> records) {
+        return records.stream().map(ConsumerRecord::offset).toList();
     }
 }

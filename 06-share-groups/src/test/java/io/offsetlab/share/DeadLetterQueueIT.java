@@ -56,9 +56,8 @@ class DeadLetterQueueIT {
         ShareSettings settings = settingsWithDeadLetters(kafka);
         String topic = kafka.createTopic("share-dlq-source", 1);
         String deadLetters = deadLetterTopic(kafka, settings);
-        String group = ShareKit.earliestGroup(kafka, "share-dlq-reject");
         // Only the topic: errors.deadletterqueue.copy.record.enable stays Kafka's default, false.
-        ShareGroups.setGroupConfig(kafka.admin(), group, Map.of(ShareGroups.DLQ_TOPIC, deadLetters));
+        String group = ShareKit.earliestGroup(kafka, "share-dlq-reject", Map.of(ShareGroups.DLQ_TOPIC, deadLetters));
         produceOneWithAHeader(kafka, topic);
         try (KafkaShareConsumer<String, String> member = ShareKit.member(kafka, group, topic, "explicit", 10)) {
             List<ConsumerRecord<String, String>> records = ShareGroups.pollOnce(member, TIMEOUT);
@@ -75,7 +74,7 @@ class DeadLetterQueueIT {
                         + " not the original's header");
         assertNull(deadLetter.key(), "without errors.deadletterqueue.copy.record.enable the dead letter has no key");
         assertNull(deadLetter.value(), "...and no value: only headers");
-        assertLagZero(kafka, group, topic);
+        ShareKit.awaitLag(kafka, group, topic, 0, "once written, the record is archived (ARCHIVING, then ARCHIVED)");
     }
 
     @Test
@@ -86,8 +85,7 @@ class DeadLetterQueueIT {
         int limit = settings.deliveryCountLimit(LIMIT);
         String topic = kafka.createTopic("share-dlq-source", 1);
         String deadLetters = deadLetterTopic(kafka, settings);
-        String group = ShareKit.earliestGroup(kafka, "share-dlq-limit");
-        ShareGroups.setGroupConfig(kafka.admin(), group, Map.of(
+        String group = ShareKit.earliestGroup(kafka, "share-dlq-limit", Map.of(
                 ShareGroups.DELIVERY_COUNT_LIMIT, Integer.toString(limit),
                 ShareGroups.DLQ_TOPIC, deadLetters,
                 // Copy the record's key and value into the dead letter (Kafka's default: false).
@@ -111,7 +109,7 @@ class DeadLetterQueueIT {
                         + " own header is not copied");
         assertEquals("key-0", deadLetter.key(), "errors.deadletterqueue.copy.record.enable=true copies the key");
         assertEquals("record-0", deadLetter.value(), "...and the value");
-        assertLagZero(kafka, group, topic);
+        ShareKit.awaitLag(kafka, group, topic, 0, "once written, the record is archived (ARCHIVING, then ARCHIVED)");
     }
 
     @Test
@@ -121,8 +119,7 @@ class DeadLetterQueueIT {
         String topic = kafka.createTopic("share-dlq-source", 1);
         // The right prefix, but not errors.deadletterqueue.group.enable=true.
         String unmarked = kafka.createTopic(settings.dlqTopicPrefix() + "share-unmarked", 1);
-        String group = ShareKit.earliestGroup(kafka, "share-dlq-unmarked");
-        ShareGroups.setGroupConfig(kafka.admin(), group, Map.of(ShareGroups.DLQ_TOPIC, unmarked));
+        String group = ShareKit.earliestGroup(kafka, "share-dlq-unmarked", Map.of(ShareGroups.DLQ_TOPIC, unmarked));
         produceOneWithAHeader(kafka, topic);
         try (KafkaShareConsumer<String, String> member = ShareKit.member(kafka, group, topic, "explicit", 10)) {
             List<ConsumerRecord<String, String>> records = ShareGroups.pollOnce(member, TIMEOUT);
@@ -132,7 +129,7 @@ class DeadLetterQueueIT {
         }
         // The broker archives the record only once its attempt to write the dead letter is over
         // (SharePartition.initiateDLQAndArchive), so at lag 0 the attempt has ended.
-        assertLagZero(kafka, group, topic);
+        ShareKit.awaitLag(kafka, group, topic, 0, "the record is archived, the attempt over");
         TopicPartition partition = new TopicPartition(unmarked, 0);
         long end = kafka.admin().listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition).get().offset();
         Claims.figure("dead-letter topic without errors.deadletterqueue.group.enable: lag 0, its end offset " + end);
@@ -208,11 +205,5 @@ class DeadLetterQueueIT {
     static String describe(ConsumerRecord<String, String> deadLetter) {
         return "dead letter at offset " + deadLetter.offset() + ", key " + deadLetter.key() + ", value "
                 + deadLetter.value() + ", headers " + headers(deadLetter);
-    }
-
-    /** The record is archived once written (ARCHIVING, then ARCHIVED): nothing is left for the group. */
-    static void assertLagZero(LabKafka kafka, String group, String topic) {
-        await().atMost(TIMEOUT).untilAsserted(() -> assertEquals(0L, ShareGroups.offsets(kafka.admin(), group,
-                new TopicPartition(topic, 0)).orElseThrow().lag().orElse(-1L), "lag 0: the dead-lettered record is archived"));
     }
 }

@@ -8,7 +8,6 @@ import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.LoadedMachine;
 import io.offsetlab.lab.run.ChildJvm;
 import io.offsetlab.lab.run.Report;
-import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.junit.jupiter.api.Test;
@@ -39,8 +38,9 @@ class LockExpiryIT {
      * A member that acquires 3 records and then does nothing with them (slow processing) keeps
      * their lock for the lock duration; then the broker makes them available again (Kafka's
      * {@code SharePartition.releaseAcquisitionLockOnTimeout}), and another member of the group gets
-     * them, each with its delivery count raised to 2. The slow member is still in the group:
-     * nothing about its session or its heartbeats matters, only the lock.
+     * them, each with its delivery count raised to 2. The slow member is still in the group
+     * afterwards (Admin describeShareGroups lists both members): no eviction, nothing about its
+     * session or its heartbeats matters, only the lock.
      */
     @Test
     @Claim("6.lock")
@@ -48,11 +48,13 @@ class LockExpiryIT {
             throws Exception {
         long lockMs = ShareKit.settings(kafka).lockDurationMs(SLOW_LOCK_MS);
         String topic = kafka.createTopic("share-slow", 1);
-        String group = ShareKit.earliestGroup(kafka, "share-slow");
-        ShareGroups.setGroupConfig(kafka.admin(), group, Map.of(ShareGroups.LOCK_DURATION, Long.toString(lockMs)));
+        String group = ShareKit.earliestGroup(kafka, "share-slow", Map.of(ShareGroups.LOCK_DURATION, Long.toString(lockMs)));
         ShareKit.produce(kafka, topic, 3);
-        try (KafkaShareConsumer<String, String> slow = ShareKit.member(kafka, group, topic, "explicit", 10);
-             KafkaShareConsumer<String, String> other = ShareKit.member(kafka, group, topic, "explicit", 10)) {
+        // Named client ids, so that Admin describeShareGroups can tell the two members apart.
+        String slowId = group + "-slow";
+        String otherId = group + "-other";
+        try (KafkaShareConsumer<String, String> slow = ShareKit.member(kafka, group, topic, "explicit", 10, slowId);
+             KafkaShareConsumer<String, String> other = ShareKit.member(kafka, group, topic, "explicit", 10, otherId)) {
             // The broker acquires the records for the slow member while one of its polls runs: not
             // before the first poll starts (a share consumer fetches only when polled), and not
             // after the poll that returns them.
@@ -62,11 +64,9 @@ class LockExpiryIT {
             assertEquals(3, held.size(), "the slow member acquired the 3 records");
             // The slow member now "processes" and never polls or acknowledges again during this test.
             List<ConsumerRecord<String, String>> redelivered = ShareGroups.pollOnce(other, TIMEOUT.plusMillis(lockMs));
-            long now = System.nanoTime();
-            long afterMs = (now - returnedAt) / 1_000_000;
-            long sinceFirstPollMs = (now - firstPollAt) / 1_000_000;
-            redelivered.forEach(record -> other.acknowledge(record, AcknowledgeType.ACCEPT));
-            other.commitSync();
+            long afterMs = msSince(returnedAt);
+            long sinceFirstPollMs = msSince(firstPollAt);
+            ShareKit.acceptAll(other, redelivered);
             Claims.figure(Figure.bars("a slow member's records, lock " + lockMs + " ms", "ms")
                     .value("given to the other member after", afterMs).marker("share.record.lock.duration.ms", lockMs)
                     .note("delivery counts " + redelivered.stream().map(ShareGroups::deliveries).toList()));
@@ -84,6 +84,15 @@ class LockExpiryIT {
                     + " (got them " + sinceFirstPollMs + " ms after the slow member's first poll began)");
             assertTrue(afterMs <= expiries * lockMs + LoadedMachine.SLACK_MS, "soon after " + expiries + " lock(s) of " + lockMs
                     + " ms expired (got them after " + afterMs + " ms)");
+
+            // No eviction: the lock expired, the member did not. Its heartbeats come from its background
+            // thread; only max.poll.interval.ms without a poll() (5 min by default, far beyond this lock)
+            // would make it leave (Kafka 4.4's ShareHeartbeatRequestManager: its poll timer, reset by every poll()).
+            List<String> members = ShareKit.memberClientIds(kafka, group);
+            Claims.figure("members after the lock expired: " + members.size() + " (the slow one "
+                    + (members.contains(slowId) ? "still in" : "gone") + ")");
+            assertEquals(List.of(otherId, slowId), members, "after its lock expired and its records went to the other "
+                    + "member, the slow member is still in the share group (Admin describeShareGroups, client ids sorted)");
         }
     }
 
@@ -101,8 +110,7 @@ class LockExpiryIT {
     void aKilledMembersRecordsComeBackWhenItsConnectionClosesNotWhenTheLockExpires(LabKafka kafka) throws Exception {
         long lockMs = ShareKit.settings(kafka).lockDurationMs(30_000);
         String topic = kafka.createTopic("share-crash", 1);
-        String group = ShareKit.earliestGroup(kafka, "share-crash");
-        ShareGroups.setGroupConfig(kafka.admin(), group, Map.of(ShareGroups.LOCK_DURATION, Long.toString(lockMs)));
+        String group = ShareKit.earliestGroup(kafka, "share-crash", Map.of(ShareGroups.LOCK_DURATION, Long.toString(lockMs)));
         ShareKit.produce(kafka, topic, 3);
         long childStartedAt = System.nanoTime(); // the records' lock cannot start before this
         try (ChildJvm holder = ChildJvm.start(kafka.backend(), HoldingShareMember.class, topic, group, "3");
@@ -120,11 +128,9 @@ class LockExpiryIT {
             holder.kill();
             long killedAt = System.nanoTime();
             List<ConsumerRecord<String, String>> back = ShareGroups.pollOnce(waiting, TIMEOUT.plusMillis(lockMs));
-            long now = System.nanoTime();
-            long afterMs = (now - killedAt) / 1_000_000;
-            long sinceChildStartMs = (now - childStartedAt) / 1_000_000;
-            back.forEach(record -> waiting.acknowledge(record, AcknowledgeType.ACCEPT));
-            waiting.commitSync();
+            long afterMs = msSince(killedAt);
+            long sinceChildStartMs = msSince(childStartedAt);
+            ShareKit.acceptAll(waiting, back);
             Claims.figure(Figure.bars("a member killed with SIGKILL, lock " + lockMs + " ms", "ms")
                     .value("its records back, after the kill", afterMs).marker("share.record.lock.duration.ms", lockMs)
                     .note(sinceChildStartMs + " ms after the holder's JVM started; delivery counts "
@@ -136,5 +142,10 @@ class LockExpiryIT {
                     + "connection released them (back " + afterMs + " ms after the kill, " + sinceChildStartMs
                     + " ms after the child JVM started)");
         }
+    }
+
+    /** Milliseconds since {@code nanoTime}, a value of System.nanoTime(). */
+    private static long msSince(long nanoTime) {
+        return (System.nanoTime() - nanoTime) / 1_000_000;
     }
 }

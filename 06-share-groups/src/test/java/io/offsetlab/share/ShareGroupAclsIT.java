@@ -8,7 +8,6 @@ import io.offsetlab.lab.broker.KafkaBackend;
 import io.offsetlab.lab.client.KafkaFailures;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
@@ -23,9 +22,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -53,8 +50,7 @@ class ShareGroupAclsIT {
             assertEquals(3, records.size(), "the ordinary user's share consumer got the 3 records");
             member.commitSync();
         }
-        await().atMost(TIMEOUT).untilAsserted(() -> assertEquals(0L, ShareGroups.offsets(kafka.admin(), group,
-                new TopicPartition(topic, 0)).orElseThrow().lag().orElse(-1L), "and its acknowledgements were stored: lag 0"));
+        ShareKit.awaitLag(kafka, group, topic, 0, "the user's acknowledgements were stored");
         Claims.figure(KafkaFailures.principal(kafka.ordinaryUser()) + " with READ on the group and READ on the topic: 3 read, lag 0");
     }
 
@@ -64,10 +60,8 @@ class ShareGroupAclsIT {
         String topic = kafka.createTopic("share-acl-nogroup", 1);
         String group = ShareKit.earliestGroup(kafka, "share-acl-nogroup");
         grant(kafka, group, topic, List.of(), List.of(AclOperation.READ));
-        try (KafkaShareConsumer<String, String> member = asUser(kafka.ordinaryUser(), group, topic)) {
-            GroupAuthorizationException e = assertThrows(GroupAuthorizationException.class, () -> pollFor(member, TIMEOUT));
-            Claims.figure("no READ on the group: " + e.getClass().getSimpleName() + ": " + e.getMessage());
-        }
+        GroupAuthorizationException e = pollIsRefused(kafka, group, topic, GroupAuthorizationException.class);
+        Claims.figure("no READ on the group: " + e.getClass().getSimpleName() + ": " + e.getMessage());
     }
 
     @Test
@@ -76,10 +70,8 @@ class ShareGroupAclsIT {
         String topic = kafka.createTopic("share-acl-notopic", 1);
         String group = ShareKit.earliestGroup(kafka, "share-acl-notopic");
         grant(kafka, group, topic, List.of(AclOperation.READ), List.of());
-        try (KafkaShareConsumer<String, String> member = asUser(kafka.ordinaryUser(), group, topic)) {
-            TopicAuthorizationException e = assertThrows(TopicAuthorizationException.class, () -> pollFor(member, TIMEOUT));
-            Claims.figure("no ACL on the topic: " + e.getClass().getSimpleName() + ": " + e.getMessage());
-        }
+        TopicAuthorizationException e = pollIsRefused(kafka, group, topic, TopicAuthorizationException.class);
+        Claims.figure("no ACL on the topic: " + e.getClass().getSimpleName() + ": " + e.getMessage());
     }
 
     /** DESCRIBE on the topic is enough to join (ShareGroupHeartbeat), not to fetch (ShareFetch needs READ). */
@@ -103,6 +95,14 @@ class ShareGroupAclsIT {
                 ShareGroups.consumerConfig(user, group, "implicit", 10));
         member.subscribe(List.of(topic));
         return member;
+    }
+
+    /** The ordinary user's member of {@code group} polls; poll() must throw {@code refusal} within {@link #TIMEOUT}. */
+    private static <E extends Throwable> E pollIsRefused(LabKafka kafka, String group, String topic, Class<E> refusal) {
+        try (KafkaShareConsumer<String, String> member = asUser(kafka.ordinaryUser(), group, topic)) {
+            return assertThrows(refusal, () -> pollFor(member, TIMEOUT), "poll() as " + KafkaFailures.principal(kafka.ordinaryUser())
+                    + " throws " + refusal.getSimpleName());
+        }
     }
 
     /** Polls for {@code timeout}; an authorization failure surfaces from poll(). */

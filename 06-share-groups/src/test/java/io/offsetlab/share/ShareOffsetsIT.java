@@ -4,8 +4,8 @@ import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.Claims;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
+import io.offsetlab.lab.broker.ExternalCluster;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
-import org.apache.kafka.clients.admin.SharePartitionOffsetInfo;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -20,9 +20,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,18 +34,26 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @KafkaLab
 class ShareOffsetsIT {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration TIMEOUT = ShareKit.TIMEOUT;
 
-    /** A freshly formatted 4.4 node finalizes share.version: share groups need no switch. */
+    /**
+     * A freshly formatted 4.4 node finalizes share.version: share groups need no switch. Every
+     * broker the lab starts (embedded, Testcontainers, a cluster of nodes) is such a node, so there
+     * share.version 0 fails the test. Only an external cluster, which the lab did not format (one
+     * upgraded from an older release keeps share.version 0 until kafka-features.sh upgrade), skips.
+     */
     @Test
     @Claim("6.on")
     void shareGroupsAreOnWithoutAnySettingOnAFreshCluster(LabKafka kafka) throws Exception {
         ShareSettings settings = ShareKit.settings(kafka);
-        assumeTrue(kafka.backend().description().contains("embedded") || settings.shareVersion() > 0,
-                "this cluster has share.version " + settings.shareVersion() + ": share groups are off on it");
+        boolean startedByTheLab = !(kafka.backend() instanceof ExternalCluster);
+        assumeTrue(startedByTheLab || settings.shareVersion() > 0, "this external cluster has share.version "
+                + settings.shareVersion() + ": share groups are off on it (kafka-features.sh upgrade turns them on)");
         Claims.figure("share.version=" + settings.shareVersion());
+        // ShareVersion.supportsShareGroups: level 1 (SV_1) and up; 4.4's latest production level is 2.
         assertTrue(settings.shareVersion() >= 1, "a node formatted by Kafka 4.4's StorageTool without --release-version "
-                + "finalizes share.version (found " + settings.shareVersion() + ")");
+                + "finalizes share.version at its latest level, 2, which turns share groups on (found "
+                + settings.shareVersion() + " on " + kafka.backend().description() + ")");
         // ... and on the lab's single node a share consumer gets records (which needs the state topic at 1 replica).
         String topic = kafka.createTopic("share-on", 1);
         String group = ShareKit.earliestGroup(kafka, "share-on");
@@ -60,15 +66,33 @@ class ShareOffsetsIT {
 
     /**
      * The probe of the issue, on this broker: 10 records in explicit mode, offsets 0, 3, 6 and 9
-     * RELEASEd, the rest ACCEPTed. The SPSO stays at 0 (offset 0 is not done), the lag is 4 (the
-     * released ones); the consumer-group API knows no committed offset for the group id. Once the
-     * released 4 come back (delivery count 2) and are accepted, the SPSO is 10 and the lag 0.
+     * RELEASEd, the rest ACCEPTed; the consumer-group API knows no committed offset for the group
+     * id. Then the released 4 come back (delivery count 2) and are accepted; then an 11th record
+     * is written, read and accepted. What Admin listShareGroupOffsets reports at each step:
+     * <pre>
+     *   after                               start offset  lag   (the partition leader's SPSO)
+     *   RELEASE 0,3,6,9, ACCEPT the rest         0         4    0: offset 0 is not done
+     *   ACCEPT of the 4 redelivered              0         0    10
+     *   ACCEPT of the 11th record (offset 10)   10         0    11
+     * </pre>
+     * The start offset Admin reports is the one the share coordinator stored with the partition's
+     * last state write, and that write trails its own acknowledgements by one: the partition leader
+     * sends its start offset as it stood before the acknowledgements (Kafka 4.4:
+     * {@code SharePartition.writeShareGroupState} puts {@code startOffset()} in the request), and
+     * moves it only once the write succeeded ({@code rollbackOrProcessStateUpdates}, then
+     * {@code maybeUpdateCachedStateAndOffsets}). The lag is exact at every step: the group
+     * coordinator computes it as log end offset - stored start offset - stored count of
+     * acknowledged and archived records ({@code GroupCoordinatorService.computeShareGroupLagAndBuildResponse}),
+     * and the leader counts those records when the acknowledgement arrives, before the write.
+     * Nothing else writes state during the test (no lock expires: 30 s by default). commitSync()
+     * returns once the write is done (the acknowledgement's future completes after it), yet the test
+     * waits with Awaitility for each exact pair rather than read it once, as Admin reads through
+     * another coordinator; it never accepts another value.
      */
     @Test
     @Claim("6.offsets")
     void aShareGroupHasAStartOffsetAndALagButNoCommittedOffset(LabKafka kafka) throws Exception {
         String topic = kafka.createTopic("share-offsets", 1);
-        TopicPartition partition = new TopicPartition(topic, 0);
         String group = ShareKit.earliestGroup(kafka, "share-offsets");
         ShareKit.produce(kafka, topic, 10);
         try (KafkaShareConsumer<String, String> member = ShareKit.member(kafka, group, topic, "explicit", 10)) {
@@ -77,9 +101,8 @@ class ShareOffsetsIT {
                 member.acknowledge(record, record.offset() % 3 == 0 ? AcknowledgeType.RELEASE : AcknowledgeType.ACCEPT);
             }
             member.commitSync();
-            SharePartitionOffsetInfo afterRelease = awaitOffsets(kafka, group, partition, 0, 4);
-            Claims.figure("after RELEASE of 0,3,6,9: start offset " + afterRelease.startOffset() + ", lag "
-                    + afterRelease.lag().orElse(-1L));
+            awaitOffsets(kafka, group, topic, 0, 4, "after RELEASE of 0,3,6,9 and ACCEPT of the rest: offset 0 is "
+                    + "not done, so the start offset stays 0; 4 released records left");
 
             Map<TopicPartition, ?> committed = kafka.admin().listConsumerGroupOffsets(
                     Map.of(group, new ListConsumerGroupOffsetsSpec())).partitionsToOffsetAndMetadata(group).get();
@@ -91,17 +114,16 @@ class ShareOffsetsIT {
                     "the RELEASEd records are delivered again");
             assertEquals(List.of(2, 2, 2, 2), again.stream().map(ShareGroups::deliveries).toList(),
                     "each with its delivery count raised to 2");
-            again.forEach(record -> member.acknowledge(record, AcknowledgeType.ACCEPT));
-            member.commitSync();
-            // Lag 0: nothing left. The start offset Admin reports is the one the share coordinator
-            // stored with the last state write, which trails that write's own acknowledgements: it
-            // is still 0 here, and moves on at the next acknowledgement (measured: 0, then 10).
-            await().atMost(TIMEOUT).untilAsserted(() -> assertEquals(0L,
-                    ShareGroups.offsets(kafka.admin(), group, partition).orElseThrow().lag().orElse(-1L), "lag once all are accepted"));
-            SharePartitionOffsetInfo done = ShareGroups.offsets(kafka.admin(), group, partition).orElseThrow();
-            assertTrue(done.startOffset() == 0 || done.startOffset() == 10, "the reported start offset is the stored one, "
-                    + "0 until the next state write, never past the log end (10): " + done.startOffset());
-            Claims.figure("after ACCEPT of the 4 redelivered: start offset " + done.startOffset() + ", lag " + done.lag().orElse(-1L));
+            ShareKit.acceptAll(member, again);
+            awaitOffsets(kafka, group, topic, 0, 0, "after ACCEPT of the 4 redelivered: all 10 are done (lag 0), "
+                    + "yet the stored start offset is still 0, the one the leader sent with this write");
+
+            ShareKit.produce(kafka, topic, 1);
+            List<ConsumerRecord<String, String>> eleventh = pollAll(member, 1);
+            assertEquals(10L, eleventh.get(0).offset(), "the 11th record");
+            ShareKit.acceptAll(member, eleventh);
+            awaitOffsets(kafka, group, topic, 10, 0, "after ACCEPT of offset 10: the next write carried the start "
+                    + "offset 10 that the previous one left (all 11 are done, and it trails again: 10, not 11)");
         }
     }
 
@@ -178,13 +200,9 @@ class ShareOffsetsIT {
         return records;
     }
 
-    private static SharePartitionOffsetInfo awaitOffsets(LabKafka kafka, String group, TopicPartition partition,
-                                                         long startOffset, long lag) throws ExecutionException, InterruptedException {
-        await().atMost(TIMEOUT).untilAsserted(() -> {
-            SharePartitionOffsetInfo info = ShareGroups.offsets(kafka.admin(), group, partition).orElseThrow();
-            assertEquals(startOffset, info.startOffset(), "start offset (SPSO)");
-            assertEquals(lag, info.lag().orElse(-1L), "lag: records at or after the SPSO not yet acknowledged");
-        });
-        return ShareGroups.offsets(kafka.admin(), group, partition).orElseThrow();
+    /** {@link ShareKit#awaitOffsets}, and the values as a figure of the claims report. */
+    private static void awaitOffsets(LabKafka kafka, String group, String topic, long startOffset, long lag, String why) {
+        ShareKit.awaitOffsets(kafka, group, topic, startOffset, lag, why);
+        Claims.figure(why.substring(0, why.indexOf(':')) + ": start offset " + startOffset + ", lag " + lag);
     }
 }

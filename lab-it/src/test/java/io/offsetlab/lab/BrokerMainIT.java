@@ -37,6 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The standalone broker command ({@code ./run broker}), run as a user runs it: in its own JVM. */
+@StartsItsOwnBrokers
 class BrokerMainIT {
 
     private static final Duration START = Duration.ofSeconds(60);

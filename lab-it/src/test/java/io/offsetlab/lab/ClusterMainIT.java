@@ -25,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code ./run cluster}, run as a user runs it: in its own JVM, its nodes in theirs. */
+@StartsItsOwnBrokers
 class ClusterMainIT {
 
     private static final Duration START = Duration.ofSeconds(120);

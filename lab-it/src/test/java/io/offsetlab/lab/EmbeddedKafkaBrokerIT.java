@@ -18,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The embedded broker itself: it listens on loopback only. */
+@StartsItsOwnBrokers
 class EmbeddedKafkaBrokerIT {
 
     @Test

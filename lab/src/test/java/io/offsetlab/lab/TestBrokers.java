@@ -160,7 +160,7 @@ public final class TestBrokers {
         return new Started(broker, true, user);
     }
 
-    private static String requestedBackend() {
+    static String requestedBackend() {
         String value = System.getProperty("kafka.backend");
         if (value == null || value.isBlank()) {
             value = System.getenv("KAFKA_BACKEND");

@@ -30,6 +30,8 @@ import java.util.function.BiConsumer;
  * The command line of {@link LagMonitor}, {@code ./run lag-monitor}: options, sampling,
  * printing and exit codes. It prints {@link LagMonitor#describe}'s rows in the layout of
  * {@code kafka-consumer-groups.sh --describe}, for one group or with {@code --all-groups}.
+ * A share group (§6) gets {@link ShareGroupLag#describe}'s rows in the layout of
+ * {@code kafka-share-groups.sh --describe}; {@code --all-groups} prints those after the consumer groups.
  *
  * <p>On top of the command, an empty group is flagged: its offsets are on a clock
  * (offsets.retention.minutes, KIP-211), and when they expire auto.offset.reset decides. And
@@ -60,14 +62,15 @@ public final class LagMonitorCommand {
     static final int CHECK_WINDOW = 5;
     public static final Runner RUNNER = Runner.tool("./run lag-monitor", LagMonitorCommand::run)
             .describe("§5 lag monitor: kafka-consumer-groups.sh --describe, from the Admin API, and a status per group")
-            .option(GROUP, "GROUP", "the consumer group to describe (or " + ALL_GROUPS + ")")
-            .flag(ALL_GROUPS, "every consumer group, in the command's order (by group id)")
+            .option(GROUP, "GROUP", "the consumer group or share group to describe (or " + ALL_GROUPS + ")")
+            .flag(ALL_GROUPS, "every consumer group, then every share group, each by group id as their commands list them")
             .option(WATCH, "SECONDS", "sample every SECONDS until Ctrl-C: rates and time to catch up")
             .option(SAMPLES, "N", "with " + WATCH + ": stop after N samples (" + CHECK + " judges " + CHECK_WINDOW + " by default)")
             .flag(CHECK, "a status per group (OK, WARN, BEHIND, STALL, STOP, OFFSETS AT RISK); exit " + NOT_OK + " if one is not OK")
             .option(MAX_LAG_SECONDS, "N", "with " + CHECK + ": BEHIND when a group's oldest unconsumed record is older than N s")
             .flag(TIME_LAG, "add TIME-LAG: the age of each partition's oldest unconsumed record (needs READ on the topic);"
-                    + " with " + WATCH + " also the estimate from sampled end offsets, and its error")
+                    + " with " + WATCH + " also the estimate from sampled end offsets, and its error;"
+                    + " for a share group, the age of the record at START-OFFSET")
             .checkOptions(LagMonitorCommand::checkOptions);
 
     /** The columns of kafka-consumer-groups.sh --describe. */
@@ -117,11 +120,24 @@ public final class LagMonitorCommand {
 
     private static int run(Admin admin, Arguments args, TimeLagColumn timeLag, PrintStream out, PrintStream err) throws Exception {
         boolean allGroups = args.flag(ALL_GROUPS);
+        List<String> shareGroups = ShareGroupLag.allGroups(admin);
+        if (!allGroups && shareGroups.contains(args.option(GROUP, null))) {
+            return describeShareGroup(admin, args, timeLag, out, err);
+        }
         List<String> groups = allGroups ? LagMonitor.allGroups(admin) : List.of(args.option(GROUP, null));
         int every = args.positiveInt(WATCH, 0);
         boolean check = args.flag(CHECK);
         if (every == 0 && !check) {
-            return allGroups ? describeEach(admin, groups, timeLag, out, err) : describeOne(admin, groups.get(0), timeLag, out, err);
+            if (!allGroups) {
+                return describeOne(admin, groups.get(0), timeLag, out, err);
+            }
+            describeEach(admin, groups, timeLag, out, err);
+            describeEachShareGroup(admin, shareGroups, out);
+            return Runner.OK;
+        }
+        if (allGroups && !shareGroups.isEmpty()) {
+            err.println("(" + shareGroups.size() + " share groups left out: " + WATCH + " and " + CHECK + " follow committed"
+                    + " offsets, which a share group does not have)");
         }
         int samples = every == 0 ? 1 : args.positiveInt(SAMPLES, check ? CHECK_WINDOW : Integer.MAX_VALUE);
         if (check) {
@@ -148,7 +164,7 @@ public final class LagMonitorCommand {
     }
 
     /** --all-groups: each group's table in turn, a blank line after each, as the command prints them. */
-    private static int describeEach(Admin admin, List<String> groups, TimeLagColumn timeLag, PrintStream out, PrintStream err)
+    private static void describeEach(Admin admin, List<String> groups, TimeLagColumn timeLag, PrintStream out, PrintStream err)
             throws Exception {
         EmptyGroupFacts step4 = new EmptyGroupFacts(admin); // asked once for all the groups
         for (String group : groups) {
@@ -158,7 +174,57 @@ public final class LagMonitorCommand {
                 out.println();
             }
         }
+    }
+
+    /**
+     * One share group (§6), as kafka-share-groups.sh --describe prints it, with TIME-LAG for
+     * --time-lag. --watch and --check follow committed offsets, which a share group does not
+     * have: refused (exit 1).
+     */
+    private static int describeShareGroup(Admin admin, Arguments args, TimeLagColumn timeLag, PrintStream out, PrintStream err)
+            throws Exception {
+        String group = args.option(GROUP, null);
+        if (args.option(WATCH, null) != null || args.flag(CHECK)) {
+            err.println("Error: '" + group + "' is a share group (§6): " + WATCH + " and " + CHECK + " follow committed offsets,"
+                    + " which a share group does not have. Describe it without them (" + TIME_LAG + " works).");
+            return Runner.FAILED;
+        }
+        ShareGroupLag.ShareLag lag = ShareGroupLag.describe(admin, group);
+        if (lag == null) {
+            err.println("Error: Share group '" + group + "' does not exist.");
+            return Runner.FAILED;
+        }
+        if (lag.members() == 0) {
+            err.println("Share group '" + group + "' has no active members.");
+        }
+        if (timeLag != null) {
+            timeLag.printShareTable(lag, out);
+        } else {
+            printShareGroup(lag, out);
+        }
         return Runner.OK;
+    }
+
+    /** --all-groups, after the consumer groups: each share group's table, a blank line after each. */
+    private static void describeEachShareGroup(Admin admin, List<String> groups, PrintStream out) throws Exception {
+        for (String group : groups) {
+            ShareGroupLag.ShareLag lag = ShareGroupLag.describe(admin, group);
+            if (lag != null) {
+                printShareGroup(lag, out);
+                out.println();
+            }
+        }
+    }
+
+    /** kafka-share-groups.sh --describe's table, or its words for a group without share state. */
+    public static void printShareGroup(ShareGroupLag.ShareLag lag, PrintStream out) {
+        if (lag.rows().isEmpty()) {
+            out.println("Share group '" + lag.group() + "' has no offset information.");
+            return;
+        }
+        TextTable table = new TextTable(ShareGroupLag.COLUMNS.toArray(String[]::new));
+        lag.rows().forEach(row -> table.row(row.cells().toArray()));
+        out.print(table.render());
     }
 
     /** The command's words for a group that is not there; exit 1. */

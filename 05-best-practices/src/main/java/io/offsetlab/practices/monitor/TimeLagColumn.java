@@ -47,13 +47,23 @@ final class TimeLagColumn implements AutoCloseable {
 
     /** Each row's oldest unconsumed record, by "topic-partition"; rows of a topic this user may not READ are left out. */
     Map<String, Age> ages(GroupLag lag, long nowMs) {
+        Map<TopicPartition, Long> committed = new HashMap<>();
+        lag.rows().stream().filter(row -> row.currentOffset() != null)
+                .forEach(row -> committed.put(new TopicPartition(row.topic(), row.partition()), row.currentOffset()));
+        return ages(committed, nowMs);
+    }
+
+    /**
+     * The age of the first record at or after each partition's offset in {@code from}, by
+     * "topic-partition"; partitions of a topic this user may not READ are left out.
+     */
+    private Map<String, Age> ages(Map<TopicPartition, Long> from, long nowMs) {
         Map<String, Map<TopicPartition, Long>> committedByTopic = new LinkedHashMap<>();
-        for (Row row : lag.rows()) {
-            if (row.currentOffset() != null && !unreadable.contains(row.topic())) {
-                committedByTopic.computeIfAbsent(row.topic(), t -> new HashMap<>())
-                        .put(new TopicPartition(row.topic(), row.partition()), row.currentOffset());
+        from.forEach((partition, offset) -> {
+            if (!unreadable.contains(partition.topic())) {
+                committedByTopic.computeIfAbsent(partition.topic(), t -> new HashMap<>()).put(partition, offset);
             }
-        }
+        });
         Map<String, Age> ages = new HashMap<>();
         committedByTopic.forEach((topic, committed) -> {
             try {
@@ -80,6 +90,41 @@ final class TimeLagColumn implements AutoCloseable {
             table.row(cells.toArray());
         }
         out.print(table.render());
+    }
+
+    /**
+     * A share group's table (§6), then TIME-LAG: the age of the record at START-OFFSET, the oldest
+     * record not known to be done (0 when LAG is 0). START-OFFSET trails by one state write, so
+     * with LAG above 0 the record there may be done already, and the age then overstates.
+     */
+    void printShareTable(ShareGroupLag.ShareLag lag, PrintStream out) {
+        Map<TopicPartition, Long> starts = new HashMap<>();
+        lag.rows().stream().filter(row -> row.startOffset() != null && row.lag() != null && row.lag() > 0)
+                .forEach(row -> starts.put(new TopicPartition(row.topic(), row.partition()), row.startOffset()));
+        Map<String, Age> ages = ages(starts, System.currentTimeMillis());
+        List<String> headers = new ArrayList<>(ShareGroupLag.COLUMNS);
+        headers.add("TIME-LAG");
+        TextTable table = new TextTable(headers.toArray(String[]::new));
+        for (ShareGroupLag.Row row : lag.rows()) {
+            List<Object> cells = new ArrayList<>(row.cells());
+            cells.add(shareCell(row, ages));
+            table.row(cells.toArray());
+        }
+        out.print(table.render());
+    }
+
+    private String shareCell(ShareGroupLag.Row row, Map<String, Age> ages) {
+        if (row.startOffset() == null || row.lag() == null) {
+            return "-";
+        }
+        if (row.lag() == 0) {
+            return seconds(0);
+        }
+        if (unreadable.contains(row.topic())) {
+            return "no READ";
+        }
+        Age age = ages.get(row.topic() + "-" + row.partition());
+        return age == null ? "?" : seconds(Math.max(0, age.ageMs()));
     }
 
     /** One more sample of each row's end offset, for the estimate's tables. */

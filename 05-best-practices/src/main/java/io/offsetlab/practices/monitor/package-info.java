@@ -7,6 +7,7 @@
  * table, exit codes); {@link LagStatus} judges a group's trend for {@code --check}. Lag in
  * time: {@link TimeLag} reads the age of the oldest unconsumed record, {@link TimeLagEstimate}
  * estimates it from sampled end offsets, {@link TimeLagColumn} and {@link TimeLagTrends} print
- * and judge it ({@code --time-lag}, {@code --max-lag-seconds}).
+ * and judge it ({@code --time-lag}, {@code --max-lag-seconds}). {@link ShareGroupLag} is the
+ * table of a share group (§6), as {@code kafka-share-groups.sh --describe} prints it.
  */
 package io.offsetlab.practices.monitor;

@@ -127,7 +127,7 @@ public final class OffsetReset {
     }
 
     /** The topic, if it exists and this client may commit offsets for it (READ on the topic). */
-    private static TopicDescription readableTopic(Admin admin, String topic) throws InterruptedException, ExecutionException {
+    static TopicDescription readableTopic(Admin admin, String topic) throws InterruptedException, ExecutionException {
         try {
             TopicDescription description = admin.describeTopics(List.of(topic),
                     new DescribeTopicsOptions().includeAuthorizedOperations(true)).allTopicNames().get().get(topic);
@@ -147,7 +147,7 @@ public final class OffsetReset {
         }
     }
 
-    private static List<TopicPartition> partitionsOf(TopicDescription topic) {
+    static List<TopicPartition> partitionsOf(TopicDescription topic) {
         return topic.partitions().stream().map(p -> new TopicPartition(topic.name(), p.partition())).toList();
     }
 
@@ -192,7 +192,7 @@ public final class OffsetReset {
     }
 
     /** Admin listOffsets forTimestamp: the first offset whose timestamp is >= time; -1 when none. */
-    private static long atOrAfter(Admin admin, TopicPartition tp, Instant time, long end, List<String> warnings)
+    static long atOrAfter(Admin admin, TopicPartition tp, Instant time, long end, List<String> warnings)
             throws InterruptedException, ExecutionException {
         long offset = OffsetProbe.offsets(admin, List.of(tp), OffsetSpec.forTimestamp(time.toEpochMilli())).get(tp);
         if (offset < 0) {

@@ -7,6 +7,7 @@ import io.offsetlab.lab.view.TextTable;
 import io.offsetlab.practices.reset.OffsetReset.GroupNotInactiveException;
 import io.offsetlab.practices.reset.OffsetReset.Plan;
 import io.offsetlab.practices.reset.OffsetReset.Target;
+import io.offsetlab.practices.reset.ShareGroupReset.ShareGroupNotEmptyException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.TopicPartition;
 
@@ -27,7 +28,8 @@ import java.util.Map;
 /**
  * The command line of {@link OffsetReset}, {@code ./run reset-offsets}: exactly one target
  * option, parsed into a {@link Target}; the plan printed as the command's table (or, with
- * {@code --export}, as its CSV); a dry run unless {@code --execute}. Exit codes: 0 done (or
+ * {@code --export}, as its CSV); a dry run unless {@code --execute}. A share group (§6) gets
+ * {@link ShareGroupReset}: kafka-share-groups.sh's targets, earliest, latest and a time. Exit codes: 0 done (or
  * dry run), 1 failed or refused (a live group, a missing topic or ACL), 2 bad command line.
  * <ul>
  *   <li>targets: {@code --to-earliest}, {@code --to-latest}, {@code --to-offset N} and
@@ -56,7 +58,7 @@ public final class OffsetResetCommand {
     static final String EXECUTE = "--execute";
     static final Runner RUNNER = Runner.tool("./run reset-offsets", OffsetResetCommand::run)
             .describe("§5 reset an inactive group's offsets: kafka-consumer-groups.sh --reset-offsets, from the Admin API")
-            .requiredOption(GROUP, "GROUP", "the consumer group (required; must have no active members)")
+            .requiredOption(GROUP, "GROUP", "the consumer group or share group (required; must have no active members)")
             .option(TOPIC, "TOPIC", "the topic whose partitions to reset (required, except with " + FROM_FILE + ")")
             .flag(TO_EARLIEST, "to each partition's log start offset")
             .flag(TO_LATEST, "to each partition's end (skip everything written so far)")
@@ -82,10 +84,12 @@ public final class OffsetResetCommand {
     static int run(Admin admin, Arguments args, PrintStream out, PrintStream err) throws Exception {
         String group = args.option(GROUP, null);
         Target target = target(args);
+        boolean share = ShareGroupReset.isShareGroup(admin, group); // §6: a share group's start offsets
         Plan plan;
         try {
-            plan = OffsetReset.plan(admin, group, args.option(TOPIC, null), target);
-        } catch (GroupNotInactiveException e) {
+            plan = share ? ShareGroupReset.plan(admin, group, args.option(TOPIC, null), target)
+                    : OffsetReset.plan(admin, group, args.option(TOPIC, null), target);
+        } catch (GroupNotInactiveException | ShareGroupNotEmptyException e) {
             err.println("Error: " + e.getMessage());
             return Runner.FAILED;
         }
@@ -95,7 +99,10 @@ public final class OffsetResetCommand {
         } else {
             print(plan, out);
         }
-        if (args.flag(EXECUTE)) {
+        if (args.flag(EXECUTE) && share) {
+            ShareGroupReset.execute(admin, plan);
+            err.println("Applied: the share group's start offsets are now the NEW-OFFSET column.");
+        } else if (args.flag(EXECUTE)) {
             OffsetReset.execute(admin, plan);
             err.println("Applied: the group's committed offsets are now the NEW-OFFSET column.");
         } else {

@@ -15,12 +15,14 @@ import java.util.stream.Collectors;
  * pom) in a JVM of their own, on the classpath Maven resolved for them alone (and the one lab class
  * that ends them with their parent, see {@link io.offsetlab.lab.run.ChildJvm}), as their shell
  * scripts run them from a Kafka installation's libs/: {@code kafka-consumer-groups.sh} is
- * {@value #CONSUMER_GROUPS}, {@code kafka-consumer-perf-test.sh} is {@value #CONSUMER_PERF_TEST}.
+ * {@value #CONSUMER_GROUPS}, {@code kafka-share-groups.sh} is {@value #SHARE_GROUPS},
+ * {@code kafka-consumer-perf-test.sh} is {@value #CONSUMER_PERF_TEST}.
  */
 public final class KafkaTools {
 
     public static final String CONSUMER_GROUPS = "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand";
     public static final String CONSUMER_PERF_TEST = "org.apache.kafka.tools.ConsumerPerformance";
+    public static final String SHARE_GROUPS = "org.apache.kafka.tools.consumer.group.ShareGroupCommand";
 
     private KafkaTools() {
     }

@@ -6,15 +6,27 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
-/** Kafka's own {@code kafka-consumer-groups.sh}, run as {@link KafkaTools} runs Kafka's tools. */
+/**
+ * Kafka's own {@code kafka-consumer-groups.sh}, and its §6 sibling {@code kafka-share-groups.sh},
+ * run as {@link KafkaTools} runs Kafka's tools.
+ */
 public final class KafkaConsumerGroupsCommand {
 
     private KafkaConsumerGroupsCommand() {
     }
 
-    /** Runs the command with {@code args}; returns what it printed (stdout and stderr). */
+    /** Runs kafka-consumer-groups.sh with {@code args}; returns what it printed (stdout and stderr). */
     public static Output run(String... args) {
-        try (ChildJvm command = KafkaTools.start(KafkaTools.CONSUMER_GROUPS, args)) {
+        return run(KafkaTools.CONSUMER_GROUPS, args);
+    }
+
+    /** Runs kafka-share-groups.sh with {@code args}; returns what it printed (stdout and stderr). */
+    public static Output runShareGroups(String... args) {
+        return run(KafkaTools.SHARE_GROUPS, args);
+    }
+
+    private static Output run(String mainClass, String... args) {
+        try (ChildJvm command = KafkaTools.start(mainClass, args)) {
             int exit = command.waitFor(Duration.ofSeconds(60));
             return new Output(exit, command.output());
         }
