@@ -131,7 +131,7 @@ public final class BrokerFailuresDemo {
         out.println("running consumer's position carries the epoch of its last record: it is checked the same way.");
         out.println();
         out.println("The same kills with acks=all and min.insync.replicas=2, no unclean election:");
-        NoTruncationWithAcksAll.Result safe = new NoTruncationWithAcksAll(cluster, admin, new Timeline(out)).run();
+        NoTruncationWithAcksAll.Result safe = new NoTruncationWithAcksAll(cluster, admin, new Timeline(out)).run(protocol);
         out.println("offsets 10-14 held " + range(safe.before()) + " before node 1 was killed, and "
                 + (safe.before().equals(safe.after()) ? "the same records" : range(safe.after())) + " after.");
         cluster.restartKilled();

@@ -8,7 +8,6 @@ import io.offsetlab.lab.view.Timeline;
 import io.offsetlab.practices.failover.RunningReaders.Reading;
 import io.offsetlab.practices.failover.TruncatedGroups.Restart;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -35,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * What each group does when it starts again depends on whether its commit carried the leader
  * epoch (KIP-320) and on its auto.offset.reset policy: see {@link LogTruncation} and
  * {@link TruncatedGroups}. The contrast, acks=all with min.insync.replicas=2, loses nothing:
- * {@link NoTruncationWithAcksAll}. Both group protocols for the groups; the contrast with classic.
+ * {@link NoTruncationWithAcksAll}. Both group protocols, for the groups and for the contrast.
  */
 @KafkaLab(brokers = 3)
 @Claim("5.truncation")
@@ -174,11 +173,12 @@ class LogTruncationIT {
         return IntStream.range(from, to).mapToObj(i -> prefix + "-" + i).toList();
     }
 
-    @Test
-    void withAcksAllAndMinInsyncTwoTheSameKillsLoseNothing(LabKafka kafka) throws Exception {
+    @ParameterizedTest(name = "group.protocol={0}")
+    @ValueSource(strings = {"classic", "consumer"})
+    void withAcksAllAndMinInsyncTwoTheSameKillsLoseNothing(String protocol, LabKafka kafka) throws Exception {
         NoTruncationWithAcksAll.Result result = new NoTruncationWithAcksAll(kafka.cluster(), kafka.admin(),
-                new Timeline(System.out)).run();
-        Claims.figure("acks=all, min.insync=2: the write with one replica " + result.refused() + "; offsets 10-14 "
+                new Timeline(System.out)).run(protocol);
+        Claims.figure(protocol + ", acks=all, min.insync=2: the write with one replica " + result.refused() + "; offsets 10-14 "
                 + result.after().values() + " after the clean election; " + result.restart().text());
         assertAll(
                 () -> assertEquals("refused, NotEnoughReplicasException", result.refused(),
