@@ -154,6 +154,7 @@ public final class BrokerFailuresDemo {
             table.row(reading.policy(), runs.get(0), then);
         }
         out.print(table.render());
+        out.println();
     }
 
     /** "more-10..more-14": the first and last value of {@code records}. */
