@@ -33,8 +33,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * take offsets 10-17 and the old leader, back, truncates and serves them. A group had committed 15.
  * What each group does when it starts again depends on whether its commit carried the leader
  * epoch (KIP-320) and on its auto.offset.reset policy: see {@link LogTruncation} and
- * {@link TruncatedGroups}. The contrast, acks=all with min.insync.replicas=2, loses nothing:
- * {@link NoTruncationWithAcksAll}. Both group protocols, for the groups and for the contrast.
+ * {@link TruncatedGroups}. A consumer that keeps running across the election, its position at
+ * 15, is checked the same way: {@link RunningReaders}. The contrast, acks=all with
+ * min.insync.replicas=2, loses nothing: {@link NoTruncationWithAcksAll}. Both group protocols
+ * (and with them both client implementations) for each case.
  */
 @KafkaLab(brokers = 3)
 @Claim("5.truncation")
