@@ -14,6 +14,7 @@ import io.offsetlab.practices.failover.CoordinatorFailover;
 import io.offsetlab.practices.failover.FailoverResult;
 import io.offsetlab.practices.failover.LogTruncation;
 import io.offsetlab.practices.failover.NoTruncationWithAcksAll;
+import io.offsetlab.practices.failover.RunningReaders.Reading;
 import io.offsetlab.practices.failover.SingleReplicaLoss.Outcome;
 import io.offsetlab.practices.failover.SingleReplicaLoss;
 import io.offsetlab.practices.failover.TruncatedGroups.Restart;
@@ -121,16 +122,38 @@ public final class BrokerFailuresDemo {
                     outcome(r.wave2().get(i), 18));
         }
         out.print(table.render());
+        out.println();
+        runningAcrossTheElection(r.running());
         out.println("Offsets " + r.reused() + " named " + r.before().values() + ";");
         out.println("now they name " + r.reused().stream().map(r.after()::get).toList() + ". With the epoch the client");
         out.println("asks where epoch " + r.committed().leaderEpoch().orElse(-1) + " ends (OffsetsForLeaderEpoch) and finds the truncation: earliest and");
-        out.println("latest both go back to where the logs part, none throws. Without it nothing is checked.");
+        out.println("latest both go back to where the logs part, none throws. Without it nothing is checked. A");
+        out.println("running consumer's position carries the epoch of its last record: it is checked the same way.");
         out.println();
         out.println("The same kills with acks=all and min.insync.replicas=2, no unclean election:");
-        NoTruncationWithAcksAll.Result safe = new NoTruncationWithAcksAll(cluster, admin, new Timeline(out)).run();
+        NoTruncationWithAcksAll.Result safe = new NoTruncationWithAcksAll(cluster, admin, new Timeline(out)).run(protocol);
         out.println("offsets 10-14 held " + range(safe.before()) + " before node 1 was killed, and "
                 + (safe.before().equals(safe.after()) ? "the same records" : range(safe.after())) + " after.");
         cluster.restartKilled();
+        out.println();
+    }
+
+    /** The consumers that kept polling across the election: what they read before it, and after. */
+    private void runningAcrossTheElection(List<Reading> running) {
+        out.println(running.size() + " consumers (assign(), no group) had read offsets 0-14 and kept polling through it all:");
+        TextTable table = new TextTable("POLICY", "READ BEFORE THE ELECTION", "THEN");
+        for (Reading reading : running) {
+            List<String> runs = reading.runs();
+            String then = String.join(", then ", runs.subList(1, runs.size()));
+            if (reading.divergent() != null) {
+                then = reading.error() + " at " + reading.fetchOffset() + ", diverges at " + reading.divergent().offset()
+                        + " (epoch " + reading.divergent().leaderEpoch().orElse(-1) + ")";
+            } else if (reading.error() != null) {
+                then = reading.error();
+            }
+            table.row(reading.policy(), runs.get(0), then);
+        }
+        out.print(table.render());
         out.println();
     }
 

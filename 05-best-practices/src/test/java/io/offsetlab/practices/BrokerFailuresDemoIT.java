@@ -32,6 +32,10 @@ class BrokerFailuresDemoIT {
             assertTrue(output.matches("(?s).*15 only +earliest +from 0: 3 new \\+ 10 old +from 15: 3 new, 5 skipped.*"),
                     "without the epoch: out of range, then a silent skip:\n" + output);
             assertTrue(output.contains("now they name [new-10, new-11, new-12, new-13, new-14]"), output);
+            assertTrue(output.matches("(?s).*\\nearliest +0-14 \\(base-0\\.\\.lost-14\\) +10-17 \\(new-10\\.\\.new-17\\)\\n.*"),
+                    "a consumer running across the election goes back to 10 and reads the new records:\n" + output);
+            assertTrue(output.matches("(?s).*\\nnone +0-14 \\(base-0\\.\\.lost-14\\) +LogTruncationException at 15, diverges at 10 \\(epoch 0\\)\\n.*"),
+                    "with none it gets LogTruncationException:\n" + output);
             assertTrue(output.contains("offsets 10-14 held more-10..more-14 before node 1 was killed, and the same records after."),
                     "acks=all with min.insync.replicas=2 loses nothing:\n" + output);
             assertTrue(output.matches("(?s).*earliest +60 +- +0 +60 +0.*"), "one replica, earliest: reads 60 again:\n" + output);

@@ -3,6 +3,7 @@ package io.offsetlab.practices.failover;
 import io.offsetlab.lab.broker.Cluster;
 import io.offsetlab.lab.client.Topics;
 import io.offsetlab.lab.view.Timeline;
+import io.offsetlab.practices.failover.RunningReaders.Reading;
 import io.offsetlab.practices.failover.TruncatedGroups.Restart;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -29,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>F is killed; once the controller fenced it, the ISR is [L] alone, which min.insync=1 allows;</li>
  *   <li>{@value #LOST} records written with acks=1 (offsets 10-14): only L has them. A consumer reads
  *       all 15 and commits 15 with the leader epoch of its last record (KIP-320); other groups get
- *       the same commit, with and without the epoch;</li>
+ *       the same commit, with and without the epoch. Other consumers, one per policy, read all 15
+ *       too and keep polling through the stages below ({@link RunningReaders});</li>
  *   <li>L is killed (for a moment 2 of the 3 controllers are down), F started again: it cannot
  *       fetch from L. Once L is fenced the partition has no leader; with eligible leader replicas
  *       (KIP-966, on in a new 4.x cluster) its ISR is empty and its ELR [L];</li>
@@ -86,6 +88,10 @@ public final class LogTruncation {
         OffsetAndMetadata committed = groups.readAndCommit(topic + "-reader", BASE + LOST);
         List<String> wave1 = commitForWave(groups, topic + "-w1", committed);
         List<String> wave2 = commitForWave(groups, topic + "-w2", committed);
+        RunningReaders running = new RunningReaders(cluster, partition.tp, protocol);
+        running.startAndRead(POLICIES, BASE + LOST);
+        timeline.event("consumer", POLICIES.size() + " consumers (assign(), one per policy) read offsets 0-" + (BASE + LOST - 1)
+                + " and keep polling");
         cluster.kill(leader); // stage 4
         cluster.restart(follower);
         TopicPartitionInfo leaderless = partition.awaitState("node " + leader + " fenced", p -> p.leader() == null);
@@ -104,7 +110,10 @@ public final class LogTruncation {
         timeline.event("cluster", "node " + leader + " back: " + partition.state() + "; offset " + BASE + " was "
                 + before.get((long) BASE) + ", now " + after.get((long) BASE));
         List<Restart> second = restart(groups, wave2, end); // stage 8
-        return new Result(leader, follower, elr, OnePartition.ids(leaderless.isr()), OnePartition.ids(leaderless.elr()), committed, before, after, end, first, second);
+        List<Reading> kept = running.finish(end);
+        kept.forEach(reading -> timeline.event("consumer", reading.text()));
+        return new Result(leader, follower, elr, OnePartition.ids(leaderless.isr()), OnePartition.ids(leaderless.elr()),
+                committed, before, after, end, first, second, kept);
     }
 
     /** Gives the wave's groups, one per policy and per kind of commit, the reader's commit. */
@@ -162,11 +171,12 @@ public final class LogTruncation {
      * @param end        the log's end at the end
      * @param wave1      the groups that restarted when the log ended before the committed offset
      * @param wave2      the groups that restarted when it ended past it
+     * @param running    the consumers that kept polling across the election, one per policy
      */
     public record Result(int leader, int follower, short elrLevel, List<Integer> isrLeaderless,
                          List<Integer> elrLeaderless, OffsetAndMetadata committed,
                          Map<Long, String> before, Map<Long, String> after, long end, List<Restart> wave1,
-                         List<Restart> wave2) {
+                         List<Restart> wave2, List<Reading> running) {
 
         /** The offsets that name a different record now than before: the lost range, reused. */
         public List<Long> reused() {

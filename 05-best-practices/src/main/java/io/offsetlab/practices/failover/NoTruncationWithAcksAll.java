@@ -39,15 +39,15 @@ public final class NoTruncationWithAcksAll {
         this.timeline = timeline;
     }
 
-    /** The scene, its stages numbered as in the class comment. */
-    public Result run() throws Exception {
+    /** The scene, its stages numbered as in the class comment; the group uses group.protocol {@code protocol}. */
+    public Result run(String protocol) throws Exception {
         String topic = "s5-no-truncation-" + UUID.randomUUID().toString().substring(0, 8);
         int leader = cluster.nodeIds().get(0);
         int follower = cluster.nodeIds().get(1);
         Topics.create(admin, new NewTopic(topic, Map.of(0, List.of(leader, follower)))
                 .configs(Map.of("min.insync.replicas", "2"))); // acks=all needs both replicas
         OnePartition partition = new OnePartition(cluster, admin, new TopicPartition(topic, 0));
-        TruncatedGroups groups = new TruncatedGroups(cluster, admin, timeline, partition.tp, "classic");
+        TruncatedGroups groups = new TruncatedGroups(cluster, admin, timeline, partition.tp, protocol);
         partition.produce("base", 0, LogTruncation.BASE, "all"); // stage 1
         cluster.kill(follower);
         partition.awaitState("node " + follower + " out of the ISR", p -> OnePartition.ids(p.isr()).equals(List.of(leader)));

@@ -5,9 +5,9 @@ import io.offsetlab.lab.Claims;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.view.Timeline;
+import io.offsetlab.practices.failover.RunningReaders.Reading;
 import io.offsetlab.practices.failover.TruncatedGroups.Restart;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -15,8 +15,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.LongStream;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,8 +33,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * take offsets 10-17 and the old leader, back, truncates and serves them. A group had committed 15.
  * What each group does when it starts again depends on whether its commit carried the leader
  * epoch (KIP-320) and on its auto.offset.reset policy: see {@link LogTruncation} and
- * {@link TruncatedGroups}. The contrast, acks=all with min.insync.replicas=2, loses nothing:
- * {@link NoTruncationWithAcksAll}. Both group protocols for the groups; the contrast with classic.
+ * {@link TruncatedGroups}. A consumer that keeps running across the election, its position at
+ * 15, is checked the same way: {@link RunningReaders}. The contrast, acks=all with
+ * min.insync.replicas=2, loses nothing: {@link NoTruncationWithAcksAll}. Both group protocols
+ * (and with them both client implementations) for each case.
  */
 @KafkaLab(brokers = 3)
 @Claim("5.truncation")
@@ -39,12 +44,24 @@ class LogTruncationIT {
 
     private static final List<Long> LOST_RANGE = LongStream.range(10, 15).boxed().toList();
 
+    /** The scene's run per group protocol: both tests below read the same run (a run takes about 40 s). */
+    private static final Map<String, LogTruncation.Result> RUNS = new ConcurrentHashMap<>();
+
+    private static LogTruncation.Result run(String protocol, LabKafka kafka) throws Exception {
+        LogTruncation.Result result = RUNS.get(protocol);
+        if (result == null) {
+            result = new LogTruncation(kafka.cluster(), kafka.admin(), new Timeline(System.out)).run(protocol);
+            RUNS.put(protocol, result);
+        }
+        return result;
+    }
+
     @ParameterizedTest(name = "group.protocol={0}")
     @ValueSource(strings = {"classic", "consumer"})
     @Claim("1.offset") // §1: an offset is unique only while the log is not truncated
     void afterAnUncleanElectionNewRecordsTakeTheLostOffsetsAndOnlyAnEpochInTheCommitDetectsIt(String protocol,
             LabKafka kafka) throws Exception {
-        LogTruncation.Result result = new LogTruncation(kafka.cluster(), kafka.admin(), new Timeline(System.out)).run(protocol);
+        LogTruncation.Result result = run(protocol, kafka);
         Claims.figure(protocol + ", acks=1, min.insync=1: lost " + result.before().values() + ", offsets " + result.reused()
                 + " reused by " + LOST_RANGE.stream().map(result.after()::get).toList() + "; ELR level "
                 + result.elrLevel() + ", leaderless ISR " + result.isrLeaderless() + " ELR " + result.elrLeaderless());
@@ -109,11 +126,61 @@ class LogTruncationIT {
                 () -> assertNull(restart.error(), restart.text() + ": nothing thrown"));
     }
 
-    @Test
-    void withAcksAllAndMinInsyncTwoTheSameKillsLoseNothing(LabKafka kafka) throws Exception {
+    /**
+     * §5 a consumer that keeps running across the unclean election, its position at the end of
+     * the lost range: it had read offsets 0-14 from the old leader (its position 15, with the
+     * leader epoch of lost-14) and polls on while the leader dies, the follower is elected
+     * uncleanly and new records take offsets 10-17. One consumer per policy, assign()ed, no group;
+     * the same run as the test above. When its metadata names the new leader, its client asks
+     * where its epoch ends (OffsetsForLeaderEpoch): at 10. With earliest and with latest it seeks
+     * to 10, not to either end, and reads new-10..new-17 at the offsets where it had read
+     * lost-10..lost-14; with none poll() throws LogTruncationException, whose offsets say where
+     * it stood (15) and where the logs part (10).
+     */
+    @ParameterizedTest(name = "group.protocol={0}")
+    @ValueSource(strings = {"classic", "consumer"})
+    void aConsumerRunningAcrossTheElectionGoesBackToWhereTheLogsPartOrThrowsWithNone(String protocol, LabKafka kafka)
+            throws Exception {
+        LogTruncation.Result result = run(protocol, kafka);
+        Map<String, Reading> by = result.running().stream().collect(Collectors.toMap(Reading::policy, r -> r));
+        by.values().forEach(reading -> Claims.figure(protocol + " client, running across the election, " + reading.text()));
+        List<Long> readTwice = LongStream.concat(LongStream.range(0, 15), LongStream.range(10, 18)).boxed().toList();
+        List<String> valuesTwice = Stream.of(values("base", 0, 10), values("lost", 10, 15), values("new", 10, 18))
+                .flatMap(List::stream).toList();
+        assertAll(
+                () -> readsTheNewRecordsAtTheLostOffsets(by.get("earliest"), readTwice, valuesTwice),
+                () -> readsTheNewRecordsAtTheLostOffsets(by.get("latest"), readTwice, valuesTwice),
+                () -> assertEquals(LongStream.range(0, 15).boxed().toList(), by.get("none").offsets(), by.get("none").text()
+                        + ": with none it reads nothing after the election"),
+                () -> assertEquals("LogTruncationException", by.get("none").error(), by.get("none").text()
+                        + ": with none, poll() throws when the validation finds the truncation"),
+                () -> assertEquals(15L, by.get("none").fetchOffset(), by.get("none").text()
+                        + ": the exception's offsetOutOfRangePartitions() give the position it stood at"),
+                () -> assertEquals(10L, by.get("none").divergent().offset(), by.get("none").text()
+                        + ": its divergentOffsets() give the first offset where the logs part"),
+                () -> assertEquals(result.committed().leaderEpoch(), by.get("none").divergent().leaderEpoch(), by.get("none").text()
+                        + ": in the epoch of the lost records, the one its position carried"));
+    }
+
+    private static void readsTheNewRecordsAtTheLostOffsets(Reading reading, List<Long> offsets, List<String> values) {
+        assertAll(() -> assertEquals(offsets, reading.offsets(), reading.text()
+                        + ": 0-14 before the election, then back to 10, not to either end of the log, and on to 17"),
+                () -> assertEquals(values, reading.values(), reading.text()
+                        + ": lost-10..lost-14 before, new-10..new-14 at the same offsets after"),
+                () -> assertNull(reading.error(), reading.text() + ": nothing thrown with a policy"));
+    }
+
+    /** "PREFIX-from" .. "PREFIX-(to-1)". */
+    private static List<String> values(String prefix, int from, int to) {
+        return IntStream.range(from, to).mapToObj(i -> prefix + "-" + i).toList();
+    }
+
+    @ParameterizedTest(name = "group.protocol={0}")
+    @ValueSource(strings = {"classic", "consumer"})
+    void withAcksAllAndMinInsyncTwoTheSameKillsLoseNothing(String protocol, LabKafka kafka) throws Exception {
         NoTruncationWithAcksAll.Result result = new NoTruncationWithAcksAll(kafka.cluster(), kafka.admin(),
-                new Timeline(System.out)).run();
-        Claims.figure("acks=all, min.insync=2: the write with one replica " + result.refused() + "; offsets 10-14 "
+                new Timeline(System.out)).run(protocol);
+        Claims.figure(protocol + ", acks=all, min.insync=2: the write with one replica " + result.refused() + "; offsets 10-14 "
                 + result.after().values() + " after the clean election; " + result.restart().text());
         assertAll(
                 () -> assertEquals("refused, NotEnoughReplicasException", result.refused(),
