@@ -291,8 +291,13 @@ public final class PollIntervalDemo {
      */
     private KafkaProducer<String, String> readyProducer(String topic) {
         KafkaProducer<String, String> producer = new KafkaProducer<>(ClientConfigs.producer(kafka));
-        producer.partitionsFor(topic); // connects and fetches the topic's metadata now
-        return producer;
+        try {
+            producer.partitionsFor(topic); // connects and fetches the topic's metadata now
+            return producer;
+        } catch (RuntimeException e) {
+            producer.close();
+            throw e;
+        }
     }
 
     /** Ten records to each of partitions 0 and 1. */

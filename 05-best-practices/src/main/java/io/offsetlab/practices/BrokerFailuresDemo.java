@@ -144,14 +144,14 @@ public final class BrokerFailuresDemo {
         TextTable table = new TextTable("POLICY", "READ BEFORE THE ELECTION", "THEN");
         for (Reading reading : running) {
             List<String> runs = reading.runs();
-            String then = String.join(", then ", runs.subList(1, runs.size()));
+            String then = runs.size() < 2 ? "-" : String.join(", then ", runs.subList(1, runs.size()));
             if (reading.divergent() != null) {
                 then = reading.error() + " at " + reading.fetchOffset() + ", diverges at " + reading.divergent().offset()
                         + " (epoch " + reading.divergent().leaderEpoch().orElse(-1) + ")";
             } else if (reading.error() != null) {
                 then = reading.error();
             }
-            table.row(reading.policy(), runs.get(0), then);
+            table.row(reading.policy(), runs.isEmpty() ? "-" : runs.get(0), then);
         }
         out.print(table.render());
         out.println();

@@ -155,6 +155,7 @@ class BestPracticesDemoIT {
         Invocation reps = Invocation.of(CommitBenchmark.RUNNER::run, kafka.commandLine("--reps", "0"));
         Invocation work = Invocation.of(CommitBenchmark.RUNNER::run, kafka.commandLine("--work-us", "50us"));
         Invocation row = Invocation.of(CommitBenchmark.RUNNER::run, kafka.commandLine("--rows", "NONE,SYNC_EVERY_7"));
+        Invocation noRow = Invocation.of(CommitBenchmark.RUNNER::run, kafka.commandLine("--rows", ","));
 
         assertAll(
                 () -> assertEquals(Runner.USAGE, reps.exit(), "exit 2 for a bad value"),
@@ -165,7 +166,9 @@ class BestPracticesDemoIT {
                 () -> assertTrue(work.err().contains("--work-us takes microseconds per record"), work.err()),
                 () -> assertEquals(Runner.USAGE, row.exit(), "exit 2 for a row the benchmark does not have"),
                 () -> assertTrue(row.err().contains("--rows takes row names from the CSV") && row.err().contains("got 'SYNC_EVERY_7'"),
-                        "the message names the bad row and lists the good ones: " + row.err()));
+                        "the message names the bad row and lists the good ones: " + row.err()),
+                () -> assertEquals(Runner.USAGE, noRow.exit(), "exit 2 for no row at all"),
+                () -> assertTrue(noRow.err().contains("got none"), noRow.err()));
     }
 
     /** A rate as a share of the no-commit rate: "11%", or "0.1%" below 10%. */

@@ -48,6 +48,10 @@ final class MemberScenes {
             long start = System.nanoTime();
             kit.out.printf("  0.0 s  slow member acquires %s, then processes and never acknowledges%n", DemoKit.offsets(held));
             List<ConsumerRecord<String, String>> back = ShareGroups.pollOnce(other, DemoKit.TIMEOUT.plusMillis(lockMs));
+            if (back.isEmpty()) {
+                throw new IllegalStateException("the other member got none of the slow member's records within "
+                        + DemoKit.TIMEOUT.plusMillis(lockMs).toSeconds() + " s (lock " + lockMs + " ms)");
+            }
             int deliveries = ShareGroups.deliveries(back.get(0));
             // Usually the other member's fetch takes the records when the first lock expires (count 2).
             // Twice in CI, on a loaded machine, they were acquired once more before the other member

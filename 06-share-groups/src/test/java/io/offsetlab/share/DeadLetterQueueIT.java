@@ -140,7 +140,8 @@ class DeadLetterQueueIT {
     /** The group config itself refuses a name of Kafka's internal kind (GroupConfig.validateValues). */
     @Test
     @Claim("6.poison")
-    void aDeadLetterTopicNameStartingWithTwoUnderscoresIsRefused(LabKafka kafka) {
+    void aDeadLetterTopicNameStartingWithTwoUnderscoresIsRefused(LabKafka kafka) throws Exception {
+        settingsWithDeadLetters(kafka); // a cluster without KIP-1191 does not know the group config at all
         String group = kafka.newGroupId("share-dlq-internal");
         ExecutionException refused = assertThrows(ExecutionException.class, () -> ShareGroups.setGroupConfig(kafka.admin(),
                 group, Map.of(ShareGroups.DLQ_TOPIC, "__dlq")));

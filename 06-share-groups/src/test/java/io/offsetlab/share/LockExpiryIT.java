@@ -8,6 +8,7 @@ import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.LoadedMachine;
 import io.offsetlab.lab.run.ChildJvm;
 import io.offsetlab.lab.run.Report;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LockExpiryIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    /** The max.poll.interval.ms of the member that stops polling: short, so the test is. */
+    private static final int STOPPED_POLL_INTERVAL_MS = 3000;
     /** The lock the slow-member test asks for; the broker's bounds may raise it (15 s on a stock broker). */
     private static final long SLOW_LOCK_MS = 3_000;
 
@@ -141,6 +144,41 @@ class LockExpiryIT {
             assertTrue(sinceChildStartMs < lockMs, "before their " + lockMs + " ms lock could have expired: the closed "
                     + "connection released them (back " + afterMs + " ms after the kill, " + sinceChildStartMs
                     + " ms after the child JVM started)");
+        }
+    }
+
+    /**
+     * §6, §4's own question for a share consumer: max.poll.interval.ms applies to it too. Its
+     * heartbeat manager keeps the consumer's poll timer ({@code AbstractHeartbeatRequestManager}):
+     * a member that calls no poll() for longer leaves the group (the ledger row's "it stays in the
+     * group" holds for a member that polls). Bounded by the setting plus one broker heartbeat
+     * interval (the timer is checked when the member's background thread wakes to heartbeat) and
+     * a loaded machine's slack.
+     */
+    @Test
+    @Claim("6.lock")
+    void aShareMemberThatStopsPollingLeavesTheGroupAfterMaxPollIntervalMs(LabKafka kafka) throws Exception {
+        String topic = kafka.createTopic("share-poll-interval", 1);
+        String group = ShareKit.earliestGroup(kafka, "share-poll-interval");
+        ShareKit.produce(kafka, topic, 3);
+        String clientId = group + "-stops";
+        Map<String, Object> config = ShareGroups.consumerConfig(kafka.backend(), group, "implicit", 10);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        config.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, STOPPED_POLL_INTERVAL_MS); // Kafka's default: 300000
+        long heartbeatMs = ShareKit.settings(kafka).value(ShareSettings.HEARTBEAT);
+        try (KafkaShareConsumer<String, String> member = new KafkaShareConsumer<>(config)) {
+            member.subscribe(List.of(topic));
+            List<ConsumerRecord<String, String>> got = ShareGroups.pollOnce(member, TIMEOUT); // its last poll()
+            long lastPollReturned = System.nanoTime();
+            List<String> rightAfter = ShareKit.memberClientIds(kafka, group);
+            Duration bound = Duration.ofMillis(STOPPED_POLL_INTERVAL_MS + heartbeatMs + LoadedMachine.SLACK_MS);
+            await("the member that stopped polling leaves the group within " + bound.toMillis() + " ms").atMost(bound)
+                    .until(() -> ShareKit.memberClientIds(kafka, group).isEmpty());
+            long leftAfterMs = msSince(lastPollReturned);
+            Claims.figure("a share member with max.poll.interval.ms=" + STOPPED_POLL_INTERVAL_MS + " that stopped polling"
+                    + " was gone from the group " + leftAfterMs + " ms after its last poll() returned");
+            assertEquals(3, got.size(), "its one poll() got the 3 records");
+            assertEquals(List.of(clientId), rightAfter, "right after its poll() it is a member (describeShareGroups)");
         }
     }
 

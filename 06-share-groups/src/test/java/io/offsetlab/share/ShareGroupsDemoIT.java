@@ -39,10 +39,10 @@ class ShareGroupsDemoIT {
             assertTrue(output.contains("\"auto.offset.reset cannot be set when using a share group.\""), output);
             assertTrue(output.matches("(?s).*\nearliest +0 .*\nby_duration:PT10M +3 .*"), "scene 3's table:\n" + output);
             assertTrue(output.matches("(?s).* other member gets \\[0, 1, 2\\], deliveryCount\\(\\) \\[2, 2, 2\\]: the lock expired\n.*")
-                            || output.matches("(?s).* other member gets \\[0, 1, 2\\], deliveryCount\\(\\) \\[(\\d), \\1, \\1\\]: the lock"
-                            + " expired \\d times\n +\\(acquired once more in between, and that lock ran out as well\\)\n.*"),
-                    "scene 4, the slow member: the other member gets the records after one lock (count 2), or after"
-                    + " count - 1 locks, which the demo then says:\n" + output);
+                            || output.matches("(?s).* other member gets \\[0, 1, 2\\], deliveryCount\\(\\) \\[3, 3, 3\\]: the lock"
+                            + " expired 2 times\n +\\(acquired once more in between, and that lock ran out as well\\)\n.*"),
+                    "scene 4, the slow member: the other member gets the records after one lock (count 2), or, as"
+                    + " seen twice in CI, after two (count 3), which the demo then says:\n" + output);
             assertTrue(output.matches("(?s).* waiting member gets \\[0, 1, 2\\], deliveryCount\\(\\) \\[2, 2, 2\\]\n.*"),
                     "scene 4, the killed member:\n" + output);
             assertTrue(output.matches("(?s).*delivery 1 of offset 0: deliveryCount\\(\\) 1.*archived: never delivered again.*"),

@@ -242,8 +242,12 @@ public final class CommitBenchmark {
         if (text == null) {
             return Strategy.ALL;
         }
-        List<String> names = List.of(text.toUpperCase(Locale.ROOT).split("\\s*,\\s*"));
+        List<String> names = List.of(text.strip().toUpperCase(Locale.ROOT).split("\\s*,\\s*"));
         List<String> known = Strategy.ALL.stream().map(Strategy::id).toList();
+        if (names.stream().allMatch(String::isEmpty)) {
+            throw new UsageException("--rows takes row names from the CSV, separated by commas (" + String.join(",", known)
+                    + "), got none");
+        }
         for (String name : names) {
             if (!known.contains(name)) {
                 throw new UsageException("--rows takes row names from the CSV, separated by commas (" + String.join(",", known)

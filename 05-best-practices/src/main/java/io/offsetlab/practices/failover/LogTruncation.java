@@ -88,32 +88,33 @@ public final class LogTruncation {
         OffsetAndMetadata committed = groups.readAndCommit(topic + "-reader", BASE + LOST);
         List<String> wave1 = commitForWave(groups, topic + "-w1", committed);
         List<String> wave2 = commitForWave(groups, topic + "-w2", committed);
-        RunningReaders running = new RunningReaders(cluster, partition.tp, protocol);
-        running.startAndRead(POLICIES, BASE + LOST);
-        timeline.event("consumer", POLICIES.size() + " consumers (assign(), one per policy) read offsets 0-" + (BASE + LOST - 1)
-                + " and keep polling");
-        cluster.kill(leader); // stage 4
-        cluster.restart(follower);
-        TopicPartitionInfo leaderless = partition.awaitState("node " + leader + " fenced", p -> p.leader() == null);
-        timeline.event("cluster", "killed node " + leader + ", started node " + follower + ": " + partition.state());
-        electUncleanly(partition); // stage 5
-        partition.awaitState("node " + follower + " leads", p -> OnePartition.leaderOf(p) == follower);
-        timeline.event("admin", "unclean election: " + partition.state());
-        long end = partition.produce("new", BASE, NEW_FIRST, "all") + 1; // stage 6
-        List<Restart> first = restart(groups, wave1, end);
-        end = partition.produce("new", BASE + NEW_FIRST, NEW_MORE, "all") + 1; // stage 7
-        cluster.restart(leader);
-        partition.awaitState("node " + leader + " back in the ISR", p -> OnePartition.ids(p.isr()).contains(leader));
-        electPreferred(partition);
-        partition.awaitState("node " + leader + " leads again", p -> OnePartition.leaderOf(p) == leader);
-        Map<Long, String> after = partition.read(BASE);
-        timeline.event("cluster", "node " + leader + " back: " + partition.state() + "; offset " + BASE + " was "
-                + before.get((long) BASE) + ", now " + after.get((long) BASE));
-        List<Restart> second = restart(groups, wave2, end); // stage 8
-        List<Reading> kept = running.finish(end);
-        kept.forEach(reading -> timeline.event("consumer", reading.text()));
-        return new Result(leader, follower, elr, OnePartition.ids(leaderless.isr()), OnePartition.ids(leaderless.elr()),
-                committed, before, after, end, first, second, kept);
+        try (RunningReaders running = new RunningReaders(cluster, partition.tp, protocol)) { // stopped even if a stage fails
+            running.startAndRead(POLICIES, BASE + LOST);
+            timeline.event("consumer", POLICIES.size() + " consumers (assign(), one per policy) read offsets 0-" + (BASE + LOST - 1)
+                    + " and keep polling");
+            cluster.kill(leader); // stage 4
+            cluster.restart(follower);
+            TopicPartitionInfo leaderless = partition.awaitState("node " + leader + " fenced", p -> p.leader() == null);
+            timeline.event("cluster", "killed node " + leader + ", started node " + follower + ": " + partition.state());
+            electUncleanly(partition); // stage 5
+            partition.awaitState("node " + follower + " leads", p -> OnePartition.leaderOf(p) == follower);
+            timeline.event("admin", "unclean election: " + partition.state());
+            long end = partition.produce("new", BASE, NEW_FIRST, "all") + 1; // stage 6
+            List<Restart> first = restart(groups, wave1, end);
+            end = partition.produce("new", BASE + NEW_FIRST, NEW_MORE, "all") + 1; // stage 7
+            cluster.restart(leader);
+            partition.awaitState("node " + leader + " back in the ISR", p -> OnePartition.ids(p.isr()).contains(leader));
+            electPreferred(partition);
+            partition.awaitState("node " + leader + " leads again", p -> OnePartition.leaderOf(p) == leader);
+            Map<Long, String> after = partition.read(BASE);
+            timeline.event("cluster", "node " + leader + " back: " + partition.state() + "; offset " + BASE + " was "
+                    + before.get((long) BASE) + ", now " + after.get((long) BASE));
+            List<Restart> second = restart(groups, wave2, end); // stage 8
+            List<Reading> kept = running.finish(end);
+            kept.forEach(reading -> timeline.event("consumer", reading.text()));
+            return new Result(leader, follower, elr, OnePartition.ids(leaderless.isr()), OnePartition.ids(leaderless.elr()),
+                    committed, before, after, end, first, second, kept);
+        }
     }
 
     /** Gives the wave's groups, one per policy and per kind of commit, the reader's commit. */

@@ -31,7 +31,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * ({@code SubscriptionState.maybeCompleteValidation}). The scene records what each one read, and
  * what it threw.
  */
-public final class RunningReaders {
+public final class RunningReaders implements AutoCloseable {
 
     private static final Duration POLL = Duration.ofMillis(100);
 
@@ -76,6 +76,20 @@ public final class RunningReaders {
                     reader.fetchOffset, reader.divergent, reader.error));
         }
         return readings;
+    }
+
+    /** Stops the readers still polling (a scene that failed half-way): wakeup, then each closes its consumer. */
+    @Override
+    public void close() throws InterruptedException {
+        for (Reader reader : readers) {
+            if (reader.thread.isAlive()) { // a reader that is done has closed its consumer already
+                reader.stopped = true;
+                reader.consumer.wakeup();
+            }
+        }
+        for (Reader reader : readers) {
+            reader.thread.join(OnePartition.TIMEOUT.toMillis());
+        }
     }
 
     /** One consumer and the thread that polls it; the main thread only reads what it recorded, and wakes it up. */

@@ -132,7 +132,7 @@ public final class LagMonitorCommand {
                 return describeOne(admin, groups.get(0), timeLag, out, err);
             }
             describeEach(admin, groups, timeLag, out, err);
-            describeEachShareGroup(admin, shareGroups, out);
+            describeEachShareGroup(admin, shareGroups, timeLag, out);
             return Runner.OK;
         }
         if (allGroups && !shareGroups.isEmpty()) {
@@ -205,11 +205,15 @@ public final class LagMonitorCommand {
         return Runner.OK;
     }
 
-    /** --all-groups, after the consumer groups: each share group's table, a blank line after each. */
-    private static void describeEachShareGroup(Admin admin, List<String> groups, PrintStream out) throws Exception {
+    /** --all-groups, after the consumer groups: each share group's table (with TIME-LAG for --time-lag), a blank line after each. */
+    private static void describeEachShareGroup(Admin admin, List<String> groups, TimeLagColumn timeLag, PrintStream out)
+            throws Exception {
         for (String group : groups) {
             ShareGroupLag.ShareLag lag = ShareGroupLag.describe(admin, group);
-            if (lag != null) {
+            if (lag != null && timeLag != null) {
+                timeLag.printShareTable(lag, out);
+                out.println();
+            } else if (lag != null) {
                 printShareGroup(lag, out);
                 out.println();
             }

@@ -12,6 +12,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.resource.ResourceType;
 
 import java.time.Instant;
@@ -28,8 +29,9 @@ import java.util.concurrent.ExecutionException;
  * it every record's state: the group then reads from the new start offset as if nothing
  * there had been delivered. {@link #plan} changes nothing:
  * <ol>
- *   <li>{@code describeShareGroups}: only a group without members (Empty, or not there yet),
- *       with the command's own message otherwise;</li>
+ *   <li>{@code describeShareGroups}: only a share group without members (Empty), with the
+ *       command's own message otherwise. A group id the cluster does not know is not taken for a
+ *       share group: {@code ./run reset-offsets} resets it as a consumer group;</li>
  *   <li>{@code describeTopics}: the partitions of the topic;</li>
  *   <li>{@code listOffsets}: earliest, latest, or {@code forTimestamp}: the three targets the
  *       command offers ({@code --to-earliest}, {@code --to-latest}, {@code --to-datetime};
@@ -65,8 +67,9 @@ public final class ShareGroupReset {
         }
         boolean toTime = target instanceof Target.Datetime;
         if (!(target instanceof Target.Earliest || target instanceof Target.Latest || toTime)) {
-            throw new IllegalArgumentException("a share group's start offset can be reset to the earliest or latest offset"
-                    + " or to a time (what kafka-share-groups.sh offers), not to the offset " + target + " names");
+            throw new IllegalArgumentException("'" + group + "' is a share group: its start offset can be reset with"
+                    + " --to-earliest, --to-latest, --to-datetime or --by-duration (kafka-share-groups.sh offers the first three),"
+                    + " not to an offset, a shift, the current offsets or a file");
         }
         requireEmpty(admin, group);
         List<TopicPartition> partitions = OffsetReset.partitionsOf(OffsetReset.readableTopic(admin, topic));
@@ -95,13 +98,16 @@ public final class ShareGroupReset {
         }
     }
 
-    /** The share group's description; null when there is no share group of that name. */
+    /**
+     * The share group's description; null when there is no share group of that name, or no
+     * share groups at all (share.version 0, or a broker from before Kafka 4.0).
+     */
     private static ShareGroupDescription describe(Admin admin, String group) throws InterruptedException, ExecutionException {
         try {
             return admin.describeShareGroups(List.of(group)).describedGroups().get(group).get();
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof GroupIdNotFoundException) {
-                return null; // no such group, or a group of another kind
+            if (e.getCause() instanceof GroupIdNotFoundException || e.getCause() instanceof UnsupportedVersionException) {
+                return null; // no such group, a group of another kind, or a cluster without share groups
             }
             if (e.getCause() instanceof GroupAuthorizationException) {
                 throw new MissingAclException(AclOperation.DESCRIBE, ResourceType.GROUP, group, "describe the share group");

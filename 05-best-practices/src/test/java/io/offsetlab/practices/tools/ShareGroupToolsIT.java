@@ -18,16 +18,22 @@ import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import static io.offsetlab.practices.tools.KafkaConsumerGroupsCommand.tableRows;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,6 +50,9 @@ class ShareGroupToolsIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final int RECORDS = 10;
+    /** A time as both tools take it: kafka-share-groups.sh's --to-datetime format, in UTC. */
+    private static final DateTimeFormatter DATETIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX")
+            .withZone(ZoneOffset.UTC);
 
     /**
      * §6 monitoring: record 0 released and records 1-9 accepted leave START-OFFSET at 0 and LAG
@@ -59,6 +68,7 @@ class ShareGroupToolsIT {
         long firstTimestamp = kafka.produce(topic, 0, RECORDS).get(0).timestamp(); // CreateTime, the topic's default
         String group = earliestShareGroup(kafka, "s6-monitor");
         readAll(kafka, group, topic, record -> record.offset() == 0 ? AcknowledgeType.RELEASE : AcknowledgeType.ACCEPT);
+        awaitStartOffsetAndLag(kafka, group, topic, 0, 1);
 
         KafkaConsumerGroupsCommand.Output command = KafkaConsumerGroupsCommand.runShareGroups(
                 kafka.commandLine("--describe", "--group", group));
@@ -107,28 +117,46 @@ class ShareGroupToolsIT {
     void resetOffsetsMovesAnEmptyShareGroupsStartOffsetAsKafkaShareGroupsPlansIt(LabKafka kafka) throws Exception {
         assumeShareGroups(kafka);
         String topic = kafka.createTopic("s6-reset", 1);
-        kafka.produce(topic, 0, RECORDS);
+        List<RecordMetadata> written = kafka.produce(topic, 0, RECORDS);
         String group = earliestShareGroup(kafka, "s6-reset");
         readAll(kafka, group, topic, record -> AcknowledgeType.ACCEPT);
+        awaitStartOffsetAndLag(kafka, group, topic, 0, 0); // all accepted; the stored start offset trails by one write (§6)
 
-        for (String target : List.of("--to-earliest", "--to-latest")) {
-            KafkaConsumerGroupsCommand.Output command = KafkaConsumerGroupsCommand.runShareGroups(kafka.commandLine(
-                    "--reset-offsets", "--group", group, "--topic", topic, target, "--dry-run"));
-            Invocation ours = Invocation.of(OffsetResetCommand::run, kafka.commandLine("--group", group, "--topic", topic, target));
-            String expected = target.equals("--to-earliest") ? "0" : String.valueOf(RECORDS);
+        // --to-datetime at record 5's timestamp: the first record at or after it (an earlier one written in the
+        // same millisecond counts); an hour ahead: no record that recent, so the end, as both tools fall back.
+        long fifth = written.get(5).timestamp();
+        long atFifth = written.stream().filter(r -> r.timestamp() >= fifth).mapToLong(RecordMetadata::offset).min().orElseThrow();
+        Map<List<String>, String> targets = new LinkedHashMap<>();
+        targets.put(List.of("--to-earliest"), "0");
+        targets.put(List.of("--to-latest"), String.valueOf(RECORDS));
+        targets.put(List.of("--to-datetime", DATETIME.format(Instant.ofEpochMilli(fifth))), String.valueOf(atFifth));
+        targets.put(List.of("--to-datetime", DATETIME.format(Instant.now().plus(Duration.ofHours(1)))), String.valueOf(RECORDS));
+        targets.forEach((target, expected) -> {
+            List<String> commandArgs = new ArrayList<>(List.of("--reset-offsets", "--group", group, "--topic", topic, "--dry-run"));
+            commandArgs.addAll(target);
+            KafkaConsumerGroupsCommand.Output command = KafkaConsumerGroupsCommand.runShareGroups(
+                    kafka.commandLine(commandArgs.toArray(String[]::new)));
+            List<String> ourArgs = new ArrayList<>(List.of("--group", group, "--topic", topic));
+            ourArgs.addAll(target);
+            Invocation ours = Invocation.of(OffsetResetCommand::run, kafka.commandLine(ourArgs.toArray(String[]::new)));
             assertAll(
                     () -> assertEquals(List.of(List.of(group, topic, "0", expected)), command.rows(group),
                             "kafka-share-groups " + target + " --dry-run: NEW-OFFSET " + expected + ":\n" + command.text()),
                     () -> assertEquals(command.rows(group), tableRows(ours.out(), group),
                             "reset-offsets " + target + " plans what the command plans:\n" + ours.out() + ours.err()),
                     () -> assertTrue(ours.err().contains("Dry run: nothing changed."), ours.err()));
-        }
+        });
+        Invocation toOffset = Invocation.of(OffsetResetCommand::run,
+                kafka.commandLine("--group", group, "--topic", topic, "--to-offset", "5"));
+        assertAll(
+                () -> assertEquals(Runner.FAILED, toOffset.exit(), "kafka-share-groups has no --to-offset: refused"),
+                () -> assertTrue(toOffset.err().contains("'" + group + "' is a share group: its start offset can be reset with"
+                        + " --to-earliest, --to-latest, --to-datetime or --by-duration"), toOffset.err()));
         Invocation execute = Invocation.of(OffsetResetCommand::run,
                 kafka.commandLine("--group", group, "--topic", topic, "--to-earliest", "--execute"));
         assertEquals(Runner.OK, execute.exit(), "the reset applies:\n" + execute.out() + execute.err());
 
-        SharePartitionOffsetInfo after = kafka.admin().listShareGroupOffsets(Map.of(group, new ListShareGroupOffsetsSpec()))
-                .partitionsToOffsetInfo(group).get().get(new TopicPartition(topic, 0));
+        SharePartitionOffsetInfo after = awaitStartOffsetAndLag(kafka, group, topic, 0, RECORDS);
         try (KafkaShareConsumer<String, String> member = member(kafka, group, topic, "implicit")) {
             List<ConsumerRecord<String, String>> again = pollAtLeast(member, RECORDS);
             Invocation refused = Invocation.of(OffsetResetCommand::run,
@@ -151,6 +179,20 @@ class ShareGroupToolsIT {
                     () -> assertTrue(commandRefused.text().contains("Share group '" + group + "' is not empty."),
                             "in the command's words:\n" + commandRefused.text()));
         }
+    }
+
+    /**
+     * Waits until Admin listShareGroupOffsets reports {@code startOffset} and {@code lag} for
+     * the topic's partition 0: the acknowledgements reach the share coordinator as a state write
+     * of the partition's leader, and Admin reads that coordinator.
+     */
+    private static SharePartitionOffsetInfo awaitStartOffsetAndLag(LabKafka kafka, String group, String topic, long startOffset,
+                                                                   long lag) {
+        TopicPartition partition = new TopicPartition(topic, 0);
+        return await("share group " + group + ": start offset " + startOffset + ", lag " + lag).atMost(TIMEOUT)
+                .until(() -> kafka.admin().listShareGroupOffsets(Map.of(group, new ListShareGroupOffsetsSpec()))
+                                .partitionsToOffsetInfo(group).get().get(partition),
+                        info -> info != null && info.startOffset() == startOffset && info.lag().orElse(-1L) == lag);
     }
 
     /**
