@@ -197,11 +197,7 @@ public final class LagMonitorCommand {
         if (lag.members() == 0) {
             err.println("Share group '" + group + "' has no active members.");
         }
-        if (timeLag != null) {
-            timeLag.printShareTable(lag, out);
-        } else {
-            printShareGroup(lag, out);
-        }
+        printShareGroup(lag, timeLag, out);
         return Runner.OK;
     }
 
@@ -210,20 +206,24 @@ public final class LagMonitorCommand {
             throws Exception {
         for (String group : groups) {
             ShareGroupLag.ShareLag lag = ShareGroupLag.describe(admin, group);
-            if (lag != null && timeLag != null) {
-                timeLag.printShareTable(lag, out);
-                out.println();
-            } else if (lag != null) {
-                printShareGroup(lag, out);
+            if (lag != null) {
+                printShareGroup(lag, timeLag, out);
                 out.println();
             }
         }
     }
 
-    /** kafka-share-groups.sh --describe's table, or its words for a group without share state. */
-    public static void printShareGroup(ShareGroupLag.ShareLag lag, PrintStream out) {
+    /**
+     * kafka-share-groups.sh --describe's table (with TIME-LAG last when {@code timeLag} is given),
+     * or its words for a group without share state.
+     */
+    private static void printShareGroup(ShareGroupLag.ShareLag lag, TimeLagColumn timeLag, PrintStream out) {
         if (lag.rows().isEmpty()) {
             out.println("Share group '" + lag.group() + "' has no offset information.");
+            return;
+        }
+        if (timeLag != null) {
+            timeLag.printShareTable(lag, out);
             return;
         }
         TextTable table = new TextTable(ShareGroupLag.COLUMNS.toArray(String[]::new));

@@ -1,6 +1,6 @@
 package io.offsetlab.practices.monitor;
 
-import io.offsetlab.lab.client.KafkaFailures.MissingAclException;
+import io.offsetlab.lab.client.ShareGroupProbe;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListGroupsOptions;
@@ -9,11 +9,7 @@ import org.apache.kafka.clients.admin.ShareGroupDescription;
 import org.apache.kafka.clients.admin.SharePartitionOffsetInfo;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.acl.AclOperation;
-import org.apache.kafka.common.errors.GroupAuthorizationException;
-import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
-import org.apache.kafka.common.resource.ResourceType;
 
 import java.util.Comparator;
 import java.util.List;
@@ -64,7 +60,8 @@ public final class ShareGroupLag {
      * Needs DESCRIBE on the group and on its topics.
      */
     public static ShareLag describe(Admin admin, String group) throws InterruptedException, ExecutionException {
-        ShareGroupDescription description = describeGroup(admin, group);
+        // Step 1: the group's state and members; null when there is no such share group.
+        ShareGroupDescription description = ShareGroupProbe.describe(admin, group, "describe the share group and read its start offsets");
         if (description == null || description.groupState() == GroupState.DEAD) {
             return null;
         }
@@ -76,22 +73,6 @@ public final class ShareGroupLag {
                 .map(e -> row(group, e.getKey(), e.getValue()))
                 .toList();
         return new ShareLag(group, description.groupState(), description.members().size(), rows);
-    }
-
-    /** Step 1: the group's state and members; null when there is no such share group. */
-    private static ShareGroupDescription describeGroup(Admin admin, String group) throws InterruptedException, ExecutionException {
-        try {
-            return admin.describeShareGroups(List.of(group)).describedGroups().get(group).get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof GroupIdNotFoundException) {
-                return null;
-            }
-            if (e.getCause() instanceof GroupAuthorizationException) {
-                throw new MissingAclException(AclOperation.DESCRIBE, ResourceType.GROUP, group,
-                        "describe the share group and read its start offsets");
-            }
-            throw e;
-        }
     }
 
     /** A partition Kafka listed without offsets (no share state read) prints "-", as the command does. */

@@ -2,6 +2,7 @@ package io.offsetlab.practices.reset;
 
 import io.offsetlab.lab.client.KafkaFailures.MissingAclException;
 import io.offsetlab.lab.client.OffsetProbe;
+import io.offsetlab.lab.client.ShareGroupProbe;
 import io.offsetlab.practices.reset.OffsetReset.Plan;
 import io.offsetlab.practices.reset.OffsetReset.Target;
 import org.apache.kafka.clients.admin.Admin;
@@ -9,11 +10,6 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.ShareGroupDescription;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.acl.AclOperation;
-import org.apache.kafka.common.errors.GroupAuthorizationException;
-import org.apache.kafka.common.errors.GroupIdNotFoundException;
-import org.apache.kafka.common.errors.UnsupportedVersionException;
-import org.apache.kafka.common.resource.ResourceType;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,7 +46,7 @@ public final class ShareGroupReset {
      */
     public static boolean isShareGroup(Admin admin, String group) throws InterruptedException, ExecutionException {
         try {
-            ShareGroupDescription description = describe(admin, group);
+            ShareGroupDescription description = ShareGroupProbe.describe(admin, group, "describe the share group");
             return description != null && description.groupState() != GroupState.DEAD;
         } catch (MissingAclException e) {
             return false;
@@ -92,27 +88,9 @@ public final class ShareGroupReset {
 
     /** A share group with members would go on acquiring records: the command refuses it, with these words. */
     private static void requireEmpty(Admin admin, String group) throws InterruptedException, ExecutionException {
-        ShareGroupDescription description = describe(admin, group);
+        ShareGroupDescription description = ShareGroupProbe.describe(admin, group, "describe the share group");
         if (description != null && description.groupState() != GroupState.EMPTY && description.groupState() != GroupState.DEAD) {
             throw new ShareGroupNotEmptyException(group);
-        }
-    }
-
-    /**
-     * The share group's description; null when there is no share group of that name, or no
-     * share groups at all (share.version 0, or a broker from before Kafka 4.0).
-     */
-    private static ShareGroupDescription describe(Admin admin, String group) throws InterruptedException, ExecutionException {
-        try {
-            return admin.describeShareGroups(List.of(group)).describedGroups().get(group).get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof GroupIdNotFoundException || e.getCause() instanceof UnsupportedVersionException) {
-                return null; // no such group, a group of another kind, or a cluster without share groups
-            }
-            if (e.getCause() instanceof GroupAuthorizationException) {
-                throw new MissingAclException(AclOperation.DESCRIBE, ResourceType.GROUP, group, "describe the share group");
-            }
-            throw e;
         }
     }
 
