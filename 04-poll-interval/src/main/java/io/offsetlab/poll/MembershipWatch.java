@@ -4,6 +4,7 @@ import io.offsetlab.lab.view.Timeline;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.MemberDescription;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -50,6 +51,17 @@ final class MembershipWatch implements AutoCloseable {
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
             return true; // could not tell this time; ask again
         }
+    }
+
+    /**
+     * Waits until the watch has seen the member leave, at most {@code atMost}: on a loaded machine
+     * one describeConsumerGroups call can take longer than the processing the scene times.
+     *
+     * @return whether the member was seen out of the group
+     */
+    boolean awaitLeft(Duration atMost) throws InterruptedException {
+        thread.join(atMost.toMillis());
+        return !thread.isAlive();
     }
 
     @Override

@@ -131,6 +131,10 @@ public final class PollIntervalDemo {
             try (MembershipWatch watch = MembershipWatch.start(admin, group, slow.groupMetadata().memberId(), "slow",
                     lastPoll, timeline)) {
                 slowProcessing(Duration.ofMillis(overrun));
+                if (!watch.awaitLeft(TIMEOUT)) {
+                    timeline.event("group", "slow is still listed by describeConsumerGroups " + TIMEOUT.toSeconds()
+                            + " s after its processing ended");
+                }
             }
             // Kafka's own words, shown with --verbose: classic's AbstractCoordinator and the consumer
             // protocol's AbstractHeartbeatRequestManager log them (4.4 client).
