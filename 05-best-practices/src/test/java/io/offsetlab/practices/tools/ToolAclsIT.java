@@ -182,12 +182,15 @@ class ToolAclsIT {
             await("--check and --watch with DESCRIBE only").atMost(TIMEOUT.multipliedBy(2)).untilAsserted(() -> {
                 Invocation check = Invocation.of(LagMonitorCommand::run,
                         userCommandLine("--group", group, "--check", "--max-lag-seconds", "1", "--watch", "1", "--samples", "3"));
+                System.out.println("§5 lag-monitor --check --max-lag-seconds 1 --watch 1 --samples 3, DESCRIBE only: exit " + check.exit()
+                        + "\n" + check.out());
                 assertEquals(LagMonitorCommand.NOT_OK, check.exit(), "the group has no members and lag: STOP\n" + check.out() + check.err());
                 assertTrue(check.out().matches("(?s).*oldest unconsumed record \\d+\\.\\ds old \\(" + written
                         + "-0, estimated: no READ\\).*"), "the age judged is the estimate, and the line says so:\n" + check.out());
 
                 Invocation watch = Invocation.of(LagMonitorCommand::run,
                         userCommandLine("--group", group, "--watch", "1", "--samples", "3", "--time-lag"));
+                System.out.println("§5 lag-monitor --watch 1 --samples 3 --time-lag, DESCRIBE only: exit " + watch.exit() + "\n" + watch.out());
                 assertEquals(0, watch.exit(), watch.err());
                 List<List<String>> rows = KafkaConsumerGroupsCommand.tableRows(watch.out(), group);
                 List<String> last = rows.get(rows.size() - 1);
@@ -215,6 +218,7 @@ class ToolAclsIT {
         grant(required(LAG_MONITOR), liveGroup);
         await("--check --max-lag-seconds with DESCRIBE only").atMost(TIMEOUT).untilAsserted(() -> {
             Invocation check = Invocation.of(LagMonitorCommand::run, userCommandLine("--group", liveGroup, "--check", "--max-lag-seconds", "1"));
+            System.out.println("§5 lag-monitor --check --max-lag-seconds 1, DESCRIBE only: exit " + check.exit() + "\n" + check.out());
             assertEquals(LagMonitorCommand.NOT_OK, check.exit(), check.out() + check.err());
             assertTrue(check.out().matches("(?s).*" + liveGroup + " +WARN +lag 2; one sample shows no trend .*; time lag unknown for "
                     + topic + "-0 \\(no READ without samples to estimate from: --watch SECONDS.*"),
