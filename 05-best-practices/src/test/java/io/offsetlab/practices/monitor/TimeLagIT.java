@@ -104,7 +104,7 @@ class TimeLagIT {
                 + PRODUCE_EVERY_MS + " ms arrives", "ms");
         readings.forEach(r -> figure.value(String.format(Locale.ROOT, "TIME-LAG at +%.0f ms (LAG %d)", r.midMs() - first.midMs(),
                 r.lag()), r.timeLagMs()));
-        figure.value("exact age at the last reading", exactAtEstimate)
+        figure.value("exact age when the estimate was read, after the last reading", exactAtEstimate)
                 .value("estimate from " + READINGS + " sampled end offsets (" + estimated.kind() + ", error "
                         + signed(estimated.ageMs() == null ? 0 : estimated.ageMs() - exactAtEstimate) + " ms)",
                         estimated.ageMs() == null ? 0 : estimated.ageMs());
