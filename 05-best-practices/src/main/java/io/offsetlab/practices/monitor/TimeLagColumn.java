@@ -145,7 +145,9 @@ final class TimeLagColumn implements AutoCloseable {
 
     /**
      * TIME-LAG as printed: "-" without a committed offset, "no READ" for a topic this user may not
-     * read, "?" when the age is unknown (a committed offset beyond the end, a read that failed).
+     * read, "?" when the age is unknown (a committed offset beyond the end a read_committed reader
+     * sees, the last stable offset: a truncated log, or a commit inside a transaction still open;
+     * a read that failed).
      */
     String cell(Row row, Map<String, Age> ages) {
         if (row.currentOffset() == null) {

@@ -92,7 +92,8 @@ final class TimeLagTrends {
         }
         if (!unknown.isEmpty()) {
             detail += "; time lag unknown for " + String.join(", ", unknown)
-                    + " (no READ without samples to estimate from: --watch SECONDS; or a committed offset beyond the end)";
+                    + " (no READ without samples to estimate from: --watch SECONDS; or a committed offset beyond the end"
+                    + " a read_committed reader sees: a truncated log, or a transaction still open)";
             status = maxLagMs > 0 && status.compareTo(Status.WARN) < 0 ? Status.WARN : status;
         }
         return new Verdict(verdict.group(), status, detail);

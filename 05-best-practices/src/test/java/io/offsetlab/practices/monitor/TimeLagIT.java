@@ -9,8 +9,10 @@ import io.offsetlab.lab.run.Runner;
 import io.offsetlab.practices.monitor.TimeLag.Age;
 import io.offsetlab.practices.monitor.TimeLagEstimate.Estimate;
 import io.offsetlab.practices.monitor.TimeLagEstimate.Kind;
+import io.offsetlab.practices.monitor.TimeLagEstimate.Sample;
 import io.offsetlab.practices.tools.Invocation;
 import io.offsetlab.practices.tools.KafkaConsumerGroupsCommand;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -19,12 +21,15 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -47,46 +52,99 @@ class TimeLagIT {
 
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
     private static final long PRODUCE_EVERY_MS = 100;
+    /** How often the stopped-group test runs the tool. */
+    private static final int READINGS = 5;
+    /** TIME-LAG is printed to 0.1 s: off by at most half of that. */
+    private static final long ROUNDING_MS = 50;
 
+    /**
+     * A group stopped at offset 3 while a producer writes one record per 100 ms. The tool
+     * ({@code lag-monitor --time-lag}) is run {@value #READINGS} times, about a second apart: its
+     * TIME-LAG is record 3's age each time, so it grows one second per second, and LAG grows ten
+     * records per second. Each reading also samples the end offset the way {@code --watch} does
+     * ({@link TimeLagColumn#sample}), and the estimate at the last reading is recorded beside the
+     * exact age. The margins come from how the run samples, never a percentage.
+     */
     @Test
     @Claim("5.time-lag")
     void aStoppedGroupFallsBehindOneSecondPerSecondAndTenRecordsPerSecond(LabKafka kafka) throws Exception {
         String topic = kafka.createTopic("s5-time", 1);
         TopicPartition partition = new TopicPartition(topic, 0);
         String group = kafka.newGroupId("s5-time");
-        List<RecordMetadata> first = kafka.produce(topic, 0, 5);
+        long record3 = kafka.produce(topic, 0, 5).get(3).timestamp();
         commit(kafka, group, partition, 3); // processed 0-2, then stopped
-        Map<Long, Long> timestamps = new ConcurrentHashMap<>();
-        first.forEach(m -> timestamps.put(m.offset(), m.timestamp()));
+        Map<Long, Long> ackedAt = new ConcurrentHashMap<>(); // offset -> when the producer heard it was written
 
+        List<Reading> readings = new ArrayList<>();
+        Estimate estimated;
+        long estimatedAt;
+        long scheduledFrom;
         ScheduledExecutorService producing = Executors.newSingleThreadScheduledExecutor();
-        try (KafkaProducer<String, String> producer = kafka.producer(); KafkaConsumer<byte[], byte[]> reader = TimeLag.reader(kafka.backend());
-             AutoCloseable stopProducing = () -> { producing.shutdownNow(); producing.awaitTermination(10, TimeUnit.SECONDS); }) {
+        try (KafkaProducer<String, String> producer = kafka.producer(); TimeLagColumn watch = new TimeLagColumn(kafka.backend())) {
+            scheduledFrom = System.currentTimeMillis(); // record k (offset 5 + k) is due at scheduledFrom + k * 100 ms
             producing.scheduleAtFixedRate(() -> producer.send(new ProducerRecord<>(topic, 0, "k", "v"),
-                    (m, e) -> { if (m != null) timestamps.put(m.offset(), m.timestamp()); }), 0, PRODUCE_EVERY_MS, TimeUnit.MILLISECONDS);
-            Sample before = sample(kafka, reader, partition, 3);
-            await("30 more records written").atMost(Duration.ofSeconds(60)).until(() -> timestamps.size() >= 5 + 30 + before.lag());
-            Sample after = sample(kafka, reader, partition, 3);
-
-            double seconds = (after.nowMs() - before.nowMs()) / 1000.0;
-            double recordsPerSecond = (after.lag() - before.lag()) / seconds;
-            double expectedRate = 1000.0 / PRODUCE_EVERY_MS;
-            Claims.figure(Figure.bars("a stopped group, sampled twice " + (after.nowMs() - before.nowMs()) + " ms apart", "ms")
-                    .value("oldest unconsumed record's age, first sample", before.age().ageMs())
-                    .value("oldest unconsumed record's age, second sample", after.age().ageMs())
-                    .note(String.format(java.util.Locale.ROOT, "LAG %d, then %d records (%.1f records/s)", before.lag(), after.lag(),
-                            recordsPerSecond)));
-            assertAll(
-                    () -> assertEquals(3L, before.age().offset(), "the oldest unconsumed record is the one at the committed offset"),
-                    () -> assertEquals(timestamps.get(3L), before.age().timestamp(), "its timestamp is the one the producer got back"),
-                    () -> assertEquals(TimestampType.CREATE_TIME, before.age().type(), "a topic's default: the producer's CreateTime"),
-                    () -> assertEquals(after.nowMs() - before.nowMs(), after.age().ageMs() - before.age().ageMs(),
-                            "the same record, older by exactly the time that passed: one second per second"),
-                    // The producer writes one record per 100 ms at a fixed rate, catching up after a stall:
-                    // the count is off by at most the records in flight at each sample.
-                    () -> assertTrue(Math.abs(recordsPerSecond - expectedRate) <= expectedRate * 0.25 + 2 / seconds,
-                            "LAG grows by about " + expectedRate + " records per second, was " + recordsPerSecond));
+                    (m, e) -> { if (m != null) ackedAt.put(m.offset(), System.currentTimeMillis()); }), 0, PRODUCE_EVERY_MS, TimeUnit.MILLISECONDS);
+            for (int i = 0; i < READINGS; i++) {
+                int due = (i + 1) * 10; // about a second between readings: ten more records
+                await(due + " records written").atMost(Duration.ofSeconds(60)).until(() -> ackedAt.size() >= due);
+                readings.add(read(kafka, group, watch));
+            }
+            estimatedAt = System.currentTimeMillis();
+            estimated = watch.estimate(group, LagMonitor.describe(kafka.admin(), group).rows().get(0), estimatedAt);
+            producing.shutdownNow();
+            producing.awaitTermination(10, TimeUnit.SECONDS);
+            producer.flush(); // every record sent has its acknowledgement: the producer's delays are all known
+        } finally {
+            producing.shutdownNow();
         }
+        Reading first = readings.get(0);
+        Reading last = readings.get(readings.size() - 1);
+        long exactAtEstimate = estimatedAt - record3;
+        Figure figure = Figure.bars("a stopped group: lag-monitor --time-lag " + READINGS + " times while one record per "
+                + PRODUCE_EVERY_MS + " ms arrives", "ms");
+        readings.forEach(r -> figure.value(String.format(Locale.ROOT, "TIME-LAG at +%.0f ms (LAG %d)", r.midMs() - first.midMs(),
+                r.lag()), r.timeLagMs()));
+        figure.value("exact age when the estimate was read, after the last reading", exactAtEstimate)
+                .value("estimate from " + READINGS + " sampled end offsets (" + estimated.kind() + ", error "
+                        + signed(estimated.ageMs() == null ? 0 : estimated.ageMs() - exactAtEstimate) + " ms)",
+                        estimated.ageMs() == null ? 0 : estimated.ageMs());
+
+        // TIME-LAG is printed to 0.1 s, and the tool read its clock at some moment of its run.
+        double window = last.midMs() - first.midMs();
+        double slope = (last.timeLagMs() - first.timeLagMs()) / window;
+        double slopeMargin = (first.halfRunMs() + last.halfRunMs() + 2.0 * ROUNDING_MS) / window;
+        // A record counts in LAG once written: no earlier than it was due, no later than its acknowledgement.
+        long latest = latestAcknowledgement(ackedAt, scheduledFrom);
+        long lagGrew = last.lag() - first.lag();
+        double fewest = (last.beforeMs() - first.afterMs() - latest) / (double) PRODUCE_EVERY_MS - 1;
+        double most = (last.afterMs() - first.beforeMs() + latest) / (double) PRODUCE_EVERY_MS + 1;
+        figure.note(String.format(Locale.ROOT, "TIME-LAG grew %.3f s per s (1 +- %.3f); LAG grew %d records in %.0f ms"
+                + " (%.1f/s; %.1f to %.1f expected, the producer at most %d ms late)", slope, slopeMargin, lagGrew, window,
+                lagGrew * 1000 / window, fewest, most, latest));
+        Claims.figure(figure);
+
+        Age age;
+        try (KafkaConsumer<byte[], byte[]> reader = TimeLag.reader(kafka.backend())) {
+            age = TimeLag.oldestUnconsumed(reader, Map.of(partition, 3L), READ_TIMEOUT, estimatedAt).get(partition);
+        }
+        assertAll(
+                () -> assertEquals(3L, age.offset(), "the oldest unconsumed record is the one at the committed offset"),
+                () -> assertEquals(record3, age.timestamp(), "its timestamp is the one the producer got back"),
+                () -> assertEquals(TimestampType.CREATE_TIME, age.type(), "a topic's default: the producer's CreateTime"),
+                () -> readings.forEach(r -> assertTrue(r.timeLagMs() >= r.beforeMs() - record3 - ROUNDING_MS
+                        && r.timeLagMs() <= r.afterMs() - record3 + ROUNDING_MS, "each TIME-LAG is record 3's age while the tool"
+                        + " ran: between " + (r.beforeMs() - record3) + " and " + (r.afterMs() - record3) + " ms (printed to 0.1 s),"
+                        + " was " + r.timeLagMs() + " ms")),
+                () -> assertTrue(Math.abs(slope - 1) <= slopeMargin, String.format(Locale.ROOT, "TIME-LAG grows one second per"
+                        + " second: expected 1 +- %.3f (each reading's clock known to within half its run, %.0f and %.0f ms, and"
+                        + " printed to 0.1 s, over %.0f ms), was %.3f", slopeMargin, first.halfRunMs(), last.halfRunMs(), window, slope)),
+                () -> assertTrue(lagGrew >= fewest && lagGrew <= most, String.format(Locale.ROOT, "LAG grows one record per %d ms:"
+                        + " expected %.1f to %.1f more records (the readings %d to %d ms apart, a record written between when it is"
+                        + " due and its acknowledgement, at most %d ms late, and one record either way at each reading), was %d",
+                        PRODUCE_EVERY_MS, fewest, most, last.beforeMs() - first.afterMs(), last.afterMs() - first.beforeMs(), latest,
+                        lagGrew)),
+                () -> assertEquals(Kind.EXTRAPOLATED, estimated.kind(),
+                        "committed 3 is below the first sampled end (" + first.end() + "): the estimate extrapolates"));
     }
 
     @Test
@@ -144,15 +202,22 @@ class TimeLagIT {
         Both both = exactAndEstimate(kafka, partition, 0, estimate);
         Age age = both.age();
         Estimate estimated = both.estimate();
-        long interval = estimate.samples().get(1).timeMs() - estimate.samples().get(0).timeMs();
+        long firstSample = estimate.samples().get(0).timeMs();
+        long interval = estimate.samples().get(1).timeMs() - firstSample;
+        long written = burst.get(0).timestamp();
         long error = estimated.ageMs() - age.ageMs();
         Claims.figure(Figure.bars("a burst of 100 records between two samples", "ms").value("exact age", age.ageMs())
-                .value("estimate (error " + error + " ms)", estimated.ageMs()).marker("sampling interval", interval));
+                .value("estimate (error " + error + " ms: record 0 was written " + (written - firstSample)
+                        + " ms after the first sample)", estimated.ageMs()).marker("sampling interval", interval));
         assertAll(
-                () -> assertEquals(both.nowMs() - burst.get(0).timestamp(), age.ageMs(), "now minus record 0's timestamp"),
+                () -> assertEquals(List.of(0L, 100L), estimate.samples().stream().map(Sample::endOffset).toList(),
+                        "the table: the empty partition's end, then the end after the burst"),
+                () -> assertEquals(both.nowMs() - written, age.ageMs(), "now minus record 0's timestamp"),
                 () -> assertEquals(Kind.INTERPOLATED, estimated.kind(), "0 lies between the two samples' ends"),
-                () -> assertTrue(error >= 0 && error <= interval, "the estimate puts record 0 at the first sample, before it was"
-                        + " written: off by at most the sampling interval (" + interval + " ms), was " + error + " ms"));
+                () -> assertEquals(both.nowMs() - firstSample, estimated.ageMs(), "on the line from (0, first sample) to"
+                        + " (100, second sample), offset 0 is at the first sample's time: the estimate is now minus that"),
+                () -> assertEquals(written - firstSample, error, "so it is off by exactly the time from the first sample to"
+                        + " record 0's timestamp (at most the sampling interval, " + interval + " ms)"));
     }
 
     @Test
@@ -280,6 +345,59 @@ class TimeLagIT {
         }
     }
 
+    /**
+     * A group whose member reads read_uncommitted (the default) committed inside a transaction
+     * that is still open: past the last stable offset, the end a read_committed reader sees. The
+     * exact method finds no record there, so TIME-LAG is "?", and {@code --check --max-lag-seconds}
+     * says WARN: the limit could not be checked for that partition.
+     */
+    @Test
+    @Claim("5.time-lag")
+    void aGroupCommittedPastTheLastStableOffsetHasNoAgeAndCheckWithMaxLagSecondsWarns(LabKafka kafka) {
+        String topic = kafka.createTopic("s5-lso", 1);
+        TopicPartition partition = new TopicPartition(topic, 0);
+        String group = kafka.newGroupId("s5-lso");
+        kafka.produce(topic, 0, 5);
+        Map<String, Object> config = kafka.producerConfig();
+        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, LabKafka.uniqueName("s5-time-open"));
+        try (KafkaProducer<String, String> open = new KafkaProducer<>(config);
+             KafkaConsumer<String, String> member = kafka.consumer(group, Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                     ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false))) {
+            open.initTransactions();
+            open.beginTransaction();
+            for (int i = 0; i < 3; i++) {
+                open.send(new ProducerRecord<>(topic, 0, "k", "v"));
+            }
+            open.flush(); // offsets 5-7 in the log, their transaction open: the last stable offset stays 5
+            member.subscribe(List.of(topic));
+            await("the member owns the partition").atMost(Duration.ofSeconds(60)).until(() -> {
+                member.poll(Duration.ofMillis(100));
+                return !member.assignment().isEmpty();
+            });
+            member.commitSync(Map.of(partition, new OffsetAndMetadata(8))); // it read 0-7, the open transaction's records too
+            long lastStable = LabKafka.get(kafka.admin().listOffsets(Map.of(partition, OffsetSpec.latest()),
+                    new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).partitionResult(partition)).offset();
+
+            Invocation timeLag = Invocation.of(LagMonitorCommand::run, kafka.commandLine("--group", group, "--time-lag"));
+            Invocation check = Invocation.of(LagMonitorCommand::run,
+                    kafka.commandLine("--group", group, "--check", "--max-lag-seconds", "1"));
+            List<String> row = KafkaConsumerGroupsCommand.tableRows(timeLag.out(), group).get(0);
+            Claims.figure("committed 8 inside an open transaction (last stable offset " + lastStable + "): TIME-LAG "
+                    + row.get(row.size() - 1) + "; --check --max-lag-seconds 1: " + check.out().lines().skip(1).findFirst().orElse("").trim());
+            assertAll(
+                    () -> assertEquals(5L, lastStable, "the open transaction holds the last stable offset at its first record"),
+                    () -> assertEquals(List.of("8", "8", "0"), row.subList(3, 6), "CURRENT-OFFSET 8 at LOG-END-OFFSET 8 (the high"
+                            + " watermark, as the command shows it): LAG 0\n" + timeLag.out()),
+                    () -> assertEquals("?", row.get(row.size() - 1), "committed 8, beyond 5, the end a read_committed reader sees:"
+                            + " no record to take the age of\n" + timeLag.out()),
+                    () -> assertEquals(LagMonitorCommand.NOT_OK, check.exit(), check.out() + check.err()),
+                    () -> assertTrue(check.out().matches("(?s).*" + group + " +WARN +lag 0; time lag unknown for " + topic
+                            + "-0 \\(.*or a transaction still open\\).*"),
+                            "WARN rather than OK: the limit could not be checked there, and the line says why\n" + check.out()));
+            open.abortTransaction();
+        }
+    }
+
     /** The exact age and the estimate of one partition's oldest unconsumed record, at the same moment. */
     private record Both(Age age, Estimate estimate, long nowMs) {
     }
@@ -292,14 +410,47 @@ class TimeLagIT {
         }
     }
 
-    private record Sample(Age age, long lag, long nowMs) {
+    /**
+     * One run of {@code lag-monitor --group GROUP --time-lag}, between {@code beforeMs} and
+     * {@code afterMs} by the test's clock: the row's LOG-END-OFFSET, LAG and TIME-LAG.
+     */
+    private record Reading(long beforeMs, long afterMs, long end, long lag, long timeLagMs) {
+
+        double midMs() {
+            return (beforeMs + afterMs) / 2.0;
+        }
+
+        /** How far the tool's own clock reading may be from {@link #midMs}. */
+        double halfRunMs() {
+            return (afterMs - beforeMs) / 2.0;
+        }
     }
 
-    private static Sample sample(LabKafka kafka, KafkaConsumer<byte[], byte[]> reader, TopicPartition partition, long committed) {
-        long now = System.currentTimeMillis();
-        long end = end(kafka, partition);
-        Age age = TimeLag.oldestUnconsumed(reader, Map.of(partition, committed), READ_TIMEOUT, now).get(partition);
-        return new Sample(age, end - committed, now);
+    /** The tool, run once; and, as each sample of --watch does, the end offsets sampled into {@code watch}'s tables. */
+    private static Reading read(LabKafka kafka, String group, TimeLagColumn watch) throws Exception {
+        long sampledAt = System.currentTimeMillis(); // --watch takes the time, then describes the group
+        watch.sample(LagMonitor.describe(kafka.admin(), group), sampledAt);
+        long before = System.currentTimeMillis();
+        Invocation run = Invocation.of(LagMonitorCommand::run, kafka.commandLine("--group", group, "--time-lag"));
+        long after = System.currentTimeMillis();
+        assertEquals(0, run.exit(), "lag-monitor --time-lag: " + run.err());
+        List<String> row = KafkaConsumerGroupsCommand.tableRows(run.out(), group).get(0);
+        long timeLagMs = Math.round(Double.parseDouble(row.get(row.size() - 1).replace("s", "")) * 1000);
+        return new Reading(before, after, Long.parseLong(row.get(4)), Long.parseLong(row.get(5)), timeLagMs);
+    }
+
+    /**
+     * The most any of the producer's records was written after it was due: its acknowledgement
+     * minus its due time (record k, at offset 5 + k, is due {@code k * PRODUCE_EVERY_MS} after
+     * {@code scheduledFrom}; a fixed-rate schedule sends late after a stall, never early).
+     */
+    private static long latestAcknowledgement(Map<Long, Long> ackedAt, long scheduledFrom) {
+        return ackedAt.entrySet().stream().mapToLong(e -> e.getValue() - (scheduledFrom + (e.getKey() - 5) * PRODUCE_EVERY_MS))
+                .max().orElse(0);
+    }
+
+    private static String signed(long ms) {
+        return (ms > 0 ? "+" : "") + ms;
     }
 
     /** The partition's end offset sampled {@code count} times, 200 ms apart: the table --watch would build. */

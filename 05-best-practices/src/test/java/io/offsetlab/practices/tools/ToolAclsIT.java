@@ -15,6 +15,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AccessControlEntryFilter;
@@ -42,6 +44,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -154,6 +159,70 @@ class ToolAclsIT {
             List<String> row = KafkaConsumerGroupsCommand.tableRows(run.out(), liveGroup).get(0);
             assertTrue(row.get(row.size() - 1).matches("\\d+\\.\\ds"), "the age of record 3, in seconds:\n" + run.out());
             assertFalse(run.err().contains("no READ"), run.err());
+        });
+    }
+
+    /**
+     * §5 lag in time with DESCRIBE only, on a topic a producer writes one record per 100 ms to:
+     * the age cannot be read, so {@code --check --max-lag-seconds} judges the estimate from the
+     * window's sampled end offsets and says so, and {@code --watch --time-lag} shows the estimate
+     * where TIME-LAG says {@code no READ}.
+     */
+    @Test
+    void withDescribeOnlyCheckAndWatchEstimateTheTimeLagFromSampledEndOffsetsAndSaySo() throws Exception {
+        String written = kafka.createTopic("s5-acl-est", 1);
+        kafka.produce(written, 0, 5);
+        String group = kafka.newGroupId("s5-acl-est");
+        kafka.admin().alterConsumerGroupOffsets(group, Map.of(new TopicPartition(written, 0), new OffsetAndMetadata(2))).all().get();
+        grant(required(LAG_MONITOR), group, written);
+        ScheduledExecutorService producing = Executors.newSingleThreadScheduledExecutor();
+        try (KafkaProducer<String, String> producer = kafka.producer()) {
+            // New records between the samples: the table of (end offset, time) gets a slope to read an age off.
+            producing.scheduleAtFixedRate(() -> producer.send(new ProducerRecord<>(written, 0, "k", "v")), 0, 100, TimeUnit.MILLISECONDS);
+            await("--check and --watch with DESCRIBE only").atMost(TIMEOUT.multipliedBy(2)).untilAsserted(() -> {
+                Invocation check = Invocation.of(LagMonitorCommand::run,
+                        userCommandLine("--group", group, "--check", "--max-lag-seconds", "1", "--watch", "1", "--samples", "3"));
+                System.out.println("§5 lag-monitor --check --max-lag-seconds 1 --watch 1 --samples 3, DESCRIBE only: exit " + check.exit()
+                        + "\n" + check.out());
+                assertEquals(LagMonitorCommand.NOT_OK, check.exit(), "the group has no members and lag: STOP\n" + check.out() + check.err());
+                assertTrue(check.out().matches("(?s).*oldest unconsumed record \\d+\\.\\ds old \\(" + written
+                        + "-0, estimated: no READ\\).*"), "the age judged is the estimate, and the line says so:\n" + check.out());
+
+                Invocation watch = Invocation.of(LagMonitorCommand::run,
+                        userCommandLine("--group", group, "--watch", "1", "--samples", "3", "--time-lag"));
+                System.out.println("§5 lag-monitor --watch 1 --samples 3 --time-lag, DESCRIBE only: exit " + watch.exit() + "\n" + watch.out());
+                assertEquals(0, watch.exit(), watch.err());
+                List<List<String>> rows = KafkaConsumerGroupsCommand.tableRows(watch.out(), group);
+                List<String> last = rows.get(rows.size() - 1);
+                assertEquals(List.of("no", "READ"), last.subList(last.size() - 4, last.size() - 2),
+                        "TIME-LAG cannot be read:\n" + watch.out());
+                assertTrue(last.get(last.size() - 2).matches("~\\d+\\.\\ds"), "ESTIMATE, extrapolated from 3 samples"
+                        + " (committed 2 is below the first sampled end):\n" + watch.out());
+                assertEquals("-", last.get(last.size() - 1), "ERROR needs the exact age:\n" + watch.out());
+                assertTrue(watch.err().contains("TIME-LAG: no READ on topic " + written) && watch.err().contains(
+                        "--watch estimates it from sampled end offsets (ESTIMATE), which needs DESCRIBE only"), watch.err());
+            });
+        } finally {
+            producing.shutdownNow();
+            producing.awaitTermination(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * §5 lag in time with DESCRIBE only and one sample: no age to read and no samples to estimate
+     * one from, so {@code --check --max-lag-seconds} cannot check the limit and says WARN (exit 3)
+     * for a live group that one sample would call OK.
+     */
+    @Test
+    void withDescribeOnlyOneCheckWithMaxLagSecondsWarnsThatTheAgeIsUnknown() throws Exception {
+        grant(required(LAG_MONITOR), liveGroup);
+        await("--check --max-lag-seconds with DESCRIBE only").atMost(TIMEOUT).untilAsserted(() -> {
+            Invocation check = Invocation.of(LagMonitorCommand::run, userCommandLine("--group", liveGroup, "--check", "--max-lag-seconds", "1"));
+            System.out.println("§5 lag-monitor --check --max-lag-seconds 1, DESCRIBE only: exit " + check.exit() + "\n" + check.out());
+            assertEquals(LagMonitorCommand.NOT_OK, check.exit(), check.out() + check.err());
+            assertTrue(check.out().matches("(?s).*" + liveGroup + " +WARN +lag 2; one sample shows no trend .*; time lag unknown for "
+                    + topic + "-0 \\(no READ without samples to estimate from: --watch SECONDS.*"),
+                    "WARN, not OK: the limit could not be checked, and the line says why:\n" + check.out());
         });
     }
 
@@ -285,8 +354,13 @@ class ToolAclsIT {
     // ---- granting, and running the tools as the ordinary user
 
     private void grant(List<AclRow> rows, String group) throws Exception {
+        grant(rows, group, topic);
+    }
+
+    /** The same, with the topic rows on {@code onTopic}. */
+    private void grant(List<AclRow> rows, String group, String onTopic) throws Exception {
         List<AclBinding> bindings = rows.stream().map(r -> new AclBinding(
-                new ResourcePattern(r.resource(), resourceName(r, group), PatternType.LITERAL),
+                new ResourcePattern(r.resource(), r.resource() == ResourceType.TOPIC ? onTopic : resourceName(r, group), PatternType.LITERAL),
                 new AccessControlEntry(principal, "*", r.operation(), AclPermissionType.ALLOW))).toList();
         kafka.admin().createAcls(bindings).all().get();
     }
