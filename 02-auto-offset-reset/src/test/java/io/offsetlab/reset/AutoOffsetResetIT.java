@@ -198,10 +198,10 @@ class AutoOffsetResetIT {
     private static Figure perPolicy(String scenario, Outcome outcome) {
         Figure figure = Figure.bars(scenario + ": records read and skipped, per auto.offset.reset", "records");
         if (outcome.failed()) {
-            return figure.value(outcome.policy() + ": read (poll() threw " + outcome.exception() + ")", outcome.read());
+            return figure.value(outcome.policy() + " read (poll() threw " + outcome.exception() + ")", outcome.read());
         }
-        return figure.value(outcome.policy() + ": read, from offset " + outcome.startedAt(), outcome.read())
-                .value(outcome.policy() + ": skipped, never read", outcome.skipped());
+        return figure.value(outcome.policy() + " read (started at " + outcome.startedAt() + ")", outcome.read())
+                .value(outcome.policy() + " skipped (never read)", outcome.skipped());
     }
 
     private static void assertOutcome(Outcome expected, Outcome actual, String why) {
