@@ -123,10 +123,14 @@ class ManualCommitIT {
 
         List<ConsumerRecord<String, String>> polled = readAll(kafka, group, topic, 10); // polls everything, then close()
 
-        OffsetAndMetadata committed = kafka.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
-                .get(new TopicPartition(topic, 0));
+        TopicPartition tp = new TopicPartition(topic, 0);
+        OffsetAndMetadata committed = kafka.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().get(tp);
+        long end;
+        try (KafkaConsumer<String, String> probe = kafka.consumer(null, Map.of())) {
+            end = probe.endOffsets(List.of(tp)).get(tp);
+        }
         Claims.figure(Figure.log("auto commit off: poll() " + polled.size() + " records, then close()")
-                .mark("last polled", polled.get(polled.size() - 1).offset())
+                .mark("last polled", polled.get(polled.size() - 1).offset()).mark("end", end)
                 .note("committed after close(): " + (committed == null ? "none" : committed.offset())));
         assertNull(committed, "close() commits nothing when enable.auto.commit=false");
     }
