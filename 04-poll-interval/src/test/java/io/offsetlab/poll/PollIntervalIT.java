@@ -111,7 +111,8 @@ class PollIntervalIT {
             await("the other member gets " + mine + " and re-reads the uncommitted batch").atMost(TIMEOUT)
                     .until(() -> other.offsetsRead(mine).containsAll(reprocessed));
             Claims.figure(Figure.bars(protocol + ": a member slower than max.poll.interval.ms", "ms")
-                    .value("its second batch's processing, no poll()", processedFor).marker("max.poll.interval.ms", MAX_POLL_INTERVAL_MS)
+                    .value("its second batch's processing, no poll()", processedFor)
+                    .marker("max.poll.interval.ms", MAX_POLL_INTERVAL_MS)
                     .note("its commit failed; the new owner re-read its " + reprocessed.size() + " uncommitted records"));
             assertEquals(reprocessed.get(0), other.offsetsRead(mine).get(0),
                     "the new owner starts at the evicted member's last commit: " + reprocessed.size() + " records processed twice");
@@ -292,7 +293,8 @@ class PollIntervalIT {
                 }
             }
             Claims.figure(Figure.bars(protocol + ": pause(), process on a worker thread, keep polling", "ms")
-                    .value("the longest batch's processing", longestBatchMs.get()).marker("max.poll.interval.ms", MAX_POLL_INTERVAL_MS)
+                    .value("the longest batch's processing", longestBatchMs.get())
+                    .marker("max.poll.interval.ms", MAX_POLL_INTERVAL_MS)
                     .note(processed.size() + " records processed, " + new java.util.HashSet<>(processed).size()
                             + " distinct; partitions revoked or lost: " + rebalances.revokedOrLost.get()));
             // Checked before close(), which revokes the partitions itself.

@@ -44,7 +44,11 @@ public final class BrowserCheck {
             (() => {
               const all = Array.from(document.body.querySelectorAll('*'));
               const index = new Map(all.map((el, i) => [el, i]));
-              const ancestors = el => { const a = []; for (let p = el.parentElement; p && index.has(p); p = p.parentElement) a.push(index.get(p)); return a; };
+              const ancestors = el => {
+                const a = [];
+                for (let p = el.parentElement; p && index.has(p); p = p.parentElement) a.push(index.get(p));
+                return a;
+              };
               const name = el => el.tagName.toLowerCase() + ' "' + (el.textContent || '').trim().slice(0, 40) + '"';
               const boxes = [];
               const add = (el, r) => boxes.push({el: index.get(el), up: ancestors(el), name: name(el),
@@ -194,7 +198,8 @@ public final class BrowserCheck {
                 if (background != null) {
                     problems.add(where + background);
                 }
-                screenshot(chromium, page.resolveSibling(screenshotName(name, scheme, width)), width, layout.get("height").asInt());
+                Path shot = page.resolveSibling(screenshotName(name, scheme, width));
+                screenshot(chromium, shot, width, layout.get("height").asInt());
             }
         }
         return problems;
