@@ -162,7 +162,23 @@ final class DevTools implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        singletonDirectoryOutsideTheProfile().ifPresent(DevTools::deleteQuietly);
         deleteQuietly(profile);
+    }
+
+    /**
+     * The directory of the profile's SingletonSocket when Chromium made it elsewhere than in the
+     * profile's tmp (it follows TMPDIR, but if it did not): killed, it never removes it itself.
+     */
+    private java.util.Optional<Path> singletonDirectoryOutsideTheProfile() {
+        try {
+            Path socket = profile.resolve("SingletonSocket");
+            Path directory = Files.isSymbolicLink(socket) ? Files.readSymbolicLink(socket).getParent() : null;
+            boolean chromiums = directory != null && directory.getFileName().toString().startsWith("org.chromium.Chromium.");
+            return chromiums && !directory.startsWith(profile) ? java.util.Optional.of(directory) : java.util.Optional.empty();
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     private static void deleteQuietly(Path directory) {
