@@ -46,10 +46,12 @@ class OffsetBasicsIT {
 
         List<RecordMetadata> written = kafka.produce(topic, 0, 5);
 
-        assertEquals(4, written.get(4).offset(), "offsets start at 0: the 5th record has offset 4");
         try (KafkaConsumer<String, String> consumer = kafka.consumer(null, Map.of())) {
-            assertEquals(5L, consumer.endOffsets(List.of(tp)).get(tp),
-                    "the end offset is the NEXT offset to be written (last + 1), not the newest record's offset");
+            long end = consumer.endOffsets(List.of(tp)).get(tp);
+            Claims.figure(Figure.log(written.size() + " records written").mark("last record", written.get(4).offset())
+                    .mark("end", end));
+            assertEquals(4, written.get(4).offset(), "offsets start at 0: the 5th record has offset 4");
+            assertEquals(5L, end, "the end offset is the NEXT offset to be written (last + 1), not the newest record's offset");
         }
     }
 
@@ -80,16 +82,20 @@ class OffsetBasicsIT {
             }
             producer.flush();
 
-            assertEquals(3L, uncommitted.endOffsets(List.of(tp)).get(tp),
-                    "read_uncommitted: the end offset is the high watermark, open transaction included");
-            assertEquals(0L, committed.endOffsets(List.of(tp)).get(tp),
-                    "read_committed: the end offset is the last stable offset, before the open transaction");
+            long highWatermark = uncommitted.endOffsets(List.of(tp)).get(tp);
+            long lastStable = committed.endOffsets(List.of(tp)).get(tp);
+            assertEquals(3L, highWatermark, "read_uncommitted: the end offset is the high watermark, open transaction included");
+            assertEquals(0L, lastStable, "read_committed: the end offset is the last stable offset, before the open transaction");
 
             producer.commitTransaction();
             await("the commit marker is written and the LSO moves").atMost(TIMEOUT).untilAsserted(() ->
                     assertEquals(4L, committed.endOffsets(List.of(tp)).get(tp),
                             "after commit: 3 records (offsets 0-2) + the COMMIT marker (offset 3): end = 4, not 3"));
-            assertEquals(4L, uncommitted.endOffsets(List.of(tp)).get(tp), "the marker takes an offset for everyone");
+            long afterCommit = uncommitted.endOffsets(List.of(tp)).get(tp);
+            Claims.figure(Figure.log("3 records in a transaction").mark("end, read_committed, while open", lastStable)
+                    .mark("end, read_uncommitted, while open", highWatermark).mark("end after commitTransaction()", afterCommit)
+                    .note("the COMMIT marker took offset " + (afterCommit - 1)));
+            assertEquals(4L, afterCommit, "the marker takes an offset for everyone");
         }
     }
 
@@ -104,12 +110,18 @@ class OffsetBasicsIT {
             consumer.subscribe(List.of(topic));
             List<ConsumerRecord<String, String>> polled = Polling.pollAtLeast(consumer, 4, TIMEOUT);
             long lastPolled = polled.get(polled.size() - 1).offset();
+            long position = consumer.position(tp);
+            OffsetAndMetadata beforeCommit = consumer.committed(Set.of(tp)).get(tp);
 
-            assertEquals(lastPolled + 1, consumer.position(tp), "position = the next offset poll() will return");
-            assertNull(consumer.committed(Set.of(tp)).get(tp), "poll() alone commits nothing (auto commit is off)");
+            assertEquals(lastPolled + 1, position, "position = the next offset poll() will return");
+            assertNull(beforeCommit, "poll() alone commits nothing (auto commit is off)");
 
             consumer.commitSync();
-            assertEquals(lastPolled + 1, consumer.committed(Set.of(tp)).get(tp).offset(), "commitSync() moved it");
+            long committed = consumer.committed(Set.of(tp)).get(tp).offset();
+            Claims.figure(Figure.log("poll() returned " + polled.size() + " records, then commitSync()")
+                    .mark("last polled", lastPolled).mark("position", position).mark("committed after commitSync()", committed)
+                    .mark("end", consumer.endOffsets(List.of(tp)).get(tp)).note("committed before commitSync(): none"));
+            assertEquals(lastPolled + 1, committed, "commitSync() moved it");
         }
     }
 
@@ -191,12 +203,16 @@ class OffsetBasicsIT {
         kafka.admin().deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(4))).all().get();
 
         try (KafkaConsumer<String, String> consumer = kafka.consumer(null, Map.of())) {
-            assertEquals(4L, consumer.beginningOffsets(List.of(tp)).get(tp), "deleteRecords(before 4) moves the log start to 4");
-            assertEquals(10L, consumer.endOffsets(List.of(tp)).get(tp), "the end offset does not move");
+            long logStart = consumer.beginningOffsets(List.of(tp)).get(tp);
+            long end = consumer.endOffsets(List.of(tp)).get(tp);
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
-            assertEquals(4L, Polling.pollAtLeast(consumer, 1, TIMEOUT).get(0).offset(),
-                    "the earliest record a consumer can read is now offset 4");
+            long firstRead = Polling.pollAtLeast(consumer, 1, TIMEOUT).get(0).offset();
+            Claims.figure(Figure.log("10 records, then deleteRecords(before 4)").mark("log start", logStart)
+                    .mark("first record read from the beginning", firstRead).mark("end", end));
+            assertEquals(4L, logStart, "deleteRecords(before 4) moves the log start to 4");
+            assertEquals(10L, end, "the end offset does not move");
+            assertEquals(4L, firstRead, "the earliest record a consumer can read is now offset 4");
         }
     }
 
@@ -219,13 +235,17 @@ class OffsetBasicsIT {
                 LabKafka.get(producer.send(new ProducerRecord<>(topic, 0, anHourAgo, null, "old-" + i)));
             }
         }
+        long logStart;
         try (KafkaConsumer<String, String> consumer = kafka.consumer(null, Map.of())) {
             await("retention deletes the expired segment").atMost(TIMEOUT.plusMillis(2 * checkEvery)).untilAsserted(() ->
                     assertEquals(5L, consumer.beginningOffsets(List.of(tp)).get(tp),
                             "retention deleted offsets 0-4: the log start moved to 5"));
+            logStart = consumer.beginningOffsets(List.of(tp)).get(tp);
             assertEquals(5L, consumer.endOffsets(List.of(tp)).get(tp), "the end offset is unchanged");
         }
         RecordMetadata next = kafka.produce(topic, 0, 1).get(0);
+        Claims.figure(Figure.log("5 records stamped 1 h ago, retention.ms=60000, retention checked every " + checkEvery + " ms")
+                .mark("log start", logStart).mark("next record written", next.offset()));
         assertEquals(5, next.offset(), "offsets are never reused: the next record gets 5, not 0");
     }
 
@@ -245,12 +265,18 @@ class OffsetBasicsIT {
         }
 
         List<TopicPartition> all = List.of(new TopicPartition(topic, 0), p1, new TopicPartition(topic, 2));
+        Map<TopicPartition, Long> ends;
         try (KafkaConsumer<String, String> consumer = kafka.consumer(null, Map.of())) {
-            Map<TopicPartition, Long> ends = consumer.endOffsets(all);
-            assertEquals(List.of(3L, 5L, 7L), all.stream().map(ends::get).toList(), "each partition has its own end offset");
+            ends = consumer.endOffsets(all);
         }
         Map<TopicPartition, OffsetAndMetadata> committed =
                 kafka.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        for (TopicPartition tp : all) {
+            Figure log = Figure.log("partition " + tp.partition() + " of 3, one group").mark("end", ends.get(tp));
+            OffsetAndMetadata mine = committed.get(tp);
+            Claims.figure(mine == null ? log.note("the group committed nothing here") : log.mark("committed", mine.offset()));
+        }
+        assertEquals(List.of(3L, 5L, 7L), all.stream().map(ends::get).toList(), "each partition has its own end offset");
         assertEquals(5L, committed.get(p1).offset(), "partition 1 committed its own offset");
         assertNull(committed.get(new TopicPartition(topic, 0)), "partition 0 has none: commits are per partition");
         assertNull(committed.get(new TopicPartition(topic, 2)), "partition 2 has none: commits are per partition");

@@ -37,12 +37,18 @@ class AutoOffsetResetIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final int RETRY_AFTER_MS = 5000;
     static final List<String> POLICIES = ResetScenarios.POLICIES;
+    /** The scenarios as the report's figures name them, with the offsets ResetScenarios sets up. */
+    private static final String NEW_GROUP = "new group, 5 records";
+    private static final String VALID = "valid committed offset 3 of 5";
+    private static final String BELOW_START = "committed 2 < log start 6 (deleteRecords), end 10";
+    private static final String BEYOND_END = "committed 100 > end 5";
+    private static final String RECREATED = "topic recreated with 5 new records (the group had committed 5)";
 
     @Test
     @Claim("2.earliest-latest")
     void newGroupWithEarliestReadsEverything(LabKafka kafka) throws Exception {
         Setup setup = scenarios(kafka).newGroup();
-        assertOutcome(new Outcome("earliest", 0L, 5, 0, null), probe(kafka, setup, "earliest"),
+        assertOutcome(new Outcome("earliest", 0L, 5, 0, null), probe(kafka, setup, "earliest", NEW_GROUP),
                 "earliest starts at the log start and reads all 5 records");
     }
 
@@ -55,10 +61,14 @@ class AutoOffsetResetIT {
         try (KafkaConsumer<String, String> consumer = kafka.consumer(setup.group(),
                 Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false))) {
             consumer.assign(List.of(tp));
-            assertEquals(5L, consumer.position(tp), "latest resets the position to the end offset, 5");
+            long startedAt = consumer.position(tp);
+            assertEquals(5L, startedAt, "latest resets the position to the end offset, 5");
 
             scenarios.produce(tp, 3); // written after the position was set
             List<ConsumerRecord<String, String>> read = Polling.pollAtLeast(consumer, 3, TIMEOUT);
+            long logStart = consumer.beginningOffsets(List.of(tp)).get(tp);
+            Claims.figure(perPolicy(NEW_GROUP, new Outcome("latest", startedAt, read.size(), startedAt - logStart, null))
+                    .note("latest read only the " + read.size() + " records written after its reset"));
 
             assertEquals(List.of(5L, 6L, 7L), read.stream().map(ConsumerRecord::offset).toList(),
                     "only the 3 records written after the reset are read; offsets 0-4 are skipped for good");
@@ -69,7 +79,7 @@ class AutoOffsetResetIT {
     @Claim("2.none")
     void newGroupWithNoneThrowsNoOffsetForPartitionException(LabKafka kafka) throws Exception {
         Setup setup = scenarios(kafka).newGroup();
-        assertEquals("NoOffsetForPartitionException", probe(kafka, setup, "none").exception(),
+        assertEquals("NoOffsetForPartitionException", probe(kafka, setup, "none", NEW_GROUP).exception(),
                 "none: no committed offset is an error, thrown from poll()");
     }
 
@@ -77,7 +87,7 @@ class AutoOffsetResetIT {
     @Claim("2.values")
     void newGroupWithByDurationStartsAtTheFirstRecordNewerThanNowMinusTheDuration(LabKafka kafka) throws Exception {
         Setup setup = scenarios(kafka).newGroup();
-        assertOutcome(new Outcome("by_duration:PT1H", 2L, 3, 2, null), probe(kafka, setup, "by_duration:PT1H"),
+        assertOutcome(new Outcome("by_duration:PT1H", 2L, 3, 2, null), probe(kafka, setup, "by_duration:PT1H", NEW_GROUP),
                 "by_duration:PT1H skips the 2 records stamped 2 h ago and starts at the first one newer than 1 h: offset 2");
     }
 
@@ -120,7 +130,7 @@ class AutoOffsetResetIT {
     @Claim("2.when")
     void aCommittedOffsetWinsOverEveryPolicy(String policy, LabKafka kafka) throws Exception {
         Setup setup = scenarios(kafka).committedOffset();
-        assertOutcome(new Outcome(policy, 3L, 2, 0, null), probe(kafka, setup, policy),
+        assertOutcome(new Outcome(policy, 3L, 2, 0, null), probe(kafka, setup, policy, VALID),
                 "auto.offset.reset is used only without a usable committed offset: the group resumes at 3 whatever the policy");
     }
 
@@ -134,7 +144,7 @@ class AutoOffsetResetIT {
     void aCommittedOffsetBelowTheLogStartIsOutOfRange(String policy, Long startedAt, int read, long skipped,
                                                       String exception, LabKafka kafka) throws Exception {
         Setup setup = scenarios(kafka).committedBelowLogStart();
-        assertOutcome(new Outcome(policy, startedAt, read, skipped, exception), probe(kafka, setup, policy),
+        assertOutcome(new Outcome(policy, startedAt, read, skipped, exception), probe(kafka, setup, policy, BELOW_START),
                 "committed 2, log start 6 (deleteRecords), end 10: the fetch at 2 is out of range and the policy decides");
     }
 
@@ -148,7 +158,7 @@ class AutoOffsetResetIT {
     void aCommittedOffsetBeyondTheEndIsOutOfRange(String policy, Long startedAt, int read, long skipped,
                                                   String exception, LabKafka kafka) throws Exception {
         Setup setup = scenarios(kafka).committedBeyondEnd();
-        assertOutcome(new Outcome(policy, startedAt, read, skipped, exception), probe(kafka, setup, policy),
+        assertOutcome(new Outcome(policy, startedAt, read, skipped, exception), probe(kafka, setup, policy, BEYOND_END),
                 "committed 100 on a 5-record partition: out of range; latest skips all 5, none throws");
     }
 
@@ -165,7 +175,7 @@ class AutoOffsetResetIT {
         Setup setup = scenarios.topicRecreated();
         assertNull(scenarios.committed(setup.group(), setup.partition()),
                 "deleting the topic deleted the group's committed offset (5) with it");
-        assertOutcome(new Outcome(policy, startedAt, read, skipped, exception), probe(kafka, setup, policy),
+        assertOutcome(new Outcome(policy, startedAt, read, skipped, exception), probe(kafka, setup, policy, RECREATED),
                 "the recreated topic's 5 records: the group has no offset, so the policy applies");
     }
 
@@ -173,8 +183,25 @@ class AutoOffsetResetIT {
         return new ResetScenarios(kafka.backend(), kafka.admin());
     }
 
-    private static Outcome probe(LabKafka kafka, Setup setup, String policy) {
-        return ResetProbe.start(kafka.backend(), setup.group(), setup.partition(), policy, TIMEOUT);
+    /** Starts a consumer with {@code policy} on the setup and records what it did as a figure of {@code scenario}. */
+    private static Outcome probe(LabKafka kafka, Setup setup, String policy, String scenario) {
+        Outcome outcome = ResetProbe.start(kafka.backend(), setup.group(), setup.partition(), policy, TIMEOUT);
+        Claims.figure(perPolicy(scenario, outcome));
+        return outcome;
+    }
+
+    /**
+     * One policy's bars in the scenario's figure: records read, and records skipped (still in the
+     * log, never read by the group). Every test of a scenario records the same title, so the
+     * report's page draws one figure per scenario with a pair of bars per policy.
+     */
+    private static Figure perPolicy(String scenario, Outcome outcome) {
+        Figure figure = Figure.bars(scenario + ": records read and skipped, per auto.offset.reset", "records");
+        if (outcome.failed()) {
+            return figure.value(outcome.policy() + " read (poll() threw " + outcome.exception() + ")", outcome.read());
+        }
+        return figure.value(outcome.policy() + " read (started at " + outcome.startedAt() + ")", outcome.read())
+                .value(outcome.policy() + " skipped (never read)", outcome.skipped());
     }
 
     private static void assertOutcome(Outcome expected, Outcome actual, String why) {

@@ -1,6 +1,8 @@
 package io.offsetlab.commit;
 
 import io.offsetlab.lab.Claim;
+import io.offsetlab.lab.Claims;
+import io.offsetlab.lab.Figure;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.LoadedMachine;
@@ -54,11 +56,14 @@ class ManualCommitIT {
         kafka.produce(topic, 0, 50);
         String group = kafka.newGroupId("no-commit");
 
-        int firstRun = readAll(kafka, group, topic, 50).size();
-        int secondRun = readAll(kafka, group, topic, 50).size();
+        Set<Long> firstRun = offsets(readAll(kafka, group, topic, 50));
+        List<ConsumerRecord<String, String>> secondRun = readAll(kafka, group, topic, 50);
+        long reRead = secondRun.stream().filter(r -> firstRun.contains(r.offset())).count();
+        Claims.figure(Figure.bars("auto commit off, no commit, 50 records", "records").value("first run read", firstRun.size())
+                .value("the restart re-read", reRead));
 
-        assertEquals(50, firstRun);
-        assertEquals(50, secondRun, "no commit: the restarted member starts over and re-reads all 50 records (50 duplicates)");
+        assertEquals(50, firstRun.size());
+        assertEquals(50, reRead, "no commit: the restarted member starts over and re-reads all 50 records (50 duplicates)");
     }
 
     /**
@@ -116,10 +121,18 @@ class ManualCommitIT {
         kafka.produce(topic, 0, 10);
         String group = kafka.newGroupId("close");
 
-        readAll(kafka, group, topic, 10); // polls everything, then close()
+        List<ConsumerRecord<String, String>> polled = readAll(kafka, group, topic, 10); // polls everything, then close()
 
-        assertNull(kafka.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
-                .get(new TopicPartition(topic, 0)), "close() commits nothing when enable.auto.commit=false");
+        TopicPartition tp = new TopicPartition(topic, 0);
+        OffsetAndMetadata committed = kafka.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().get(tp);
+        long end;
+        try (KafkaConsumer<String, String> probe = kafka.consumer(null, Map.of())) {
+            end = probe.endOffsets(List.of(tp)).get(tp);
+        }
+        Claims.figure(Figure.log("auto commit off: poll() " + polled.size() + " records, then close()")
+                .mark("last polled", polled.get(polled.size() - 1).offset()).mark("end", end)
+                .note("committed after close(): " + (committed == null ? "none" : committed.offset())));
+        assertNull(committed, "close() commits nothing when enable.auto.commit=false");
     }
 
     @Test
@@ -416,6 +429,10 @@ class ManualCommitIT {
     }
 
     /** A member that reads {@code count} records and closes without committing. */
+    private static Set<Long> offsets(List<ConsumerRecord<String, String>> records) {
+        return records.stream().map(ConsumerRecord::offset).collect(java.util.stream.Collectors.toSet());
+    }
+
     private static List<ConsumerRecord<String, String>> readAll(LabKafka kafka, String group, String topic, int count) {
         try (KafkaConsumer<String, String> consumer = kafka.consumer(group, manual(500))) {
             consumer.subscribe(List.of(topic));

@@ -34,6 +34,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -97,7 +98,9 @@ class PollIntervalIT {
             slow.commitSync(Polling.pollNonEmpty(slow, TIMEOUT).nextOffsets()); // the first batch: processed and committed
 
             ConsumerRecords<String, String> batch = Polling.pollNonEmpty(slow, TIMEOUT); // the second batch takes longer than
+            long processingStarted = System.currentTimeMillis();
             slowProcessing(Duration.ofMillis(Members.overrunMs(kafka.backend(), protocol, MAX_POLL_INTERVAL_MS))); // the limit
+            long processedFor = System.currentTimeMillis() - processingStarted;
 
             CommitFailedException refused = assertThrows(CommitFailedException.class, () -> slow.commitSync(batch.nextOffsets()),
                     protocol + ": the evicted member's commit of the batch it processed fails");
@@ -107,6 +110,10 @@ class PollIntervalIT {
             List<Long> reprocessed = batch.records(mine).stream().map(ConsumerRecord::offset).toList();
             await("the other member gets " + mine + " and re-reads the uncommitted batch").atMost(TIMEOUT)
                     .until(() -> other.offsetsRead(mine).containsAll(reprocessed));
+            Claims.figure(Figure.bars(protocol + ": a member slower than max.poll.interval.ms", "ms")
+                    .value("its second batch's processing, no poll()", processedFor)
+                    .marker("max.poll.interval.ms", MAX_POLL_INTERVAL_MS)
+                    .note("its commit failed; the new owner re-read its " + reprocessed.size() + " uncommitted records"));
             assertEquals(reprocessed.get(0), other.offsetsRead(mine).get(0),
                     "the new owner starts at the evicted member's last commit: " + reprocessed.size() + " records processed twice");
 
@@ -233,10 +240,17 @@ class PollIntervalIT {
             member.subscribe(List.of(topic), rebalances);
             ConsumerRecords<String, String> batch = Polling.pollNonEmpty(member, TIMEOUT);
 
+            long processingStarted = System.currentTimeMillis();
             slowProcessing(Duration.ofMillis(processing)); // longer than the session timeout, no poll()
+            long processedFor = System.currentTimeMillis() - processingStarted;
 
             member.commitSync(batch.nextOffsets()); // succeeds: still a member
             member.poll(Duration.ofMillis(100));
+            Claims.figure(Figure.bars(protocol + ": processing longer than the session, shorter than max.poll.interval.ms", "ms")
+                    .value("processing, no poll()", processedFor)
+                    .marker("session timeout", Members.sessionTimeoutMs(kafka.backend(), protocol))
+                    .marker("max.poll.interval.ms", 2 * processing)
+                    .note("then commitSync() succeeded; partitions revoked or lost: " + rebalances.revokedOrLost.get()));
             assertEquals(0, rebalances.revokedOrLost.get(), protocol + ": no partition was revoked or lost: heartbeats come "
                     + "from a background thread, so only max.poll.interval.ms (not session.timeout.ms) bounds processing time");
         }
@@ -252,6 +266,7 @@ class PollIntervalIT {
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5);
         RebalanceCounter rebalances = new RebalanceCounter();
         List<Long> processed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AtomicLong longestBatchMs = new AtomicLong();
         ExecutorService worker = Executors.newSingleThreadExecutor();
         try (KafkaConsumer<String, String> member = new KafkaConsumer<>(config)) {
             member.subscribe(List.of(topic), rebalances);
@@ -264,8 +279,10 @@ class PollIntervalIT {
                     member.pause(member.assignment()); // no more records until this batch is done
                     done = records.nextOffsets();
                     work = worker.submit(() -> {
+                        long started = System.currentTimeMillis();
                         slowProcessing(Duration.ofMillis(MAX_POLL_INTERVAL_MS + 1000)); // longer than max.poll.interval.ms
                         records.forEach(r -> processed.add(r.offset()));
+                        longestBatchMs.accumulateAndGet(System.currentTimeMillis() - started, Math::max);
                     });
                 }
                 if (work != null && work.isDone()) {
@@ -275,6 +292,11 @@ class PollIntervalIT {
                     work = null;
                 }
             }
+            Claims.figure(Figure.bars(protocol + ": pause(), process on a worker thread, keep polling", "ms")
+                    .value("the longest batch's processing", longestBatchMs.get())
+                    .marker("max.poll.interval.ms", MAX_POLL_INTERVAL_MS)
+                    .note(processed.size() + " records processed, " + new java.util.HashSet<>(processed).size()
+                            + " distinct; partitions revoked or lost: " + rebalances.revokedOrLost.get()));
             // Checked before close(), which revokes the partitions itself.
             assertEquals(0, rebalances.revokedOrLost.get(), protocol + ": the member was never evicted");
         } finally {

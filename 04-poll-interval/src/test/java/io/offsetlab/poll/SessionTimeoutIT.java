@@ -55,6 +55,8 @@ class SessionTimeoutIT {
     private static final long LATE_HEARTBEAT_MS = 500;
     /** The classic leaving member's session: long, so that a handover that waited for it cannot pass for one that did not. */
     private static final int LONG_CLASSIC_SESSION_MS = 30_000;
+    /** The classic static members' session: room for the restart. */
+    private static final int STATIC_CLASSIC_SESSION_MS = 10_000;
 
     /** How long to wait for a handover: the session timeout, and then some. */
     private static Duration handoverTimeout(long sessionMs) {
@@ -145,10 +147,16 @@ class SessionTimeoutIT {
                 });
                 mine = member.assignment().iterator().next();
             } // close(): a static member stays in the group (no LeaveGroup, KIP-345)
+            long closedAt = System.currentTimeMillis();
             int assignmentsBefore = other.assignments.size();
             try (KafkaConsumer<String, String> restarted = new KafkaConsumer<>(staticMember(kafka, group, protocol, "restarting"))) {
                 restarted.subscribe(List.of(topic));
                 Polling.pollUntil(restarted, TIMEOUT, () -> !restarted.assignment().isEmpty());
+                long backAfter = System.currentTimeMillis() - closedAt;
+                long session = protocol.equals("classic") ? kafka.settings().classicSessionTimeoutMs(STATIC_CLASSIC_SESSION_MS)
+                        : Members.sessionTimeoutMs(kafka.backend(), protocol);
+                Claims.figure(Figure.bars("static member restarted (" + protocol + ")", "ms")
+                        .value("its partition back, after close()", backAfter).marker("session timeout", session));
 
                 assertEquals(Set.of(mine), restarted.assignment(), "the restarted static member gets its partition back");
                 // Held for 2 s, not seen at one instant: a rebalance the restart set off would reach the other member by then.
@@ -258,7 +266,7 @@ class SessionTimeoutIT {
         Map<String, Object> config = Members.config(kafka.backend(), group, protocol, 300_000);
         config.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId);
         if (protocol.equals("classic")) {
-            int session = kafka.settings().classicSessionTimeoutMs(10_000); // room for the restart
+            int session = kafka.settings().classicSessionTimeoutMs(STATIC_CLASSIC_SESSION_MS);
             config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, session);
             config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, session / 6);
         }

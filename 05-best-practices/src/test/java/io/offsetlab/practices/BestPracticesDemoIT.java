@@ -112,6 +112,13 @@ class BestPracticesDemoIT {
                 .value("20 µs of work: no commit", Math.round(none20))
                 .value("20 µs: commitSync every 100 (" + percent(every100At20, none20) + ")", Math.round(every100At20))
                 .value("20 µs: commitSync every 1 (" + percent(every1At20, none20) + ")", Math.round(every1At20)));
+        // The other side of the trade-off, from the same runs: how many records a crash could re-read.
+        Claims.figure(Figure.bars("the uncommitted window: records handled and not yet committed, at most (max_uncommitted, "
+                        + "0 µs of work, the runs above)", "records").logScale()
+                .value("no commit", maxUncommitted(lines, none, 0))
+                .value("commitSync every 100", maxUncommitted(lines, every100, 0))
+                .value("commitSync every 10", maxUncommitted(lines, new Strategy(Mode.SYNC, 10), 0))
+                .value("commitSync every 1", maxUncommitted(lines, every1, 0)));
         String measured = "\n" + String.join("\n", lines);
         assertAll(
                 () -> assertTrue(every1At0 < none0 / 2, "commitSync after every record, 0 µs of work: under half of no commit's "
@@ -141,6 +148,18 @@ class BestPracticesDemoIT {
         return lines.stream().filter(l -> l.startsWith(prefix)).mapToDouble(l -> Double.parseDouble(l.split(",", -1)[index]))
                 .max().orElseThrow(() -> new AssertionError("no records_per_second for " + prefix + "\n"
                         + String.join("\n", lines)));
+    }
+
+    /** max_uncommitted of the repetition {@link #rate} takes: the row's best records_per_second. */
+    private static long maxUncommitted(List<String> lines, Strategy strategy, int workMicros) {
+        String prefix = strategy.id() + "," + strategy.interval() + "," + workMicros + ",";
+        List<String> header = List.of(lines.get(0).split(","));
+        int rate = header.indexOf("records_per_second");
+        int window = header.indexOf("max_uncommitted");
+        return lines.stream().filter(l -> l.startsWith(prefix)).map(l -> l.split(",", -1))
+                .max(java.util.Comparator.comparingDouble(f -> Double.parseDouble(f[rate])))
+                .map(f -> Long.parseLong(f[window]))
+                .orElseThrow(() -> new AssertionError("no max_uncommitted for " + prefix + "\n" + String.join("\n", lines)));
     }
 
     /** The named column of the CSV line that starts with {@code prefix}. */

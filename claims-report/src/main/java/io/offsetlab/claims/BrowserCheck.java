@@ -16,9 +16,11 @@ import java.util.TreeSet;
  * Opens the claims report's pages in headless Chromium and checks what a reader sees: the page
  * loads with no console error or exception and fetches nothing (no request but file: and
  * data:); every ledger row has its section with a result; every row whose tests recorded
- * figures shows a drawing; at 1280 and at 400 px wide no text box overlaps another and nothing
- * is wider than the window. Saves full-page screenshots beside the pages
- * (target/claims-report-1280.png, -400.png; the Chinese page's as claims-report.zh-CN-*.png).
+ * figures shows a drawing; in the light and the dark colour scheme (prefers-color-scheme,
+ * emulated), at 1280 and at 400 px wide, no text box overlaps another, nothing is wider than the
+ * window and the background follows the scheme. Saves full-page screenshots beside the pages
+ * (target/claims-report-1280.png, -400.png, and in the dark scheme claims-report-dark-1280.png,
+ * -dark-400.png; the Chinese page's as claims-report.zh-CN-*.png).
  *
  * <p>Runs after {@link ClaimsReport} in the build. Without {@code /usr/bin/chromium} it says so in
  * one line and passes, unless the second argument is {@code required}
@@ -29,38 +31,95 @@ public final class BrowserCheck {
 
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final int[] WIDTHS = {1280, 400};
+    /** The colour schemes the page is checked in (prefers-color-scheme), light first. */
+    private static final List<String> SCHEMES = List.of("light", "dark");
 
-    /** Text boxes, pairwise: own text of elements and svg text, overlapping by more than a pixel, not ancestor and descendant. */
-    private static final String OVERLAPS = """
+    /**
+     * Every text box on the page: each element's own text (its text nodes' line boxes) and each
+     * svg text, skipping what a closed details element hides. Each box comes with its element's
+     * number in document order and the numbers of that element's ancestors, so that
+     * {@link #overlaps} can leave out a box that contains another by nesting, not by layout.
+     */
+    private static final String BOXES = """
             (() => {
+              const all = Array.from(document.body.querySelectorAll('*'));
+              const index = new Map(all.map((el, i) => [el, i]));
+              const ancestors = el => {
+                const a = [];
+                for (let p = el.parentElement; p && index.has(p); p = p.parentElement) a.push(index.get(p));
+                return a;
+              };
+              const name = el => el.tagName.toLowerCase() + ' "' + (el.textContent || '').trim().slice(0, 40) + '"';
               const boxes = [];
-              const own = el => Array.from(el.childNodes).some(n => n.nodeType === 3 && n.textContent.trim() !== '');
-              for (const el of document.body.querySelectorAll('*')) {
+              const add = (el, r) => boxes.push({el: index.get(el), up: ancestors(el), name: name(el),
+                                                 left: r.left, top: r.top, right: r.right, bottom: r.bottom});
+              for (const el of all) {
                 if (el.closest('details:not([open])') && el.tagName !== 'SUMMARY' && !el.closest('summary')) continue;
                 if (el instanceof SVGElement) {
-                  if (el.tagName === 'text') { const r = el.getBoundingClientRect(); boxes.push([el, r]); }
+                  if (el.tagName === 'text') add(el, el.getBoundingClientRect());
                   continue;
                 }
-                if (!own(el)) continue;
                 for (const n of el.childNodes) {
                   if (n.nodeType !== 3 || n.textContent.trim() === '') continue;
                   const range = document.createRange(); range.selectNodeContents(n);
-                  for (const r of range.getClientRects()) if (r.width > 0 && r.height > 0) boxes.push([el, r]);
+                  for (const r of range.getClientRects()) if (r.width > 0 && r.height > 0) add(el, r);
                 }
               }
-              const hits = [];
-              const name = el => el.tagName.toLowerCase() + ' "' + (el.textContent || '').trim().slice(0, 40) + '"';
-              for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
-                const [a, ra] = boxes[i], [b, rb] = boxes[j];
-                if (a === b || a.contains(b) || b.contains(a)) continue;
-                const w = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
-                const h = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
-                if (w > 1 && h > 1) hits.push(name(a) + ' overlaps ' + name(b));
-              }
-              return {boxes: boxes.length, hits: hits.slice(0, 20),
-                      scrollWidth: document.documentElement.scrollWidth, width: window.innerWidth,
-                      height: document.documentElement.scrollHeight};
+              return {boxes: boxes, scrollWidth: document.documentElement.scrollWidth, width: window.innerWidth,
+                      height: document.documentElement.scrollHeight,
+                      background: getComputedStyle(document.body).backgroundColor};
             })()""";
+
+    /** A text box on the page: its element (by number), that element's ancestors, a name to report it by, and where it is. */
+    record Box(int element, Set<Integer> ancestors, String name, double left, double top, double right, double bottom) {
+
+        static Box of(JsonNode box) {
+            Set<Integer> up = new TreeSet<>();
+            box.get("up").forEach(a -> up.add(a.asInt()));
+            return new Box(box.get("el").asInt(), up, box.get("name").asText(), box.get("left").asDouble(),
+                    box.get("top").asDouble(), box.get("right").asDouble(), box.get("bottom").asDouble());
+        }
+
+        /** One box inside the other by nesting (the same element, or an ancestor's text around a child's). */
+        boolean nested(Box other) {
+            return element == other.element || ancestors.contains(other.element) || other.ancestors.contains(element);
+        }
+    }
+
+    /** Pairs of boxes that overlap by more than a pixel each way, not nested; the first 20, in words. */
+    static List<String> overlaps(List<Box> boxes) {
+        List<String> hits = new ArrayList<>();
+        for (int i = 0; i < boxes.size() && hits.size() < 20; i++) {
+            for (int j = i + 1; j < boxes.size() && hits.size() < 20; j++) {
+                Box a = boxes.get(i);
+                Box b = boxes.get(j);
+                double width = Math.min(a.right(), b.right()) - Math.max(a.left(), b.left());
+                double height = Math.min(a.bottom(), b.bottom()) - Math.max(a.top(), b.top());
+                if (width > 1 && height > 1 && !a.nested(b)) {
+                    hits.add(a.name() + " overlaps " + b.name());
+                }
+            }
+        }
+        return hits;
+    }
+
+    /**
+     * The page's background in a colour scheme, as getComputedStyle gives it ("rgb(20, 23, 27)"):
+     * light under "light", dark under "dark", or the page does not follow the reader's scheme.
+     */
+    static String backgroundProblem(String scheme, String background) {
+        java.util.regex.Matcher rgb = java.util.regex.Pattern.compile("rgba?\\((\\d+), (\\d+), (\\d+)").matcher(background);
+        if (!rgb.lookingAt()) {
+            return "in the " + scheme + " scheme the page's background is '" + background + "', not a colour";
+        }
+        double luminance = (0.2126 * Integer.parseInt(rgb.group(1)) + 0.7152 * Integer.parseInt(rgb.group(2))
+                + 0.0722 * Integer.parseInt(rgb.group(3))) / 255;
+        boolean dark = luminance < 0.5;
+        if (dark != scheme.equals("dark")) {
+            return "in the " + scheme + " scheme the page's background is " + (dark ? "dark" : "light") + " (" + background + ")";
+        }
+        return null;
+    }
 
     private static final String SECTIONS = """
             Array.from(document.querySelectorAll('section[data-claim]')).map(s => ({
@@ -102,12 +161,12 @@ public final class BrowserCheck {
                     + String.join("\n  ", problems));
         }
         System.out.printf("Claims report browser check: both pages load in Chromium with no error and no request, %d rows each, "
-                + "drawings in the %d rows that recorded figures, no overlapping text at 1280 and 400 px (%.1f s); "
-                + "screenshots: %s%n", ledger.rows().size(), drawn.size(), (System.nanoTime() - started) / 1e9,
-                target.resolve("claims-report-1280.png"));
+                + "drawings in the %d rows that recorded figures, no overlapping text at 1280 and 400 px, light and dark "
+                + "(%.1f s); screenshots: %s, %s%n", ledger.rows().size(), drawn.size(), (System.nanoTime() - started) / 1e9,
+                target.resolve("claims-report-1280.png"), target.resolve("claims-report-dark-1280.png"));
     }
 
-    private static List<String> check(DevTools chromium, Path page, Ledger ledger, Set<String> drawn) throws Exception {
+    static List<String> check(DevTools chromium, Path page, Ledger ledger, Set<String> drawn) throws Exception {
         List<String> problems = new ArrayList<>();
         String name = page.getFileName().toString();
         int from = chromium.events.size();
@@ -120,19 +179,35 @@ public final class BrowserCheck {
             }
         }
         problems.addAll(sections(chromium.evaluate(SECTIONS), name, ledger, drawn));
-        for (int width : WIDTHS) {
-            chromium.call("Emulation.setDeviceMetricsOverride",
-                    Map.of("width", width, "height", 900, "deviceScaleFactor", 1, "mobile", false));
-            JsonNode layout = chromium.evaluate(OVERLAPS);
-            layout.get("hits").forEach(hit -> problems.add(name + " at " + width + " px: " + hit.asText()));
-            if (layout.get("scrollWidth").asInt() > layout.get("width").asInt()) {
-                problems.add(name + " at " + width + " px: the page is " + layout.get("scrollWidth").asInt()
-                        + " px wide, wider than the window");
+        for (String scheme : SCHEMES) {
+            // The reader's colour scheme, as the page's @media (prefers-color-scheme) sees it.
+            chromium.call("Emulation.setEmulatedMedia",
+                    Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", scheme))));
+            for (int width : WIDTHS) {
+                String where = name + " (" + scheme + ") at " + width + " px: ";
+                chromium.call("Emulation.setDeviceMetricsOverride",
+                        Map.of("width", width, "height", 900, "deviceScaleFactor", 1, "mobile", false));
+                JsonNode layout = chromium.evaluate(BOXES);
+                List<Box> boxes = new ArrayList<>();
+                layout.get("boxes").forEach(box -> boxes.add(Box.of(box)));
+                overlaps(boxes).forEach(hit -> problems.add(where + hit));
+                if (layout.get("scrollWidth").asInt() > layout.get("width").asInt()) {
+                    problems.add(where + "the page is " + layout.get("scrollWidth").asInt() + " px wide, wider than the window");
+                }
+                String background = backgroundProblem(scheme, layout.get("background").asText());
+                if (background != null) {
+                    problems.add(where + background);
+                }
+                Path shot = page.resolveSibling(screenshotName(name, scheme, width));
+                screenshot(chromium, shot, width, layout.get("height").asInt());
             }
-            screenshot(chromium, page.resolveSibling(name.replace(".html", "") + "-" + width + ".png"), width,
-                    layout.get("height").asInt());
         }
         return problems;
+    }
+
+    /** claims-report-1280.png for the light scheme, claims-report-dark-1280.png for the dark one. */
+    static String screenshotName(String page, String scheme, int width) {
+        return page.replace(".html", "") + (scheme.equals("light") ? "" : "-" + scheme) + "-" + width + ".png";
     }
 
     /** A console error, an uncaught exception, an error in Chromium's log, or a request for anything but a file: or data: URL. */
@@ -151,7 +226,7 @@ public final class BrowserCheck {
         };
     }
 
-    private static List<String> sections(JsonNode sections, String name, Ledger ledger, Set<String> drawn) {
+    static List<String> sections(JsonNode sections, String name, Ledger ledger, Set<String> drawn) {
         List<String> problems = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         for (JsonNode section : sections) {

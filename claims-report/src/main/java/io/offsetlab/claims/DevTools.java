@@ -50,11 +50,16 @@ final class DevTools implements AutoCloseable {
     /** Starts {@code chromium} headless and opens a blank page with the console, log, network and page domains on. */
     static DevTools start(Path chromium) throws IOException, InterruptedException {
         Path profile = Files.createTempDirectory("claims-report-chromium");
-        Process browser = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+        ProcessBuilder command = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--user-data-dir=" + profile, "--remote-debugging-port=0", "about:blank")
-                .redirectErrorStream(true).redirectOutput(profile.resolve("chromium.log").toFile())
-                .start();
+                .redirectErrorStream(true).redirectOutput(profile.resolve("chromium.log").toFile());
+        // Chromium makes its own temporary directories (the profile's SingletonSocket lives in
+        // /tmp/org.chromium.Chromium.XXXXXX) in $TMPDIR, and a browser killed by close() never
+        // removes them: inside the profile, they go with it.
+        Path tmp = Files.createDirectory(profile.resolve("tmp"));
+        command.environment().put("TMPDIR", tmp.toString());
+        Process browser = command.start();
         DevTools devTools = new DevTools(browser, profile);
         try {
             devTools.connect(devTools.browserEndpoint());
@@ -157,7 +162,23 @@ final class DevTools implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        singletonDirectoryOutsideTheProfile().ifPresent(DevTools::deleteQuietly);
         deleteQuietly(profile);
+    }
+
+    /**
+     * The directory of the profile's SingletonSocket when Chromium made it elsewhere than in the
+     * profile's tmp (it follows TMPDIR, but if it did not): killed, it never removes it itself.
+     */
+    private java.util.Optional<Path> singletonDirectoryOutsideTheProfile() {
+        try {
+            Path socket = profile.resolve("SingletonSocket");
+            Path directory = Files.isSymbolicLink(socket) ? Files.readSymbolicLink(socket).getParent() : null;
+            boolean chromiums = directory != null && directory.getFileName().toString().startsWith("org.chromium.Chromium.");
+            return chromiums && !directory.startsWith(profile) ? java.util.Optional.of(directory) : java.util.Optional.empty();
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     private static void deleteQuietly(Path directory) {

@@ -59,6 +59,31 @@ public record Figure(String kind, String title, String unit, boolean logScale, L
         return new Figure(kind, title, unit, logScale, values, markers, notes, sentence);
     }
 
+    /**
+     * Whether {@code other} is drawn in the same picture: the same kind, title, unit and scale.
+     * Tests record one such figure each when each measures a part of it (a parameterized test,
+     * one bar pair per auto.offset.reset policy).
+     */
+    public boolean samePicture(Figure other) {
+        return kind.equals(other.kind) && title.equals(other.title) && unit.equals(other.unit) && logScale == other.logScale;
+    }
+
+    /**
+     * This figure and {@code other} ({@link #samePicture}) as one: the values of both in order,
+     * each marker and note once, and both sentences' numbers after the one title.
+     */
+    public Figure merge(Figure other) {
+        List<Value> allValues = new ArrayList<>(values);
+        allValues.addAll(other.values);
+        List<Value> allMarkers = new ArrayList<>(markers);
+        other.markers.stream().filter(m -> !allMarkers.contains(m)).forEach(allMarkers::add);
+        List<String> allNotes = new ArrayList<>(notes);
+        other.notes.stream().filter(n -> !allNotes.contains(n)).forEach(allNotes::add);
+        String prefix = title + ": ";
+        String rest = other.sentence.startsWith(prefix) ? other.sentence.substring(prefix.length()) : other.sentence;
+        return new Figure(kind, title, unit, logScale, allValues, allMarkers, allNotes, sentence + "; " + rest);
+    }
+
     /** "encoded(label)=number": the label is URL-encoded, so the last '=' separates the number. */
     private static Value named(String field, String encoded) {
         int eq = field.lastIndexOf('=');

@@ -93,6 +93,27 @@ final class Page {
                 + "</ul></details>\n";
     }
 
+    /**
+     * The figures with those of the same picture ({@link Figure#samePicture}) merged into the
+     * first of them: a scenario that each invocation of a parameterized test measured in part
+     * is drawn once, with all its bars.
+     */
+    static List<Figure> onePerPicture(java.util.Collection<Figure> figures) {
+        List<Figure> pictures = new java.util.ArrayList<>();
+        for (Figure f : figures) {
+            int same = -1;
+            for (int i = 0; i < pictures.size() && same < 0; i++) {
+                same = pictures.get(i).samePicture(f) ? i : -1;
+            }
+            if (same < 0) {
+                pictures.add(f);
+            } else {
+                pictures.set(same, pictures.get(same).merge(f));
+            }
+        }
+        return pictures;
+    }
+
     /** Each drawn figure once, with its sentence as caption; then what was recorded in words only; or that there is none. */
     private static String figures(Language lang, List<Outcome> outcomes) {
         Map<String, Figure> drawn = new java.util.LinkedHashMap<>();
@@ -114,7 +135,7 @@ final class Page {
             }
         }
         StringBuilder s = new StringBuilder("<div class=\"figures\">\n");
-        for (Figure f : drawn.values()) {
+        for (Figure f : onePerPicture(drawn.values())) {
             s.append("<figure><p class=\"ftitle\">").append(escape(f.title())).append("</p>").append(Svg.draw(f)).append("<figcaption>").append(escape(f.sentence()))
                     .append("</figcaption></figure>\n");
         }

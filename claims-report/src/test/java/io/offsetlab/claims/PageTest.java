@@ -84,6 +84,52 @@ class PageTest {
         }
     }
 
+    /**
+     * A FAILED row reaches the page when the build goes on after a failing test
+     * ({@code -Dmaven.test.failure.ignore=true}, see CONTRIBUTING): its badge and the failing
+     * test's message, and no drawing from that test.
+     */
+    @Test
+    void aFailedRowShowsFailedWithTheFailingTestsMessageAndDrawsNothingItRecorded() {
+        Map<String, List<Outcome>> failed = Map.of("4.session", List.of(
+                new Outcome("4.session", "PROVED", "SessionTimeoutIT.handover[classic]", HANDOVER.sentence(), List.of(HANDOVER)),
+                new Outcome("4.session", "FAILED", "SessionTimeoutIT.handover[consumer]", "expected at most 9500 but was 12001",
+                        List.of(Figure.decode(io.offsetlab.lab.Figure.bars("handover (consumer)", "ms").value("after SIGKILL", 12001)
+                                .encode())))));
+        for (Page.Language lang : Page.Language.values()) {
+            String html = Page.render(lang, LEDGER, LEDGER, failed);
+            String session = html.substring(html.indexOf("<section id=\"claim-4.session\""));
+            assertTrue(session.contains("<span class=\"badge result result-failed\">" + lang.resultWords(Page.Result.FAILED) + "</span>"),
+                    lang + ": the FAILED badge, in words");
+            assertTrue(session.contains("<span class=\"reason\">expected at most 9500 but was 12001</span>"), lang + ": and why");
+            assertTrue(html.contains(String.format(lang.word("counts"), 4, 0, 1, 3)), lang + ": counted as FAILED at the top");
+            assertFalse(session.contains("handover (consumer)"), lang + ": nothing drawn from the failing test");
+        }
+    }
+
+    /** Each invocation of a parameterized test records its policy's bars under the scenario's title: one drawing. */
+    @Test
+    void figuresOfOnePictureFromSeveralTestsAreDrawnAsOne() {
+        Map<String, List<Outcome>> perPolicy = Map.of("2.none", List.of(
+                scenario("[1] earliest", "earliest: read, from offset 0", 5),
+                scenario("[2] latest", "latest: read, from offset 5", 0),
+                new Outcome("2.none", "PROVED", "other", "", List.of(Figure.decode(io.offsetlab.lab.Figure.bars("another", "records")
+                        .value("x", 1).encode())))));
+        String html = Page.render(Page.Language.EN, LEDGER, LEDGER, perPolicy);
+        String none = html.substring(html.indexOf("<section id=\"claim-2.none\""), html.indexOf("<section id=\"claim-3.manual\""));
+        assertEquals(2, count(none, "<svg"), "the scenario once, and the other figure: " + none);
+        assertEquals(1, count(none, "<title>committed 100 &gt; end 5: read</title>"), "one drawing of the scenario");
+        assertTrue(none.contains("earliest: read, from offset 0: 5 records") && none.contains("latest: read, from offset 5: 0 records"),
+                "with both policies' bars");
+        assertTrue(none.contains("<figcaption>committed 100 &gt; end 5: read: earliest: read, from offset 0 5 records; "
+                + "latest: read, from offset 5 0 records</figcaption>"), "and both sentences' numbers after one title: " + none);
+    }
+
+    private static Outcome scenario(String test, String label, int read) {
+        io.offsetlab.lab.Figure bars = io.offsetlab.lab.Figure.bars("committed 100 > end 5: read", "records").value(label, read);
+        return new Outcome("2.none", "PROVED", "AutoOffsetResetIT.beyondEnd" + test, bars.sentence(), List.of(Figure.decode(bars.encode())));
+    }
+
     @Test
     void longLabelsWrapWithinTheDrawing() {
         List<String> lines = Svg.wrap("commit stall, from the kill to the first commit answered after it: 12999 ms", 30);

@@ -1,6 +1,8 @@
 package io.offsetlab.practices.monitor;
 
 import io.offsetlab.lab.Claim;
+import io.offsetlab.lab.Claims;
+import io.offsetlab.lab.Figure;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.client.BrokerSettings;
@@ -188,6 +190,10 @@ class LagMonitorIT {
                 () -> assertNull(p1.currentOffset(), "partition 1 was read to its end (position 6) but never committed: '-'"),
                 () -> assertNull(p1.lag(), "no committed offset, no lag: '-' (not 6)"),
                 () -> assertEquals(activeMember.groupMetadata().memberId(), p1.consumerId(), "the live member owns partition 1"));
+        Claims.figure(Figure.log("partition 0 of a live group, as --describe shows it")
+                .mark("CURRENT-OFFSET (the commit)", p0.currentOffset())
+                .mark("the member's position", activeMember.position(new TopicPartition(topic, 0)))
+                .mark("LOG-END-OFFSET", p0.logEndOffset()).note("LAG " + p0.lag()));
     }
 
     @Test
@@ -198,11 +204,12 @@ class LagMonitorIT {
                 .partitionResult(tp).get().offset();
 
         Row row = describe(kafka, txn).rows().get(0);
-
         assertAll(
                 () -> assertEquals(0L, lso, "the open transaction's 3 records are above the last stable offset"),
                 () -> assertEquals(3L, row.logEndOffset(), "LOG-END-OFFSET is the high watermark: it counts the 3 uncommitted records"),
                 () -> assertEquals(3L, row.lag(), "so a read_committed group shows lag 3 for records it cannot read yet"));
+        Claims.figure(Figure.log("an open transaction of 3 records, as --describe shows it").mark("last stable offset", lso)
+                .mark("LOG-END-OFFSET (high watermark)", row.logEndOffset()).note("LAG " + row.lag()));
     }
 
     @Test
