@@ -2,7 +2,7 @@ package io.offsetlab.practices.benchmark;
 
 import io.offsetlab.lab.broker.KafkaBackend;
 import io.offsetlab.lab.run.ChildJvm;
-import io.offsetlab.practices.benchmark.CommitBenchmark.Measurement;
+import io.offsetlab.practices.benchmark.CommitBenchmark.Config;
 import io.offsetlab.practices.benchmark.CommitBenchmark.Mode;
 import io.offsetlab.practices.benchmark.CommitBenchmark.Strategy;
 import io.offsetlab.practices.tools.KafkaTools;
@@ -23,6 +23,8 @@ import java.util.UUID;
 final class KafkaPerfTool {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
+    /** Its row: the reference, whose handler does no work of ours, at whatever work level it runs beside. */
+    private static final Config REFERENCE = new Config(new Strategy(Mode.PERF_TOOL, 0), 0);
 
     private KafkaPerfTool() {
     }
@@ -52,7 +54,8 @@ final class KafkaPerfTool {
             if (fields.length == 10 && fields[4].matches("\\d+") && fields[7].matches("\\d+")) {
                 long consumed = Long.parseLong(fields[4]);
                 double fetchSeconds = Long.parseLong(fields[7]) / 1000.0;
-                return new Measurement(new Strategy(Mode.PERF_TOOL, 0), 0, rep, consumed, fetchSeconds, -1, -1, -1, -1);
+                return new Measurement(REFERENCE, rep, new Measurement.Throughput(consumed, fetchSeconds),
+                        Measurement.Commits.NOT_MEASURED);
             }
         }
         throw new IllegalStateException("no result line in kafka-consumer-perf-test's output:\n" + output);
