@@ -169,8 +169,8 @@ public final class BestPracticesDemo {
     /** A member of {@code group} on {@code topic} that commits only when told, and starts at the log start. */
     private KafkaConsumer<String, String> member(String group, String topic) {
         Map<String, Object> config = ClientConfigs.consumer(kafka, group);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false); // the scene decides what is committed, and when
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"); // a new group reads all 300 records
         KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config);
         consumer.subscribe(List.of(topic));
         return consumer;

@@ -155,8 +155,8 @@ public final class RebalanceScenario {
     private KafkaConsumer<String, String> consumer(String group, String protocol) {
         Map<String, Object> config = ClientConfigs.consumer(kafka, group);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false); // the loop commits
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"); // a new group: every record written is processed
+        config.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol); // classic revokes everything at a rebalance, consumer only what moves
         if (protocol.equals("classic")) {
             // Members learn of a rebalance from a heartbeat answer; 3 s by default.
             config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500);

@@ -61,7 +61,7 @@ public final class TimeLag {
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         // Skip aborted records and transaction markers: the oldest record the group will process.
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false); // no group, nothing to commit: said out loud
         // Never jump: a seek outside the log must not end up at its end and pass for "caught up".
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         // Only the first record of each partition matters: small fetches.
