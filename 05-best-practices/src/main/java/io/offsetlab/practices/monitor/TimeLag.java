@@ -57,6 +57,7 @@ public final class TimeLag {
     /** The consumer {@link #oldestUnconsumed} reads with: no group, nothing committed, committed data only. */
     public static KafkaConsumer<byte[], byte[]> reader(KafkaBackend kafka) {
         Map<String, Object> config = ClientConfigs.consumer(kafka, null); // no group: it reads, never commits
+        // byte[], left undecoded: only each record's offset and timestamp are read, never its key or value.
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         // Skip aborted records and transaction markers: the oldest record the group will process.
