@@ -192,7 +192,9 @@ public final class AutoOffsetResetDemo {
 
     private Map<String, Object> memberConfig(String group) {
         Map<String, Object> config = ClientConfigs.consumer(kafka, group);
+        // A new group has no committed offset: read the scene's records from the log start.
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // The member commits only with commitSync(), so the scene knows what the group committed.
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         return config;
     }

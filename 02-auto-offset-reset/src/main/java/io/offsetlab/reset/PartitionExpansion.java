@@ -73,9 +73,10 @@ public final class PartitionExpansion {
 
     private static Map<String, Object> memberConfig(KafkaBackend kafka, String policy, String protocol, String topic) {
         Map<String, Object> config = ClientConfigs.consumer(kafka, "expanding-group-" + topic);
+        // The policy under test: the new partition has no committed offset, so it decides where reading starts.
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, policy);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false); // nothing committed behind the scene's back
+        config.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol); // classic, or consumer (KIP-848): both are shown
         if (protocol.equals("classic")) {
             // Classic members find new partitions by refreshing metadata, every 5 min by default.
             config.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 500);

@@ -82,9 +82,10 @@ public final class PartitionMove {
 
     private static Map<String, Object> config(KafkaBackend kafka, String group, String policy, String protocol) {
         Map<String, Object> config = ClientConfigs.consumer(kafka, group);
+        // The policy under test: it decides where the new owner of a partition without a commit starts.
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, policy);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false); // only the scene's commitSync() commits
+        config.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol); // classic, or consumer (KIP-848): both are shown
         return config;
     }
 

@@ -46,6 +46,7 @@ public final class ResetProbe {
 
     public static Outcome start(KafkaBackend kafka, String group, TopicPartition tp, String policy, Duration timeout) {
         Map<String, Object> config = ClientConfigs.consumer(kafka, group);
+        // The policy under test: what the consumer does where its group has no usable committed offset.
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, policy);
         // Looking must not change what we look at: no commits from this consumer.
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

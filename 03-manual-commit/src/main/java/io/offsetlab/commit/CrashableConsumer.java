@@ -94,16 +94,20 @@ public final class CrashableConsumer {
 
     static Map<String, Object> config(ExternalCluster kafka, String group, CommitStrategy strategy, int autoCommitInterval) {
         Map<String, Object> config = ClientConfigs.consumer(kafka, group);
+        // A new group starts at the log start, so every record is either processed or counted lost.
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // The strategy under test: on for the auto-commit strategies, off where the loop commits itself.
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, strategy.autoCommit());
+        // 500 ms instead of 5 s by default: several auto commits land within the run, before the kill.
         config.put(ConsumerConfig.AUTO_COMMIT_INTERVAL_MS_CONFIG, autoCommitInterval);
+        // Small batches: a kill lands between polls with records processed past the last commit.
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
         // A killed member holds its partitions until its session times out (default 45 s). 2 s
         // keeps restarts quick, where the broker allows it: the lab's does (from 1 s), a broker
         // with Kafka's defaults only from 6 s (group.min.session.timeout.ms, read from it).
         int session = BrokerSettings.of(kafka).classicSessionTimeoutMs(2000);
         config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, session);
-        config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, session / 4);
+        config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, session / 4); // under the third of the session Kafka advises
         return config;
     }
 

@@ -28,13 +28,17 @@ public final class Members {
     /** A member of {@code group}: auto commit off, earliest, and the protocol's session settings. */
     public static Map<String, Object> config(KafkaBackend kafka, String group, String protocol, int maxPollIntervalMs) {
         Map<String, Object> config = ClientConfigs.consumer(kafka, group);
-        config.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol); // classic, or consumer (KIP-848): both are shown
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false); // members commit with commitSync(): failures show
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"); // a new group reads the scene's records from the start
+        // The client-side limit between two poll() calls, on both protocols (300000 by default).
         config.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, maxPollIntervalMs);
         if (protocol.equals("classic")) {
+            // Classic's session is the client's: 3 s where the broker allows it (group.min.session.timeout.ms),
+            // so a crash shows in seconds.
             int session = sessionTimeoutMs(kafka, protocol);
             config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, session);
+            // A sixth of the session: several beats per session, under the third Kafka's docs advise at most.
             config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, heartbeatIntervalMs(kafka, protocol));
         }
         return config;

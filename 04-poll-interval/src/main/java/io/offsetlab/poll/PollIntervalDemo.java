@@ -2,31 +2,21 @@ package io.offsetlab.poll;
 
 import io.offsetlab.lab.broker.KafkaBackend;
 import io.offsetlab.lab.client.BrokerSettings;
-import io.offsetlab.lab.client.ClientConfigs;
 import io.offsetlab.lab.client.Polling;
-import io.offsetlab.lab.client.Topics;
 import io.offsetlab.lab.client.Wait;
 import io.offsetlab.lab.run.Arguments;
 import io.offsetlab.lab.run.ChildJvm;
 import io.offsetlab.lab.run.Runner;
 import io.offsetlab.lab.view.Timeline;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
 
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.UUID;
+
+import static io.offsetlab.poll.SceneTopics.TIMEOUT;
 
 /**
  * §4 max.poll.interval.ms 和消费者会话管理: a timeline, in seconds, of two members of a group.
@@ -39,6 +29,7 @@ import java.util.UUID;
  *   <li>a member killed with SIGKILL keeps its partition until its session times out; one that
  *       calls close() leaves at once, and steady takes its partition at steady's next heartbeat.</li>
  * </ol>
+ * Scene 1 is {@link SlowMemberScene}; the topics and producers all scenes use, {@link SceneTopics}.
  * The session timeout is the broker's business (read from it): the shortest it allows on
  * classic, its group.consumer.session.timeout.ms on consumer. Scene 2 scales with it.
  */
@@ -57,7 +48,6 @@ public final class PollIntervalDemo {
     static final int MAX_POLL_INTERVAL_MS = 2000;
     /** Scene 2 is shown only when it takes about a minute at most. */
     private static final int LONGEST_SCENE_MS = 60_000;
-    private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private final KafkaBackend kafka;
     private final String protocol;
@@ -77,7 +67,7 @@ public final class PollIntervalDemo {
         String protocol = args.option(PROTOCOL, "classic");
         PollIntervalDemo demo = new PollIntervalDemo(kafka, protocol, out);
         demo.settings();
-        demo.slowMemberIsEvicted();
+        new SlowMemberScene(kafka, protocol, out).run();
         demo.longProcessingWithinMaxPollIntervalIsFine();
         demo.crashVersusClose();
         demo.whatToNotice();
@@ -100,54 +90,6 @@ public final class PollIntervalDemo {
         out.printf("  %-20s = %5d ms  [%6d]  %s%n", name, millis, kafkaDefault, where);
     }
 
-    private void slowMemberIsEvicted() throws Exception {
-        int overrun = Members.overrunMs(kafka, protocol, MAX_POLL_INTERVAL_MS);
-        step("Scene 1: one batch takes " + overrun + " ms, more than max.poll.interval.ms (" + MAX_POLL_INTERVAL_MS + " ms)");
-        String topic = createTopic("slow");
-        out.println("topic " + topic + ", partitions 0 and 1; slow polls 5 records at a time\n");
-        String group = topic + "-group";
-        Timeline timeline = new Timeline(out);
-        Map<String, Object> slowConfig = Members.config(kafka, group, protocol, MAX_POLL_INTERVAL_MS);
-        slowConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5);
-        try (KafkaProducer<String, String> producer = readyProducer(topic);
-             SteadyMember steady = new SteadyMember(Members.config(kafka, group, protocol, 300_000), topic,
-                partitions -> timeline.event("steady", "assigned " + Members.partitions(partitions)));
-             KafkaConsumer<String, String> slow = new KafkaConsumer<>(slowConfig);
-             Admin admin = Admin.create(ClientConfigs.admin(kafka))) {
-            slow.subscribe(List.of(topic));
-            Polling.pollUntil(slow, TIMEOUT, () -> slow.assignment().size() == 1 && steady.assignment().size() == 1);
-            TopicPartition mine = slow.assignment().iterator().next();
-            timeline.event("slow", "assigned " + Members.partitions(slow.assignment()));
-            produce(producer, topic);
-
-            ConsumerRecords<String, String> first = Polling.pollNonEmpty(slow, TIMEOUT);
-            slow.commitSync(first.nextOffsets());
-            timeline.event("slow", "processed offsets " + range(first, mine) + " of partition " + mine.partition() + ", committed "
-                    + next(first, mine));
-            ConsumerRecords<String, String> second = Polling.pollNonEmpty(slow, TIMEOUT);
-            long lastPoll = System.currentTimeMillis();
-            timeline.event("slow", "polled offsets " + range(second, mine) + "; processing takes " + overrun
-                    + " ms, no poll() meanwhile");
-            try (MembershipWatch watch = MembershipWatch.start(admin, group, slow.groupMetadata().memberId(), "slow",
-                    lastPoll, timeline)) {
-                slowProcessing(Duration.ofMillis(overrun));
-                if (!watch.awaitLeft(TIMEOUT)) {
-                    timeline.event("group", "slow is still listed by describeConsumerGroups " + TIMEOUT.toSeconds()
-                            + " s after its processing ended");
-                }
-            }
-            // Kafka's own words, shown with --verbose: classic's AbstractCoordinator and the consumer
-            // protocol's AbstractHeartbeatRequestManager log them (4.4 client).
-            timeline.event("", "(Kafka's client logs a WARN: \"" + (protocol.equals("classic") ? "c" : "C")
-                    + "onsumer poll timeout has expired\"; --verbose)");
-            tryCommit(slow, second, timeline);
-            reportReRead(steady, mine, second, timeline);
-            Polling.pollUntil(slow, TIMEOUT, () -> !slow.assignment().isEmpty());
-            timeline.event("slow", "poll(): rejoined the group, assigned " + Members.partitions(slow.assignment()));
-        }
-        out.println();
-    }
-
     private void longProcessingWithinMaxPollIntervalIsFine() throws Exception {
         int session = Members.sessionTimeoutMs(kafka, protocol);
         int processing = Members.longerThanTheSessionMs(kafka, protocol);
@@ -159,19 +101,19 @@ public final class PollIntervalDemo {
         }
         step("Scene 2: a batch takes " + processing + " ms: over the session timeout (" + session
                 + "), under max.poll.interval.ms");
-        String topic = createTopic("heartbeat");
+        String topic = SceneTopics.create(kafka, "heartbeat");
         out.println("max.poll.interval.ms=" + maxPollInterval + " here; the member polls once, then processes\n");
         Timeline timeline = new Timeline(out);
-        try (KafkaProducer<String, String> producer = readyProducer(topic);
+        try (KafkaProducer<String, String> producer = SceneTopics.readyProducer(kafka, topic);
              KafkaConsumer<String, String> member = new KafkaConsumer<>(
                 Members.config(kafka, topic + "-group", protocol, maxPollInterval))) {
             member.subscribe(List.of(topic));
             Polling.pollUntil(member, TIMEOUT, () -> !member.assignment().isEmpty());
             timeline.event("member", "assigned " + Members.partitions(member.assignment()));
-            produce(producer, topic);
+            SceneTopics.produce(producer, topic);
             ConsumerRecords<String, String> batch = Polling.pollNonEmpty(member, TIMEOUT);
             timeline.event("member", "polled " + batch.count() + " records; processing takes " + processing + " ms");
-            slowProcessing(Duration.ofMillis(processing));
+            SceneTopics.slowProcessing(Duration.ofMillis(processing));
             member.commitSync(batch.nextOffsets());
             timeline.event("member", "commitSync() succeeded; still assigned " + Members.partitions(member.assignment()));
         }
@@ -191,7 +133,7 @@ public final class PollIntervalDemo {
     private void crashVersusClose() throws Exception {
         int session = Members.sessionTimeoutMs(kafka, protocol);
         step("Scene 3: a member killed with SIGKILL, then one that calls close() (session " + session + " ms)");
-        String topic = createTopic("handover");
+        String topic = SceneTopics.create(kafka, "handover");
         String group = topic + "-group";
         out.println("steady polls all along; \"crashed\" runs in its own JVM, so that it can be killed\n");
         Timeline timeline = new Timeline(out);
@@ -256,76 +198,6 @@ public final class PollIntervalDemo {
             out.println("    consumer.session.timeout.ms); classic's is the client's session.timeout.ms (./run 04).");
         }
         out.println("Proof: mvn -pl 04-poll-interval -am verify (see 04-poll-interval/README.md).");
-    }
-
-    private void tryCommit(KafkaConsumer<String, String> slow, ConsumerRecords<String, String> batch, Timeline timeline) {
-        try {
-            slow.commitSync(batch.nextOffsets());
-            timeline.event("slow", "processing done; commitSync() succeeded");
-        } catch (KafkaException e) {
-            timeline.event("slow", "processing done; commitSync() -> " + e.getClass().getSimpleName());
-            if (protocol.equals("consumer")) {
-                timeline.event("", "(Kafka's client logs an ERROR: \"OffsetCommit failed with UNKNOWN_MEMBER_ID\")");
-            }
-        }
-    }
-
-    private static void reportReRead(SteadyMember steady, TopicPartition tp, ConsumerRecords<String, String> batch,
-                                     Timeline timeline) {
-        List<Long> uncommitted = batch.records(tp).stream().map(ConsumerRecord::offset).toList();
-        Wait.until("the other member to re-read " + tp, TIMEOUT, () -> steady.offsetsRead(tp).containsAll(uncommitted));
-        timeline.event("steady", "read offsets " + uncommitted.get(0) + "-" + uncommitted.get(uncommitted.size() - 1)
-                + " of partition " + tp.partition() + " again: slow processed them, never committed them");
-        timeline.event("", "(" + uncommitted.size() + " duplicates)");
-    }
-
-    private String createTopic(String name) throws Exception {
-        String topic = name + "-" + UUID.randomUUID().toString().substring(0, 8);
-        try (Admin admin = Admin.create(ClientConfigs.admin(kafka))) {
-            Topics.create(admin, new NewTopic(topic, Optional.of(2), Optional.empty()));
-        }
-        return topic;
-    }
-
-    /**
-     * A producer that already knows the topic's leaders. Producing happens between a member's
-     * polls, and that member's max.poll.interval.ms (2 s in scene 1) is running: a producer
-     * that connects and fetches metadata only then can take longer than that on a loaded
-     * machine, and the member leaves the group before the scene begins.
-     */
-    private KafkaProducer<String, String> readyProducer(String topic) {
-        KafkaProducer<String, String> producer = new KafkaProducer<>(ClientConfigs.producer(kafka));
-        try {
-            producer.partitionsFor(topic); // connects and fetches the topic's metadata now
-            return producer;
-        } catch (RuntimeException e) {
-            producer.close();
-            throw e;
-        }
-    }
-
-    /** Ten records to each of partitions 0 and 1. */
-    private static void produce(KafkaProducer<String, String> producer, String topic) {
-        for (int p = 0; p < 2; p++) {
-            for (int i = 0; i < 10; i++) {
-                producer.send(new ProducerRecord<>(topic, p, null, "record-" + i));
-            }
-        }
-        producer.flush();
-    }
-
-    private static String range(ConsumerRecords<String, String> records, TopicPartition tp) {
-        List<ConsumerRecord<String, String>> list = records.records(tp);
-        return list.get(0).offset() + "-" + list.get(list.size() - 1).offset();
-    }
-
-    private static long next(ConsumerRecords<String, String> records, TopicPartition tp) {
-        return records.nextOffsets().get(tp).offset();
-    }
-
-    /** Sleeping IS the behaviour: processing that takes this long, without calling poll(). */
-    private static void slowProcessing(Duration duration) throws InterruptedException {
-        Thread.sleep(duration.toMillis());
     }
 
     private void step(String title) {

@@ -94,13 +94,14 @@ public final class BestPracticesDemo {
         out.println("without it:");
         Result without = scenario.run("classic", false);
         for (Result r : List.of(with, without)) {
-            topics.add(r.topic());
-            groups.add(r.group());
+            topics.add(r.setup().topic());
+            groups.add(r.setup().group());
         }
         TextTable table = new TextTable("LOOP", "PRODUCED", "PROCESSED", "DUPLICATES", "LOST", "COMMITS BY A");
         for (Result r : List.of(with, without)) {
-            table.row(r.commitOnRevocation() ? "every 100 + revocation + shutdown" : "every 100 + shutdown",
-                    r.produced(), r.processed().size(), r.duplicates(), r.lost(), r.commitsA());
+            RebalanceScenario.Records records = r.records();
+            table.row(r.setup().commitOnRevocation() ? "every 100 + revocation + shutdown" : "every 100 + shutdown",
+                    records.produced(), records.processed().size(), records.duplicates(), records.lost(), r.commits().byA());
         }
         out.println();
         out.print(table.render());
@@ -168,8 +169,8 @@ public final class BestPracticesDemo {
     /** A member of {@code group} on {@code topic} that commits only when told, and starts at the log start. */
     private KafkaConsumer<String, String> member(String group, String topic) {
         Map<String, Object> config = ClientConfigs.consumer(kafka, group);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false); // the scene decides what is committed, and when
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"); // a new group reads all 300 records
         KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config);
         consumer.subscribe(List.of(topic));
         return consumer;

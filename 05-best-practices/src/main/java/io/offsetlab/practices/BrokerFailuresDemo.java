@@ -116,16 +116,16 @@ public final class BrokerFailuresDemo {
         LogTruncation.Result r = new LogTruncation(cluster, admin, new Timeline(out)).run(protocol);
         out.println();
         TextTable table = new TextTable("COMMIT", "POLICY", "LOG ENDS AT 13 (BEFORE 15)", "LOG ENDS AT 18 (PAST 15)");
-        for (int i = 0; i < r.wave1().size(); i++) {
-            Restart first = r.wave1().get(i);
-            table.row(first.withEpoch() ? "15 + epoch" : "15 only", first.policy(), outcome(first, 13),
-                    outcome(r.wave2().get(i), 18));
+        for (int i = 0; i < r.waves().logEndsBefore().size(); i++) {
+            Restart first = r.waves().logEndsBefore().get(i);
+            table.row(first.group().withEpoch() ? "15 + epoch" : "15 only", first.group().policy(), outcome(first, 13),
+                    outcome(r.waves().logEndsPast().get(i), 18));
         }
         out.print(table.render());
         out.println();
         runningAcrossTheElection(r.running());
-        out.println("Offsets " + r.reused() + " named " + r.before().values() + ";");
-        out.println("now they name " + r.reused().stream().map(r.after()::get).toList() + ". With the epoch the client");
+        out.println("Offsets " + r.log().reused() + " named " + r.log().before().values() + ";");
+        out.println("now they name " + r.log().reused().stream().map(r.log().after()::get).toList() + ". With the epoch the client");
         out.println("asks where epoch " + r.committed().leaderEpoch().orElse(-1) + " ends (OffsetsForLeaderEpoch) and finds the truncation: earliest and");
         out.println("latest both go back to where the logs part, none throws. Without it nothing is checked. A");
         out.println("running consumer's position carries the epoch of its last record: it is checked the same way.");
@@ -172,7 +172,7 @@ public final class BrokerFailuresDemo {
             return restart.error(); // "OffsetOutOfRangeException at 15"
         }
         int skipped = (int) (end - LogTruncation.BASE) - restart.read("new");
-        return "from " + restart.startedAt() + ": " + restart.read("new") + " new" + (restart.read("base") > 0
+        return "from " + restart.records().startedAt() + ": " + restart.read("new") + " new" + (restart.read("base") > 0
                 ? " + " + restart.read("base") + " old" : "") + (skipped > 0 ? ", " + skipped + " skipped" : "");
     }
 

@@ -74,7 +74,7 @@ final class DeadLetterScene {
 
     /** Offset 0 is REJECTed at once; offset 1 is RELEASEd until it reaches the delivery count limit. */
     private void rejectOffset0ReleaseOffset1(String group, String topic, int limit) {
-        try (KafkaShareConsumer<String, String> member = kit.member(group, topic, "explicit", 10)) {
+        try (KafkaShareConsumer<String, String> member = kit.member(group, topic, ShareGroups.EXPLICIT_ACKS, 10)) {
             boolean rejected = false;
             int releases = 0;
             long deadline = System.nanoTime() + DemoKit.TIMEOUT.toNanos();

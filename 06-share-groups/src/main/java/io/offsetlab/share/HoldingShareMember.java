@@ -34,7 +34,7 @@ public final class HoldingShareMember {
         List<String> rest = commandLine.rest(); // TOPIC GROUP RECORDS
         int wanted = Integer.parseInt(rest.get(2));
         KafkaShareConsumer<String, String> consumer = new KafkaShareConsumer<>(
-                ShareGroups.consumerConfig(commandLine.cluster(), rest.get(1), "explicit", wanted));
+                ShareGroups.consumerConfig(commandLine.cluster(), rest.get(1), ShareGroups.EXPLICIT_ACKS, wanted));
         consumer.subscribe(List.of(rest.get(0)));
         ConsumerRecords<String, String> records = ConsumerRecords.empty();
         while (records.isEmpty()) {

@@ -42,8 +42,8 @@ final class MemberScenes {
         String group = kit.newGroup("share-slow", Map.of(ShareGroups.AUTO_OFFSET_RESET, "earliest",
                 ShareGroups.LOCK_DURATION, Long.toString(lockMs)));
         kit.produce(topic, 3, null);
-        try (KafkaShareConsumer<String, String> slow = kit.member(group, topic, "explicit", 10);
-             KafkaShareConsumer<String, String> other = kit.member(group, topic, "explicit", 10)) {
+        try (KafkaShareConsumer<String, String> slow = kit.member(group, topic, ShareGroups.EXPLICIT_ACKS, 10);
+             KafkaShareConsumer<String, String> other = kit.member(group, topic, ShareGroups.EXPLICIT_ACKS, 10)) {
             List<ConsumerRecord<String, String>> held = ShareGroups.pollOnce(slow, DemoKit.TIMEOUT);
             long start = System.nanoTime();
             kit.out.printf("  0.0 s  slow member acquires %s, then processes and never acknowledges%n", DemoKit.offsets(held));
@@ -72,7 +72,7 @@ final class MemberScenes {
         kit.produce(crashTopic, 3, null);
         kit.out.printf("Now a lock of %d ms, and a member in another JVM that is killed with SIGKILL:%n", crashLockMs);
         try (ChildJvm holder = ChildJvm.start(kit.kafka, HoldingShareMember.class, crashTopic, crashGroup, "3");
-             KafkaShareConsumer<String, String> waiting = kit.member(crashGroup, crashTopic, "explicit", 10)) {
+             KafkaShareConsumer<String, String> waiting = kit.member(crashGroup, crashTopic, ShareGroups.EXPLICIT_ACKS, 10)) {
             Wait.until("the member in the child JVM acquires the records", DemoKit.TIMEOUT,
                     () -> !holder.reports(HoldingShareMember.ACQUIRED).isEmpty());
             Report acquired = holder.reports(HoldingShareMember.ACQUIRED).get(0);
@@ -108,7 +108,7 @@ final class MemberScenes {
                 ShareGroups.DELIVERY_COUNT_LIMIT, Integer.toString(limit)));
         kit.produce(topic, 1, null);
         TopicPartition partition = new TopicPartition(topic, 0);
-        try (KafkaShareConsumer<String, String> member = kit.member(group, topic, "explicit", 10)) {
+        try (KafkaShareConsumer<String, String> member = kit.member(group, topic, ShareGroups.EXPLICIT_ACKS, 10)) {
             for (int i = 1; i <= limit; i++) {
                 ConsumerRecord<String, String> record = ShareGroups.pollOnce(member, DemoKit.TIMEOUT).get(0);
                 kit.out.printf("  delivery %d of offset %d: deliveryCount() %d, processing fails, RELEASE%n",
@@ -160,7 +160,7 @@ final class MemberScenes {
     }
 
     private void acceptOneByOne(String group, String topic, List<Long> read, AtomicBoolean running) {
-        try (KafkaShareConsumer<String, String> member = kit.member(group, topic, "explicit", 1)) {
+        try (KafkaShareConsumer<String, String> member = kit.member(group, topic, ShareGroups.EXPLICIT_ACKS, 1)) {
             while (running.get()) {
                 for (ConsumerRecord<String, String> record : member.poll(Duration.ofMillis(100))) {
                     read.add(record.offset());

@@ -45,6 +45,10 @@ public final class ShareGroups {
 
     /** The consumer setting that picks acknowledgement by hand (explicit) or by the next poll (implicit, the default). */
     public static final String ACK_MODE = ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG;
+    /** {@value #ACK_MODE}=explicit: every record is acknowledged by acknowledge(record, type). */
+    public static final String EXPLICIT_ACKS = "explicit";
+    /** {@value #ACK_MODE}=implicit: the next poll() or commitSync() accepts all the last poll() returned. */
+    public static final String IMPLICIT_ACKS = "implicit";
 
     private ShareGroups() {
     }
@@ -61,6 +65,7 @@ public final class ShareGroups {
         // record_limit: poll() returns at most max.poll.records records (the default,
         // batch_optimized, may return more, to the end of a batch).
         config.put(ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG, "record_limit");
+        // How many records one poll() acquires: a scene sizes it so it knows which records each member holds.
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxRecords);
         return config;
     }

@@ -102,7 +102,7 @@ public final class ShareGroupsDemo {
         kit.step("Scene 1  where a share group's offsets are (§1's question)");
         kit.produce(topic, 10, null);
         Map<Long, State> states = new TreeMap<>();
-        try (KafkaShareConsumer<String, String> member = kit.member(group, topic, "explicit", 10)) {
+        try (KafkaShareConsumer<String, String> member = kit.member(group, topic, ShareGroups.EXPLICIT_ACKS, 10)) {
             List<ConsumerRecord<String, String>> records = ShareGroups.pollOnce(member, TIMEOUT);
             records.forEach(r -> states.put(r.offset(), State.ACQUIRED));
             out.println("Share group " + group + ", 10 records. One member, explicit mode, polled offsets");
@@ -144,7 +144,8 @@ public final class ShareGroupsDemo {
     // Scene 3: share.auto.offset.reset, a group config.
     private void whereANewGroupStarts() throws Exception {
         kit.step("Scene 3  where a new share group starts (§2's question)");
-        Map<String, Object> config = ShareGroups.consumerConfig(kafka, "any", "implicit", 10);
+        Map<String, Object> config = ShareGroups.consumerConfig(kafka, "any", ShareGroups.IMPLICIT_ACKS, 10);
+        // A consumer group's setting, put here on purpose: the share consumer refuses it (below).
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         try (KafkaShareConsumer<String, String> refused = new KafkaShareConsumer<>(config)) {
             out.println("unexpected: the share consumer took auto.offset.reset");
@@ -169,7 +170,7 @@ public final class ShareGroupsDemo {
     /** The first offset a new group with {@code reset} gets, writing one record per empty poll. */
     private long firstOffset(String topic, String reset) throws Exception {
         String group = kit.newGroup("share-start", reset == null ? Map.of() : Map.of(ShareGroups.AUTO_OFFSET_RESET, reset));
-        try (KafkaShareConsumer<String, String> member = kit.member(group, topic, "implicit", 100);
+        try (KafkaShareConsumer<String, String> member = kit.member(group, topic, ShareGroups.IMPLICIT_ACKS, 100);
              KafkaProducer<String, String> producer = new KafkaProducer<>(ClientConfigs.producer(kafka))) {
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             while (System.nanoTime() < deadline) {

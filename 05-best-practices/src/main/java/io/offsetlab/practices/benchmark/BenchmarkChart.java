@@ -78,7 +78,7 @@ final class BenchmarkChart {
             text(g, texts, subtitle.get(i), 20, 46 + 16 * i);
         }
 
-        double highest = summaries.stream().mapToDouble(s -> share(summaries, s, s.max())).max().orElse(100);
+        double highest = summaries.stream().mapToDouble(s -> share(summaries, s, s.rate().max())).max().orElse(100);
         Axis throughput = new Axis(TOP_PANEL_Y, 0, 25 * Math.ceil(Math.max(100, highest) / 25), false);
         long widest = summaries.stream().filter(s -> s.strategy().commitsByHand() || s.strategy().mode() == Mode.AUTO)
                 .mapToLong(Summary::maxUncommitted).max().orElse(10);
@@ -150,7 +150,7 @@ final class BenchmarkChart {
         horizontal(g, throughput.y(100), Color.BLACK, dotted());
         row(summaries, Mode.AUTO, work).ifPresent(s -> horizontal(g, window.y(s.maxUncommitted()), color, dotted()));
         if (index == 0) {
-            row(summaries, Mode.PERF_TOOL, work).ifPresent(s -> horizontal(g, throughput.y(share(summaries, s, s.median())),
+            row(summaries, Mode.PERF_TOOL, work).ifPresent(s -> horizontal(g, throughput.y(share(summaries, s, s.rate().median())),
                     Color.GRAY, dashed()));
         }
         for (Mode mode : List.of(Mode.SYNC, Mode.ASYNC)) {
@@ -175,7 +175,7 @@ final class BenchmarkChart {
             }
             Summary s = point.get();
             int x = x(i) + shift;
-            int y = axis.y(window ? s.maxUncommitted() : share(summaries, s, s.median()));
+            int y = axis.y(window ? s.maxUncommitted() : share(summaries, s, s.rate().median()));
             g.setColor(color);
             if (lastX >= 0) {
                 g.setStroke(stroke);
@@ -183,7 +183,7 @@ final class BenchmarkChart {
             }
             g.setStroke(new BasicStroke(1.5f));
             if (!window) {
-                g.drawLine(x, axis.y(share(summaries, s, s.min())), x, axis.y(share(summaries, s, s.max())));
+                g.drawLine(x, axis.y(share(summaries, s, s.rate().min())), x, axis.y(share(summaries, s, s.rate().max())));
             }
             g.fillOval(x - 4, y - 4, 8, 8);
             lastX = x;
@@ -193,7 +193,7 @@ final class BenchmarkChart {
 
     /** {@code recordsPerSecond} as a percentage of the no-commit median at the row's handler cost. */
     private static double share(List<Summary> summaries, Summary row, double recordsPerSecond) {
-        double noCommit = row(summaries, Mode.NONE, row.workMicros()).map(Summary::median).orElse(Double.NaN);
+        double noCommit = row(summaries, Mode.NONE, row.workMicros()).map(s -> s.rate().median()).orElse(Double.NaN);
         return 100 * recordsPerSecond / noCommit;
     }
 

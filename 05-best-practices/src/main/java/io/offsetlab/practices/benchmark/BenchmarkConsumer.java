@@ -3,7 +3,6 @@ package io.offsetlab.practices.benchmark;
 import io.offsetlab.lab.broker.KafkaBackend;
 import io.offsetlab.lab.client.ClientConfigs;
 import io.offsetlab.practices.benchmark.CommitBenchmark.Config;
-import io.offsetlab.practices.benchmark.CommitBenchmark.Measurement;
 import io.offsetlab.practices.benchmark.CommitBenchmark.Mode;
 import io.offsetlab.practices.benchmark.CommitBenchmark.Strategy;
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -123,8 +122,10 @@ final class BenchmarkConsumer {
     }
 
     private Measurement measurement() {
-        return new Measurement(strategy, run.workMicros(), rep, window.handled(), clock.seconds(), window.max(),
-                window.commits(), syncLatencies.percentileMillis(50), syncLatencies.percentileMillis(99));
+        Measurement.SyncLatency latency = new Measurement.SyncLatency(syncLatencies.percentileMillis(50),
+                syncLatencies.percentileMillis(99));
+        return new Measurement(run, rep, new Measurement.Throughput(window.handled(), clock.seconds()),
+                new Measurement.Commits(window.max(), window.commits(), latency));
     }
 
     private static Map<String, Object> consumerConfig(KafkaBackend kafka, Strategy strategy, CommitWatch watch) {

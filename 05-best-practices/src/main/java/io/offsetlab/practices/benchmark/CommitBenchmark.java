@@ -115,14 +115,6 @@ public final class CommitBenchmark {
         }
     }
 
-    /** One timed run; maxUncommitted and the latencies are -1 where not measured. */
-    public record Measurement(Strategy strategy, int workMicros, int rep, long records, double seconds,
-                              long maxUncommitted, long commits, double commitP50Millis, double commitP99Millis) {
-        double recordsPerSecond() {
-            return records / seconds;
-        }
-    }
-
     public static void main(String[] args) {
         RUNNER.main(args);
     }
@@ -195,9 +187,10 @@ public final class CommitBenchmark {
                         ? KafkaPerfTool.consume(kafka, topic, records, rep)
                         : BenchmarkConsumer.consume(kafka, topic, records, config, rep, runTime);
                 measurements.add(m);
-                out.printf("  rep %d  %-24s %3d us %,12.0f records/s in %.1f s%n", rep, m.strategy().label(), m.workMicros(),
-                        m.recordsPerSecond(), m.seconds());
-                if (m.records() >= records && m.strategy().mode() != Mode.PERF_TOOL) { // the tool reads it all by design
+                out.printf("  rep %d  %-24s %3d us %,12.0f records/s in %.1f s%n", rep, m.run().strategy().label(),
+                        m.run().workMicros(), m.recordsPerSecond(), m.throughput().seconds());
+                boolean readItAll = m.throughput().records() >= records;
+                if (readItAll && m.run().strategy().mode() != Mode.PERF_TOOL) { // the tool reads it all by design
                     out.printf("  (read the whole topic before %.1f s: raise --records)%n", runTime.toMillis() / 1000.0);
                 }
             }

@@ -4,7 +4,7 @@
  * <p>{@link CommitBenchmark} runs the rows; {@link BenchmarkConsumer} is one timed run, the
  * loop "poll, handle, commit every N"; {@link CommitWatch} counts what the client reports
  * committed; {@link KafkaPerfTool} runs Kafka's own {@code kafka-consumer-perf-test} as the
- * reference row; {@link BenchmarkReport} and {@link BenchmarkChart} turn the measurements into
- * tables, CSV and a picture.
+ * reference row; each run is a {@link Measurement}; {@link BenchmarkReport} and
+ * {@link BenchmarkChart} turn the measurements into tables, CSV and a picture.
  */
 package io.offsetlab.practices.benchmark;

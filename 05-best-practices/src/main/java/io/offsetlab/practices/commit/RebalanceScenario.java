@@ -53,13 +53,26 @@ public final class RebalanceScenario {
     }
 
     /**
-     * @param uncommittedAtJoin records processed but not committed when B joined
-     * @param committedAtEnd    the group's committed offsets after both shut down, per partition
-     * @param endOffsets        the partitions' end offsets
+     * What one run saw, in named parts.
+     *
+     * @param setup   the run's topic, group, protocol and loop
+     * @param records what was written and processed
+     * @param offsets the group's committed offsets and the log's end, after both members shut down
+     * @param commits each member's commits by reason
      */
-    public record Result(String topic, String group, String protocol, boolean commitOnRevocation, int produced, List<Processed> processed,
-                         int uncommittedAtJoin, Map<TopicPartition, Long> committedAtEnd,
-                         Map<TopicPartition, Long> endOffsets, String commitsA, String commitsB) {
+    public record Result(Setup setup, Records records, Offsets offsets, Commits commits) {
+    }
+
+    /** A run: its topic and group, the members' group.protocol, and whether the loops commit on revocation. */
+    public record Setup(String topic, String group, String protocol, boolean commitOnRevocation) {
+    }
+
+    /**
+     * @param produced          records written
+     * @param processed         every record processed, in order: one processed twice is here twice
+     * @param uncommittedAtJoin records processed but not committed when B joined
+     */
+    public record Records(int produced, List<Processed> processed, int uncommittedAtJoin) {
 
         public long distinct() {
             return RebalanceScenario.distinct(processed);
@@ -72,6 +85,22 @@ public final class RebalanceScenario {
         public long lost() {
             return produced - distinct();
         }
+    }
+
+    /**
+     * @param committedAtEnd the group's committed offsets after both shut down, per partition
+     * @param endOffsets     the partitions' end offsets
+     */
+    public record Offsets(Map<TopicPartition, Long> committedAtEnd, Map<TopicPartition, Long> endOffsets) {
+    }
+
+    /**
+     * Each member's commits by reason, "every 100 + on revocation + on shutdown", e.g. "2 + 2 + 0".
+     *
+     * @param byA member A's
+     * @param byB member B's
+     */
+    public record Commits(String byA, String byB) {
     }
 
     private final KafkaBackend kafka;
@@ -117,15 +146,17 @@ public final class RebalanceScenario {
         a.stop();
         timeline.event("A", "shut down (commit, close)");
 
-        return new Result(topic, group, protocol, commitOnRevocation, produced, List.copyOf(processed), uncommittedAtJoin,
-                OffsetProbe.committed(admin, group), endOffsets(topic), a.commitCounts(), b.commitCounts());
+        return new Result(new Setup(topic, group, protocol, commitOnRevocation),
+                new Records(produced, List.copyOf(processed), uncommittedAtJoin),
+                new Offsets(OffsetProbe.committed(admin, group), endOffsets(topic)),
+                new Commits(a.commitCounts(), b.commitCounts()));
     }
 
     private KafkaConsumer<String, String> consumer(String group, String protocol) {
         Map<String, Object> config = ClientConfigs.consumer(kafka, group);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false); // the loop commits
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"); // a new group: every record written is processed
+        config.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol); // classic revokes everything at a rebalance, consumer only what moves
         if (protocol.equals("classic")) {
             // Members learn of a rebalance from a heartbeat answer; 3 s by default.
             config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500);

@@ -116,13 +116,14 @@ public final class TransactionalProcessor {
         Map<String, Object> config = ClientConfigs.consumer(cluster, group);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false); // offsets go through the transaction only
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // the input may be transactional too
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"); // a new group processes the input from its start
+        // One poll batch is one transaction: small batches make many transactions, so a kill lands inside one.
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
         // A killed member holds its partitions until its session ends (default 45 s); 2 s keeps the
         // restart quick where the broker allows it (group.min.session.timeout.ms, read from it).
         int session = BrokerSettings.of(cluster).classicSessionTimeoutMs(2000);
         config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, session);
-        config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, session / 4);
+        config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, session / 4); // under the third of the session Kafka advises
         return config;
     }
 

@@ -116,8 +116,12 @@ public final class CoordinatorFailover {
             timeline.event("consumer", "all " + produced + " processed; shut down (commit, close)");
             Failover failover = new Failover(coordinator, controller, killedAt, newCoordinator,
                     firstCommitAfter(consumer, killedAt) - killedAt);
-            Commits commits = new Commits(before, after, adminRead, trailed, OffsetProbe.committed(admin, group),
-                    endOffsets(topic));
+            Commits commits = Commits.beforeKill(before)
+                    .afterFailover(after)
+                    .adminReadAfterFailover(adminRead, trailed)
+                    .atEnd(OffsetProbe.committed(admin, group))
+                    .endOffsets(endOffsets(topic))
+                    .build();
             Records records = new Records(produced, lines.size(), new HashSet<>(lines).size(), uncommitted);
             return new FailoverResult(protocol, failover, commits, records, KafkaLogLines.coordinatorLines(consumer.output()));
         }

@@ -53,6 +53,50 @@ public record FailoverResult(String protocol, Failover failover, Commits commits
     public record Commits(Map<TopicPartition, Long> beforeKill, Map<TopicPartition, Long> afterFailover,
                           Map<TopicPartition, Long> adminReadAfterFailover, long adminTrailedMillis,
                           Map<TopicPartition, Long> atEnd, Map<TopicPartition, Long> endOffsets) {
+
+        /** The first read, just before the kill; the builder's other steps name the rest. */
+        static Builder beforeKill(Map<TopicPartition, Long> offsets) {
+            return new Builder(offsets);
+        }
+
+        /** Five reads of the same type: each step's name says which moment it is, not its position. */
+        static final class Builder {
+            private final Map<TopicPartition, Long> beforeKill;
+            private Map<TopicPartition, Long> afterFailover;
+            private Map<TopicPartition, Long> adminReadAfterFailover;
+            private long adminTrailedMillis;
+            private Map<TopicPartition, Long> atEnd;
+            private Map<TopicPartition, Long> endOffsets;
+
+            private Builder(Map<TopicPartition, Long> beforeKill) {
+                this.beforeKill = beforeKill;
+            }
+
+            Builder afterFailover(Map<TopicPartition, Long> offsets) {
+                this.afterFailover = offsets;
+                return this;
+            }
+
+            Builder adminReadAfterFailover(Map<TopicPartition, Long> offsets, long trailedMillis) {
+                this.adminReadAfterFailover = offsets;
+                this.adminTrailedMillis = trailedMillis;
+                return this;
+            }
+
+            Builder atEnd(Map<TopicPartition, Long> offsets) {
+                this.atEnd = offsets;
+                return this;
+            }
+
+            Builder endOffsets(Map<TopicPartition, Long> offsets) {
+                this.endOffsets = offsets;
+                return this;
+            }
+
+            Commits build() {
+                return new Commits(beforeKill, afterFailover, adminReadAfterFailover, adminTrailedMillis, atEnd, endOffsets);
+            }
+        }
     }
 
     /**

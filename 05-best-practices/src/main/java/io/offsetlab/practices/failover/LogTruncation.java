@@ -112,8 +112,9 @@ public final class LogTruncation {
             List<Restart> second = restart(groups, wave2, end); // stage 8
             List<Reading> kept = running.finish(end);
             kept.forEach(reading -> timeline.event("consumer", reading.text()));
-            return new Result(leader, follower, elr, OnePartition.ids(leaderless.isr()), OnePartition.ids(leaderless.elr()),
-                    committed, before, after, end, first, second, kept);
+            Leaderless whileLeaderless = new Leaderless(elr, OnePartition.ids(leaderless.isr()), OnePartition.ids(leaderless.elr()));
+            return new Result(new Nodes(leader, follower), whileLeaderless, committed, new Log(before, after, end),
+                    new Waves(first, second), kept);
         }
     }
 
@@ -161,27 +162,54 @@ public final class LogTruncation {
     }
 
     /**
-     * What the scene saw.
+     * What the scene saw, in named parts.
      *
-     * @param elrLevel   the cluster's eligible.leader.replicas.version (1: KIP-966 on)
-     * @param isrLeaderless the ISR once L was fenced (describeTopics)
-     * @param elrLeaderless the ELR then
+     * @param nodes      which node led and which followed at the start
+     * @param leaderless the partition's replicas once L was fenced
      * @param committed  the reader's commit: offset and leader epoch
-     * @param before     offsets 10-14 before the loss, as L served them
-     * @param after      offsets 10-17 at the end, as L serves them again
-     * @param end        the log's end at the end
-     * @param wave1      the groups that restarted when the log ended before the committed offset
-     * @param wave2      the groups that restarted when it ended past it
+     * @param log        the partition's records before the loss and at the end
+     * @param waves      the groups that restarted, in two waves
      * @param running    the consumers that kept polling across the election, one per policy
      */
-    public record Result(int leader, int follower, short elrLevel, List<Integer> isrLeaderless,
-                         List<Integer> elrLeaderless, OffsetAndMetadata committed,
-                         Map<Long, String> before, Map<Long, String> after, long end, List<Restart> wave1,
-                         List<Restart> wave2, List<Reading> running) {
+    public record Result(Nodes nodes, Leaderless leaderless, OffsetAndMetadata committed, Log log, Waves waves,
+                         List<Reading> running) {
+    }
+
+    /** L and F: the partition's first leader and its follower. */
+    public record Nodes(int leader, int follower) {
+    }
+
+    /**
+     * The partition without a leader (describeTopics), once L was fenced.
+     *
+     * @param elrLevel the cluster's eligible.leader.replicas.version (1: KIP-966 on)
+     * @param isr      the ISR then
+     * @param elr      the ELR then
+     */
+    public record Leaderless(short elrLevel, List<Integer> isr, List<Integer> elr) {
+    }
+
+    /**
+     * The partition's records, by offset.
+     *
+     * @param before offsets 10-14 before the loss, as L served them
+     * @param after  offsets 10-17 at the end, as L serves them again
+     * @param end    the log's end at the end
+     */
+    public record Log(Map<Long, String> before, Map<Long, String> after, long end) {
 
         /** The offsets that name a different record now than before: the lost range, reused. */
         public List<Long> reused() {
             return before.keySet().stream().filter(o -> after.containsKey(o) && !after.get(o).equals(before.get(o))).toList();
         }
+    }
+
+    /**
+     * The groups that had the reader's commit and started again.
+     *
+     * @param logEndsBefore wave 1: when the log ended before the committed offset
+     * @param logEndsPast   wave 2: when it ended past it
+     */
+    public record Waves(List<Restart> logEndsBefore, List<Restart> logEndsPast) {
     }
 }

@@ -65,9 +65,9 @@ public final class LoopConsumer {
 
     static Map<String, Object> config(ExternalCluster kafka, String group, String protocol) {
         Map<String, Object> config = ClientConfigs.consumer(kafka, group);
-        config.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol);
+        config.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol); // classic or consumer: each finds its coordinator anew
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false); // the loop commits
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"); // a new group: every record written is processed
         return config;
     }
 

@@ -69,6 +69,7 @@ public final class TruncatedGroups {
      * is the end of the log ({@code end}), or poll() throws. What happened?
      */
     Restart restart(String group, String policy, boolean withEpoch, long end) {
+        Restart.Group who = new Restart.Group(group, policy, withEpoch);
         List<Long> offsets = new ArrayList<>();
         List<String> values = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = consumer(group, policy)) {
@@ -81,15 +82,13 @@ public final class TruncatedGroups {
                 // == and not >=: position() does not fetch, so a committed offset past the end stands
                 // there until a fetch answers OFFSET_OUT_OF_RANGE and the policy (or poll()) acts on it
             } catch (LogTruncationException e) { // policy none, truncation detected: the client's own evidence
-                OffsetAndMetadata divergent = e.divergentOffsets().get(tp);
-                return new Restart(group, policy, withEpoch, null, offsets, values, "LogTruncationException: diverges at "
-                        + divergent.offset() + " (epoch " + divergent.leaderEpoch().orElse(-1) + ")", divergent.offset());
+                return Restart.truncated(who, new Restart.Records(null, offsets, values), e.divergentOffsets().get(tp));
             } catch (OffsetOutOfRangeException e) { // policy none, the offset is beyond the log's end
-                return new Restart(group, policy, withEpoch, null, offsets, values,
-                        "OffsetOutOfRangeException at " + e.offsetOutOfRangePartitions().get(tp), null);
+                return Restart.outOfRange(who, new Restart.Records(null, offsets, values),
+                        e.offsetOutOfRangePartitions().get(tp));
             }
             Long startedAt = offsets.isEmpty() ? consumer.position(tp) : offsets.get(0);
-            return new Restart(group, policy, withEpoch, startedAt, offsets, values, null, null);
+            return Restart.read(who, new Restart.Records(startedAt, offsets, values));
         }
     }
 
@@ -105,19 +104,48 @@ public final class TruncatedGroups {
     /**
      * What one group's consumer did when it started again.
      *
-     * @param withEpoch       whether its committed offset carried the leader epoch
-     * @param startedAt       the first offset it read (its position when it read nothing); null when poll() threw
-     * @param offsets         the offsets it read, in order
-     * @param values          the records' values, in the same order
+     * @param group           which group, with which policy and commit
+     * @param records         what it read
      * @param error           what poll() threw, with the client's evidence; null when nothing
      * @param divergentOffset LogTruncationException's divergent offset; null otherwise
      */
-    public record Restart(String group, String policy, boolean withEpoch, Long startedAt, List<Long> offsets,
-                   List<String> values, String error, Long divergentOffset) {
+    public record Restart(Group group, Records records, String error, Long divergentOffset) {
+
+        /**
+         * @param name      the group
+         * @param policy    its consumer's auto.offset.reset
+         * @param withEpoch whether its committed offset carried the leader epoch
+         */
+        public record Group(String name, String policy, boolean withEpoch) {
+        }
+
+        /**
+         * @param startedAt the first offset it read (its position when it read nothing); null when poll() threw
+         * @param offsets   the offsets it read, in order
+         * @param values    the records' values, in the same order
+         */
+        public record Records(Long startedAt, List<Long> offsets, List<String> values) {
+        }
+
+        /** It read on, nothing thrown. */
+        static Restart read(Group group, Records records) {
+            return new Restart(group, records, null, null);
+        }
+
+        /** poll() threw LogTruncationException: the logs part at {@code divergent}. */
+        static Restart truncated(Group group, Records records, OffsetAndMetadata divergent) {
+            return new Restart(group, records, "LogTruncationException: diverges at " + divergent.offset() + " (epoch "
+                    + divergent.leaderEpoch().orElse(-1) + ")", divergent.offset());
+        }
+
+        /** poll() threw OffsetOutOfRangeException: the committed {@code offset} is beyond the log's end. */
+        static Restart outOfRange(Group group, Records records, long offset) {
+            return new Restart(group, records, "OffsetOutOfRangeException at " + offset, null);
+        }
 
         /** How many records it read whose value starts with {@code prefix} ("new": written after the election). */
         public int read(String prefix) {
-            return (int) values.stream().filter(v -> v.startsWith(prefix + "-")).count();
+            return (int) records.values().stream().filter(v -> v.startsWith(prefix + "-")).count();
         }
 
         public Optional<String> errorText() {
@@ -126,14 +154,15 @@ public final class TruncatedGroups {
 
         /** One line: "epoch, earliest: started at 10, read new-10..new-12" or the error. */
         public String text() {
-            String commit = (withEpoch ? "with epoch" : "no epoch") + ", " + policy + ": ";
+            String commit = (group.withEpoch() ? "with epoch" : "no epoch") + ", " + group.policy() + ": ";
             if (error != null) {
                 return commit + error;
             }
+            List<String> values = records.values();
             if (values.isEmpty()) {
-                return commit + "started at " + startedAt + ", read nothing";
+                return commit + "started at " + records.startedAt() + ", read nothing";
             }
-            return commit + "started at " + startedAt + ", read " + values.get(0) + ".." + values.get(values.size() - 1)
+            return commit + "started at " + records.startedAt() + ", read " + values.get(0) + ".." + values.get(values.size() - 1)
                     + " (" + values.size() + ")";
         }
     }

@@ -188,7 +188,14 @@ public final class LagMonitor {
         LagMonitorCommand.RUNNER.main(args);
     }
 
-    /** One row of the table; null prints as "-". */
+    /**
+     * One row of the table; null prints as "-". Nine fields, and they stay flat: each is one of
+     * the nine columns of {@code kafka-consumer-groups --describe} (GROUP, TOPIC, PARTITION,
+     * CURRENT-OFFSET, LOG-END-OFFSET, LAG, CONSUMER-ID, HOST, CLIENT-ID), in its order, so a reader
+     * can hold the record against Kafka's table and {@link #cells()} prints it in that order.
+     * Grouping them into parts would hide that one-to-one match; it is built in one place,
+     * {@code row(...)} above, whose parameters name every field.
+     */
     public record Row(String group, String topic, int partition, Long currentOffset, Long logEndOffset, Long lag,
                       String consumerId, String host, String clientId) {
 

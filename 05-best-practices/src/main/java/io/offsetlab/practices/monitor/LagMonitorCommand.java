@@ -9,22 +9,13 @@ import io.offsetlab.lab.view.TextTable;
 import io.offsetlab.practices.monitor.LagMonitor.GroupLag;
 import io.offsetlab.practices.monitor.LagMonitor.Row;
 import io.offsetlab.practices.monitor.LagStatus.Sample;
-import io.offsetlab.practices.monitor.LagStatus.Status;
-import io.offsetlab.practices.monitor.LagStatus.Trend;
-import io.offsetlab.practices.monitor.LagStatus.Verdict;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.GroupState;
 
 import java.io.PrintStream;
-import java.time.LocalTime;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiConsumer;
 
 /**
  * The command line of {@link LagMonitor}, {@code ./run lag-monitor}: options, sampling,
@@ -36,7 +27,8 @@ import java.util.function.BiConsumer;
  * <p>On top of the command, an empty group is flagged: its offsets are on a clock
  * (offsets.retention.minutes, KIP-211), and when they expire auto.offset.reset decides. And
  * beyond it: {@code --watch} samples again and again and shows each partition's trend, and
- * {@code --check} judges each group ({@link LagStatus}) with an exit code a script can act on.
+ * {@code --check} judges each group ({@link LagStatus}) with an exit code a script can act on;
+ * both are {@link LagWatch}. Share groups' tables are {@link ShareGroupTables}.
  * Exit codes: 0 done, 1 failed (no such group, no cluster), 2 bad command line, {@value #NOT_OK}
  * a group is not OK.
  *
@@ -122,7 +114,8 @@ public final class LagMonitorCommand {
         boolean allGroups = args.flag(ALL_GROUPS);
         List<String> shareGroups = ShareGroupLag.allGroups(admin);
         if (!allGroups && shareGroups.contains(args.option(GROUP, null))) {
-            return describeShareGroup(admin, args, timeLag, out, err);
+            boolean sampling = args.option(WATCH, null) != null || args.flag(CHECK);
+            return ShareGroupTables.describeOne(admin, args.option(GROUP, null), sampling, timeLag, out, err);
         }
         List<String> groups = allGroups ? LagMonitor.allGroups(admin) : List.of(args.option(GROUP, null));
         int every = args.positiveInt(WATCH, 0);
@@ -132,7 +125,7 @@ public final class LagMonitorCommand {
                 return describeOne(admin, groups.get(0), timeLag, out, err);
             }
             describeEach(admin, groups, timeLag, out, err);
-            describeEachShareGroup(admin, shareGroups, timeLag, out);
+            ShareGroupTables.describeEach(admin, shareGroups, timeLag, out);
             return Runner.OK;
         }
         if (allGroups && !shareGroups.isEmpty()) {
@@ -140,12 +133,13 @@ public final class LagMonitorCommand {
                     + " offsets, which a share group does not have)");
         }
         int samples = every == 0 ? 1 : args.positiveInt(SAMPLES, check ? CHECK_WINDOW : Integer.MAX_VALUE);
+        LagWatch sampled = new LagWatch(admin, groups, every, samples);
         if (check) {
-            Map<String, List<Sample>> windows = collect(admin, groups, every, samples);
+            Map<String, List<Sample>> windows = sampled.collect();
             long maxLagMs = args.positiveInt(MAX_LAG_SECONDS, 0) * 1000L;
-            return windows.isEmpty() && !allGroups ? noSuchGroup(groups.get(0), err) : judge(windows, timeLag, maxLagMs, out);
+            return windows.isEmpty() && !allGroups ? noSuchGroup(groups.get(0), err) : LagWatch.judge(windows, timeLag, maxLagMs, out);
         }
-        boolean seen = watch(admin, groups, every, samples, timeLag, out);
+        boolean seen = sampled.watch(timeLag, out);
         return !seen && !allGroups ? noSuchGroup(groups.get(0), err) : Runner.OK;
     }
 
@@ -176,147 +170,10 @@ public final class LagMonitorCommand {
         }
     }
 
-    /**
-     * One share group (§6), as kafka-share-groups.sh --describe prints it, with TIME-LAG for
-     * --time-lag. --watch and --check follow committed offsets, which a share group does not
-     * have: refused (exit 1).
-     */
-    private static int describeShareGroup(Admin admin, Arguments args, TimeLagColumn timeLag, PrintStream out, PrintStream err)
-            throws Exception {
-        String group = args.option(GROUP, null);
-        if (args.option(WATCH, null) != null || args.flag(CHECK)) {
-            err.println("Error: '" + group + "' is a share group (§6): " + WATCH + " and " + CHECK + " follow committed offsets,"
-                    + " which a share group does not have. Describe it without them (" + TIME_LAG + " works).");
-            return Runner.FAILED;
-        }
-        ShareGroupLag.ShareLag lag = ShareGroupLag.describe(admin, group);
-        if (lag == null) {
-            err.println("Error: Share group '" + group + "' does not exist.");
-            return Runner.FAILED;
-        }
-        if (lag.members() == 0) {
-            err.println("Share group '" + group + "' has no active members.");
-        }
-        printShareGroup(lag, timeLag, out);
-        return Runner.OK;
-    }
-
-    /** --all-groups, after the consumer groups: each share group's table (with TIME-LAG for --time-lag), a blank line after each. */
-    private static void describeEachShareGroup(Admin admin, List<String> groups, TimeLagColumn timeLag, PrintStream out)
-            throws Exception {
-        for (String group : groups) {
-            ShareGroupLag.ShareLag lag = ShareGroupLag.describe(admin, group);
-            if (lag != null) {
-                printShareGroup(lag, timeLag, out);
-                out.println();
-            }
-        }
-    }
-
-    /**
-     * kafka-share-groups.sh --describe's table (with TIME-LAG last when {@code timeLag} is given),
-     * or its words for a group without share state.
-     */
-    private static void printShareGroup(ShareGroupLag.ShareLag lag, TimeLagColumn timeLag, PrintStream out) {
-        if (lag.rows().isEmpty()) {
-            out.println("Share group '" + lag.group() + "' has no offset information.");
-            return;
-        }
-        if (timeLag != null) {
-            timeLag.printShareTable(lag, out);
-            return;
-        }
-        TextTable table = new TextTable(ShareGroupLag.COLUMNS.toArray(String[]::new));
-        lag.rows().forEach(row -> table.row(row.cells().toArray()));
-        out.print(table.render());
-    }
-
     /** The command's words for a group that is not there; exit 1. */
     private static int noSuchGroup(String group, PrintStream err) {
         err.println("Error: Consumer group '" + group + "' does not exist.");
         return Runner.FAILED;
-    }
-
-    /** --watch alone: each partition's trend, printed after every sample; false when no group was there. */
-    private static boolean watch(Admin admin, List<String> groups, int every, int samples, TimeLagColumn timeLag, PrintStream out)
-            throws Exception {
-        Map<String, Map<String, Trend>> trends = new LinkedHashMap<>(); // each partition's trend so far, by group
-        sample(admin, groups, every, samples, (round, taken) -> {
-            taken.forEach(s -> LagStatus.add(trends.computeIfAbsent(s.lag().group(), g -> new LinkedHashMap<>()), s));
-            if (timeLag == null) {
-                printTrends(trends, round, every, out);
-            } else {
-                TimeLagTrends.print(trends, taken, timeLag, round, every, out);
-            }
-        });
-        return !trends.isEmpty();
-    }
-
-    /** --check: every sample of the groups that were there, by group, to judge them. */
-    private static Map<String, List<Sample>> collect(Admin admin, List<String> groups, int every, int samples) throws Exception {
-        Map<String, List<Sample>> windows = new LinkedHashMap<>();
-        sample(admin, groups, every, samples,
-                (round, taken) -> taken.forEach(s -> windows.computeIfAbsent(s.lag().group(), g -> new ArrayList<>()).add(s)));
-        return windows;
-    }
-
-    /**
-     * --check's table, a status per group and why; exit {@value #NOT_OK} when one is not OK. With
-     * --max-lag-seconds, a group whose oldest unconsumed record is older is BEHIND (unless worse).
-     */
-    private static int judge(Map<String, List<Sample>> windows, TimeLagColumn timeLag, long maxLagMs, PrintStream out) {
-        List<Verdict> verdicts = windows.values().stream()
-                .map(window -> timeLag == null ? LagStatus.judge(window) : TimeLagTrends.judge(window, timeLag, maxLagMs))
-                .toList();
-        TextTable table = new TextTable("GROUP", "STATUS", "WHY");
-        verdicts.forEach(v -> table.row(v.group(), v.status().label(), v.detail()));
-        out.print(table.render());
-        return verdicts.stream().allMatch(v -> v.status() == Status.OK) ? Runner.OK : NOT_OK;
-    }
-
-    /**
-     * Describes the groups {@code samples} times, {@code every} seconds apart, and hands each
-     * round's samples (of the groups that exist) to {@code round}, numbered from 1.
-     */
-    private static void sample(Admin admin, List<String> groups, int every, int samples, BiConsumer<Integer, List<Sample>> round)
-            throws Exception {
-        for (int i = 0; i < samples; i++) {
-            if (i > 0) {
-                Thread.sleep(every * 1000L); // the sampling interval: rates are measured over the passing time
-            }
-            long at = System.currentTimeMillis();
-            List<Sample> taken = new ArrayList<>();
-            EmptyGroupFacts step4 = new EmptyGroupFacts(admin); // asked once per sample
-            for (String group : groups) {
-                GroupLag lag = LagMonitor.describe(admin, group, step4);
-                if (lag != null) {
-                    taken.add(new Sample(at, lag));
-                }
-            }
-            round.accept(i + 1, taken);
-        }
-    }
-
-    /** One refresh of --watch: each partition's lag now, and its rates since the first sample. */
-    static void printTrends(Map<String, Map<String, Trend>> trends, int sample, int every, PrintStream out) {
-        out.println(watchHeading(sample, every));
-        TextTable table = new TextTable("GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG",
-                "CONSUMED/S", "PRODUCED/S", "CATCH-UP");
-        trends.forEach((group, partitions) -> partitions.values().forEach(t -> table.row(group, t.last().topic(),
-                t.last().partition(), t.last().currentOffset(), t.last().logEndOffset(), t.last().lag(),
-                rate(t, t.consumedPerSecond()), rate(t, t.producedPerSecond()), t.catchUp())));
-        out.print(table.render());
-        out.println();
-    }
-
-    /** The line above each --watch table. */
-    static String watchHeading(int sample, int every) {
-        return "sample " + sample + " at " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + " (every " + every
-                + " s; rates since the first sample; Ctrl-C stops)";
-    }
-
-    static String rate(Trend trend, double perSecond) {
-        return trend.lastAtMillis() == trend.firstAtMillis() ? "-" : String.format(Locale.ROOT, "%.1f", perSecond);
     }
 
     /** The command's layout: notices on stderr, the table on stdout, with every column of the real command. */

@@ -57,11 +57,12 @@ public final class TimeLag {
     /** The consumer {@link #oldestUnconsumed} reads with: no group, nothing committed, committed data only. */
     public static KafkaConsumer<byte[], byte[]> reader(KafkaBackend kafka) {
         Map<String, Object> config = ClientConfigs.consumer(kafka, null); // no group: it reads, never commits
+        // byte[], left undecoded: only each record's offset and timestamp are read, never its key or value.
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         // Skip aborted records and transaction markers: the oldest record the group will process.
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false); // no group, nothing to commit: said out loud
         // Never jump: a seek outside the log must not end up at its end and pass for "caught up".
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         // Only the first record of each partition matters: small fetches.

@@ -33,7 +33,7 @@ final class TimeLagTrends {
             timeLag.sample(sample.lag(), sample.atMillis());
             ages.put(sample.lag().group(), timeLag.ages(sample.lag(), now));
         }
-        out.println(LagMonitorCommand.watchHeading(round, every));
+        out.println(LagWatch.watchHeading(round, every));
         TextTable table = new TextTable("GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG",
                 "CONSUMED/S", "PRODUCED/S", "CATCH-UP", "TIME-LAG", "ESTIMATE", "ERROR");
         trends.forEach((group, partitions) -> partitions.values().forEach(t -> {
@@ -41,7 +41,7 @@ final class TimeLagTrends {
             Estimate estimate = timeLag.estimate(group, row, now);
             Age age = ages.getOrDefault(group, Map.of()).get(LagStatus.key(row));
             table.row(group, row.topic(), row.partition(), row.currentOffset(), row.logEndOffset(), row.lag(),
-                    LagMonitorCommand.rate(t, t.consumedPerSecond()), LagMonitorCommand.rate(t, t.producedPerSecond()), t.catchUp(),
+                    LagWatch.rate(t, t.consumedPerSecond()), LagWatch.rate(t, t.producedPerSecond()), t.catchUp(),
                     timeLag.cell(row, ages.getOrDefault(group, Map.of())), TimeLagColumn.cell(estimate), error(estimate, age));
         }));
         out.print(table.render());

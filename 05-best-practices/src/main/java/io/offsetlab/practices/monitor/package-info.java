@@ -3,8 +3,9 @@
  *
  * <p>{@link LagMonitor} rebuilds {@code kafka-consumer-groups.sh --describe} from Admin calls
  * ({@link EmptyGroupFacts}: what it asks once more for empty groups);
- * {@link LagMonitorCommand} is its command line ({@code --watch}, {@code --check}, the printed
- * table, exit codes); {@link LagStatus} judges a group's trend for {@code --check}. Lag in
+ * {@link LagMonitorCommand} is its command line (options, the printed table, exit codes),
+ * {@link LagWatch} its {@code --watch} and {@code --check} loop and {@link ShareGroupTables} its
+ * share groups' tables; {@link LagStatus} judges a group's trend for {@code --check}. Lag in
  * time: {@link TimeLag} reads the age of the oldest unconsumed record, {@link TimeLagEstimate}
  * estimates it from sampled end offsets, {@link TimeLagColumn} and {@link TimeLagTrends} print
  * and judge it ({@code --time-lag}, {@code --max-lag-seconds}). {@link ShareGroupLag} is the

@@ -1,9 +1,11 @@
 package io.offsetlab.practices.benchmark;
 
 import io.offsetlab.practices.benchmark.BenchmarkChart.Rendered;
+import io.offsetlab.practices.benchmark.BenchmarkReport.Rate;
 import io.offsetlab.practices.benchmark.BenchmarkReport.Summary;
 import io.offsetlab.practices.benchmark.CommitBenchmark.Config;
 import io.offsetlab.practices.benchmark.CommitBenchmark.Mode;
+import io.offsetlab.practices.benchmark.Measurement.SyncLatency;
 import org.junit.jupiter.api.Test;
 
 import java.awt.Rectangle;
@@ -41,6 +43,6 @@ class BenchmarkChartTest {
         int every = Math.max(1, config.strategy().every());
         double median = mode == Mode.NONE || mode == Mode.PERF_TOOL ? 100_000 : 100_000.0 * every / (every + 10);
         long window = mode == Mode.NONE ? 1_000_000 : mode == Mode.AUTO ? 50_000 : every;
-        return new Summary(config.strategy(), config.workMicros(), 5, median, median * 0.6, median * 1.4, window, 0.2, 0.9);
+        return new Summary(config, 5, new Rate(median, median * 0.6, median * 1.4), window, new SyncLatency(0.2, 0.9));
     }
 }

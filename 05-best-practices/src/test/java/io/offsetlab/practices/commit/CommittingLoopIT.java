@@ -43,12 +43,12 @@ class CommittingLoopIT {
         Claims.figure(figure("with the revocation commit, " + protocol, result));
 
         assertAll(
-                () -> assertEquals(UNCOMMITTED_AT_JOIN, result.uncommittedAtJoin(), "precondition: the revocation commit had "
+                () -> assertEquals(UNCOMMITTED_AT_JOIN, result.records().uncommittedAtJoin(), "precondition: the revocation commit had "
                         + "records to save when B joined; " + summary(result)),
-                () -> assertEquals(0, result.lost(), "every record written must be processed; " + summary(result)),
-                () -> assertEquals(0, result.duplicates(),
+                () -> assertEquals(0, result.records().lost(), "every record written must be processed; " + summary(result)),
+                () -> assertEquals(0, result.records().duplicates(),
                         "committing in onPartitionsRevoked hands the partitions over with nothing left to re-read; " + summary(result)),
-                () -> assertEquals(result.endOffsets(), result.committedAtEnd(),
+                () -> assertEquals(result.offsets().endOffsets(), result.offsets().committedAtEnd(),
                         "after both members shut down (commit, close), the committed offsets are the end offsets"));
     }
 
@@ -60,17 +60,17 @@ class CommittingLoopIT {
         Claims.figure(figure("without the revocation commit, " + protocol, result));
 
         assertAll(
-                () -> assertEquals(UNCOMMITTED_AT_JOIN, result.uncommittedAtJoin(), "precondition: records processed and not "
+                () -> assertEquals(UNCOMMITTED_AT_JOIN, result.records().uncommittedAtJoin(), "precondition: records processed and not "
                         + "committed when B joined; " + summary(result)),
-                () -> assertEquals(0, result.lost(), "at-least-once still holds: nothing is lost; " + summary(result)),
-                () -> assertEquals(expectedDuplicates(protocol, result), result.duplicates(), protocol.equals("classic")
+                () -> assertEquals(0, result.records().lost(), "at-least-once still holds: nothing is lost; " + summary(result)),
+                () -> assertEquals(expectedDuplicates(protocol, result), result.records().duplicates(), protocol.equals("classic")
                         ? "classic's eager rebalance revokes every partition at the join and again at the leave, and each time "
-                        + "the " + result.uncommittedAtJoin() + " records processed since the last commit are read again; "
+                        + "the " + result.records().uncommittedAtJoin() + " records processed since the last commit are read again; "
                         + summary(result)
-                        : "the consumer protocol moves only the 2 partitions B gets: their half of the " + result.uncommittedAtJoin()
+                        : "the consumer protocol moves only the 2 partitions B gets: their half of the " + result.records().uncommittedAtJoin()
                         + " uncommitted records is read again, and B's shutdown commit leaves nothing at the leave; "
                         + summary(result)),
-                () -> assertEquals(result.endOffsets(), result.committedAtEnd(),
+                () -> assertEquals(result.offsets().endOffsets(), result.offsets().committedAtEnd(),
                         "the shutdown commit still leaves the committed offsets at the end offsets"));
     }
 
@@ -103,7 +103,7 @@ class CommittingLoopIT {
 
     /** What the scenario determines: classic re-reads the uncommitted records twice, consumer the half that moved. */
     private static int expectedDuplicates(String protocol, Result result) {
-        return protocol.equals("classic") ? 2 * result.uncommittedAtJoin() : result.uncommittedAtJoin() / 2;
+        return protocol.equals("classic") ? 2 * result.records().uncommittedAtJoin() : result.records().uncommittedAtJoin() / 2;
     }
 
     private static RebalanceScenario scenario(LabKafka kafka) {
@@ -111,14 +111,16 @@ class CommittingLoopIT {
     }
 
     private static Figure figure(String title, Result r) {
-        return Figure.bars(title, "records").value("produced", r.produced()).value("processed", r.processed().size())
-                .value("distinct", r.distinct()).value("duplicates", r.duplicates())
-                .note("commits (every 100 + on revocation + on shutdown) A [" + r.commitsA() + "], B [" + r.commitsB() + "]");
+        RebalanceScenario.Records records = r.records();
+        return Figure.bars(title, "records").value("produced", records.produced()).value("processed", records.processed().size())
+                .value("distinct", records.distinct()).value("duplicates", records.duplicates())
+                .note("commits (every 100 + on revocation + on shutdown) A [" + r.commits().byA() + "], B [" + r.commits().byB() + "]");
     }
 
     private static String summary(Result r) {
-        return "produced " + r.produced() + ", processed " + r.processed().size() + ", distinct " + r.distinct()
-                + ", duplicates " + r.duplicates() + "; commits (every 100 + on revocation + on shutdown) A [" + r.commitsA() + "], B ["
-                + r.commitsB() + "]";
+        RebalanceScenario.Records records = r.records();
+        return "produced " + records.produced() + ", processed " + records.processed().size() + ", distinct " + records.distinct()
+                + ", duplicates " + records.duplicates() + "; commits (every 100 + on revocation + on shutdown) A ["
+                + r.commits().byA() + "], B [" + r.commits().byB() + "]";
     }
 }

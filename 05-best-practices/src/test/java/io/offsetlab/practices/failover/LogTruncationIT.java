@@ -62,24 +62,26 @@ class LogTruncationIT {
     void afterAnUncleanElectionNewRecordsTakeTheLostOffsetsAndOnlyAnEpochInTheCommitDetectsIt(String protocol,
             LabKafka kafka) throws Exception {
         LogTruncation.Result result = run(protocol, kafka);
-        Claims.figure(protocol + ", acks=1, min.insync=1: lost " + result.before().values() + ", offsets " + result.reused()
-                + " reused by " + LOST_RANGE.stream().map(result.after()::get).toList() + "; ELR level "
-                + result.elrLevel() + ", leaderless ISR " + result.isrLeaderless() + " ELR " + result.elrLeaderless());
-        Claims.figure(protocol + ", log end 13 < committed 15: " + texts(result.wave1()));
-        Claims.figure(protocol + ", log end 18 > committed 15: " + texts(result.wave2()));
+        LogTruncation.Log log = result.log();
+        LogTruncation.Leaderless leaderless = result.leaderless();
+        Claims.figure(protocol + ", acks=1, min.insync=1: lost " + log.before().values() + ", offsets " + log.reused()
+                + " reused by " + LOST_RANGE.stream().map(log.after()::get).toList() + "; ELR level "
+                + leaderless.elrLevel() + ", leaderless ISR " + leaderless.isr() + " ELR " + leaderless.elr());
+        Claims.figure(protocol + ", log end 13 < committed 15: " + texts(result.waves().logEndsBefore()));
+        Claims.figure(protocol + ", log end 18 > committed 15: " + texts(result.waves().logEndsPast()));
         List<Executable> checks = new ArrayList<>(List.of(
                 () -> assertEquals(15, result.committed().offset(), "the reader committed the next offset after 0-14"),
                 () -> assertTrue(result.committed().leaderEpoch().isPresent(), "commitSync() carries the leader epoch (KIP-320)"),
-                () -> assertEquals(LOST_RANGE, List.copyOf(result.before().keySet()), "only the leader had offsets 10-14"),
-                () -> assertEquals(LOST_RANGE, result.reused(), "after the unclean election, new records took offsets 10-14"),
-                () -> assertEquals("new-10", result.after().get(10L), "the old leader, back and leading, serves the new record at 10"),
-                () -> assertEquals(18, result.end(), "10 base + 8 new records: the 5 lost ones are gone")));
-        checks.add(() -> assertEquals(result.elrLevel() >= 1 ? List.of() : List.of(result.leader()), result.isrLeaderless(),
+                () -> assertEquals(LOST_RANGE, List.copyOf(log.before().keySet()), "only the leader had offsets 10-14"),
+                () -> assertEquals(LOST_RANGE, log.reused(), "after the unclean election, new records took offsets 10-14"),
+                () -> assertEquals("new-10", log.after().get(10L), "the old leader, back and leading, serves the new record at 10"),
+                () -> assertEquals(18, log.end(), "10 base + 8 new records: the 5 lost ones are gone")));
+        checks.add(() -> assertEquals(leaderless.elrLevel() >= 1 ? List.of() : List.of(result.nodes().leader()), leaderless.isr(),
                 "with eligible leader replicas (KIP-966) the fenced last leader leaves the ISR; without, it stays"));
-        checks.add(() -> assertEquals(result.elrLevel() >= 1 ? List.of(result.leader()) : List.of(), result.elrLeaderless(),
+        checks.add(() -> assertEquals(leaderless.elrLevel() >= 1 ? List.of(result.nodes().leader()) : List.of(), leaderless.elr(),
                 "and it is the ELR: the only replica a clean election could pick, not the follower"));
-        checks.addAll(wave1(result.wave1()));
-        checks.addAll(wave2(result.wave2()));
+        checks.addAll(wave1(result.waves().logEndsBefore()));
+        checks.addAll(wave2(result.waves().logEndsPast()));
         assertAll(checks);
     }
 
@@ -109,20 +111,20 @@ class LogTruncationIT {
     }
 
     private static void divergesAndReads(Restart restart, int newRecords, String why) {
-        assertAll(() -> assertEquals(10L, restart.startedAt(), restart.text() + ": " + why),
+        assertAll(() -> assertEquals(10L, restart.records().startedAt(), restart.text() + ": " + why),
                 () -> assertEquals(newRecords, restart.read("new"), restart.text() + ": only new records, all of them"),
-                () -> assertEquals(newRecords, restart.offsets().size(), restart.text() + ": nothing else"));
+                () -> assertEquals(newRecords, restart.records().offsets().size(), restart.text() + ": nothing else"));
     }
 
     private static void throwsTruncation(Restart restart) {
         assertAll(() -> assertEquals(10L, restart.divergentOffset(), restart.text()
                         + ": with policy none, poll() throws LogTruncationException, whose divergentOffsets() say where the logs part"),
-                () -> assertTrue(restart.offsets().isEmpty(), restart.text() + ": it reads nothing"));
+                () -> assertTrue(restart.records().offsets().isEmpty(), restart.text() + ": it reads nothing"));
     }
 
     private static void startsAtAndReads(Restart restart, long at, int count, String why) {
-        assertAll(() -> assertEquals(at, restart.startedAt(), restart.text() + ": " + why),
-                () -> assertEquals(count, restart.offsets().size(), restart.text() + ": " + why),
+        assertAll(() -> assertEquals(at, restart.records().startedAt(), restart.text() + ": " + why),
+                () -> assertEquals(count, restart.records().offsets().size(), restart.text() + ": " + why),
                 () -> assertNull(restart.error(), restart.text() + ": nothing thrown"));
     }
 
@@ -186,14 +188,14 @@ class LogTruncationIT {
                 () -> assertEquals("refused, NotEnoughReplicasException", result.refused(),
                         "with the ISR below min.insync.replicas the leader refuses acks=all writes before appending"),
                 () -> assertEquals(result.before(), result.after(), "offsets 10-14 name the same records after the clean election"),
-                () -> assertEquals(15L, result.restart().startedAt(), result.restart().text()
+                () -> assertEquals(15L, result.restart().records().startedAt(), result.restart().text()
                         + ": the commit validates (no truncation), the group goes on at 15"),
                 () -> assertNull(result.restart().error(), "nothing thrown with policy none"));
     }
 
     /** "epoch earliest" to the restart of that group. */
     private static Map<String, Restart> byKind(List<Restart> wave) {
-        return wave.stream().collect(Collectors.toMap(r -> (r.withEpoch() ? "epoch " : "plain ") + r.policy(), r -> r));
+        return wave.stream().collect(Collectors.toMap(r -> (r.group().withEpoch() ? "epoch " : "plain ") + r.group().policy(), r -> r));
     }
 
     private static String texts(List<Restart> wave) {

@@ -2,9 +2,8 @@ package io.offsetlab.lab.run;
 
 import org.apache.kafka.common.protocol.Errors;
 
-import java.time.LocalDate;
 import java.time.LocalTime;
-import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -77,18 +76,31 @@ public final class KafkaLogLines {
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka.clients.consumer.internals", "info");
     }
 
-    /** The client's lines about its group coordinator in {@code output} (a child JVM's), in order; logged today. */
+    /** The client's lines about its group coordinator in {@code output} (a child JVM's), in order, read now. */
     public static List<Line> coordinatorLines(String output) {
+        return coordinatorLines(output, ZonedDateTime.now());
+    }
+
+    /**
+     * The same, for output read at {@code readAt}. A line carries only its time of day, so it is
+     * dated at the last such time before {@code readAt}: a run that crossed midnight gets
+     * yesterday's date for the lines logged before it, not today's (a day late).
+     */
+    static List<Line> coordinatorLines(String output, ZonedDateTime readAt) {
         List<Line> lines = new ArrayList<>();
-        LocalDate today = LocalDate.now();
         for (String text : output.lines().toList()) {
             Matcher line = LINE.matcher(text);
             if (line.matches()) {
-                long at = LocalTime.parse(line.group("time")).atDate(today).atZone(ZoneId.systemDefault()).toInstant().toEpochMilli();
-                read(at, line.group("message")).ifPresent(lines::add);
+                read(loggedAt(LocalTime.parse(line.group("time")), readAt), line.group("message")).ifPresent(lines::add);
             }
         }
         return lines;
+    }
+
+    /** The last instant at or before {@code readAt} whose time of day, in its zone, is {@code time}. */
+    static long loggedAt(LocalTime time, ZonedDateTime readAt) {
+        ZonedDateTime at = readAt.toLocalDate().atTime(time).atZone(readAt.getZone());
+        return (at.isAfter(readAt) ? at.minusDays(1) : at).toInstant().toEpochMilli();
     }
 
     private static Optional<Line> read(long at, String message) {

@@ -39,6 +39,13 @@ import java.util.function.Consumer;
  * Exit codes: {@value #OK} done, {@value #FAILED} failed (no broker answered, a failed login, a
  * missing ACL: one message, see {@link KafkaFailures}), {@value #USAGE} bad command line (the
  * cause, then the usage). A command may return its own codes from 3 up.
+ *
+ * <p>Why one class of about 330 lines: it is one command's life, in two halves that share eight
+ * fields. The builder calls ({@link #describe} to {@link #helpFooter}, each a line or two under its
+ * javadoc) only fill the fields; the run ({@link #run} to {@link #usage}: parse, check, reach the
+ * cluster, run, turn what was thrown into an exit code) only reads them. A builder class apart
+ * would hand all eight across, and a reader would follow one option from where it is declared to
+ * where it is checked through two files. About 90 of the lines are javadoc and blank lines.
  */
 public final class Runner {
 

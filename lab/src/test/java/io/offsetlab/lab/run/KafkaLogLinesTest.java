@@ -12,9 +12,9 @@ import org.slf4j.helpers.MessageFormatter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Properties;
 
@@ -32,6 +32,8 @@ class KafkaLogLinesTest {
 
     private static final String INTERNALS = "org.apache.kafka.clients.consumer.internals.";
     /** How the lab's slf4j-simple settings begin a consumer's line (time, level, logger, the client's log context). */
+    /** When the tests' output is read: after every line in them (the latest is 14:03:17). */
+    private static final ZonedDateTime READ_AT = ZonedDateTime.of(2026, 12, 5, 15, 0, 0, 0, ZoneId.systemDefault());
     private static final String AT = "14:03:07.512 INFO AbstractCoordinator - [Consumer clientId=consumer-g-1, groupId=g] ";
 
     @Test
@@ -60,7 +62,7 @@ class KafkaLogLinesTest {
                 new Line(at("14:03:07.512"), Kind.COORDINATOR_LOST, 2, "coordinator unavailable"),
                 new Line(at("14:03:07.600"), Kind.COORDINATOR_FOUND, 2, ""),
                 new Line(at("14:03:16.900"), Kind.COMMIT_FAILED, -1, "NOT_COORDINATOR"),
-                new Line(at("14:03:17.012"), Kind.COORDINATOR_FOUND, 3, "")), KafkaLogLines.coordinatorLines(output));
+                new Line(at("14:03:17.012"), Kind.COORDINATOR_FOUND, 3, "")), KafkaLogLines.coordinatorLines(output, READ_AT));
     }
 
     @Test
@@ -84,7 +86,7 @@ class KafkaLogLinesTest {
                 + "@lab committed done=2 reason=EVERY_N started=1\n"
                 + "Group coordinator 127.0.0.1:40125 (id: +2 rack: null isFenced: false) is unavailable or invalid due to cause: "
                 + "x. Rediscovery will be attempted.\n"; // not a log line: no time, level and logger
-        assertEquals(List.of(), KafkaLogLines.coordinatorLines(output));
+        assertEquals(List.of(), KafkaLogLines.coordinatorLines(output, READ_AT));
     }
 
     @Test
@@ -103,7 +105,7 @@ class KafkaLogLinesTest {
     /** The line slf4j makes of {@code template} and {@code arguments} (as the client's log call would) reads as {@code expected}. */
     private static void assertRead(Line expected, String template, Object... arguments) {
         String line = AT + MessageFormatter.arrayFormat(template, arguments).getMessage();
-        assertEquals(List.of(expected), KafkaLogLines.coordinatorLines(line + "\n"), "read from: " + line);
+        assertEquals(List.of(expected), KafkaLogLines.coordinatorLines(line + "\n", READ_AT), "read from: " + line);
     }
 
     private static void assertLogs(String className, String template) {
@@ -122,7 +124,30 @@ class KafkaLogLinesTest {
         }
     }
 
+    /** {@code time} on {@link #READ_AT}'s day: the lines above were all logged that day, before it. */
     private static long at(String time) {
-        return LocalTime.parse(time).atDate(LocalDate.now()).atZone(ZoneId.systemDefault()).toInstant().toEpochMilli();
+        return LocalTime.parse(time).atDate(READ_AT.toLocalDate()).atZone(READ_AT.getZone()).toInstant().toEpochMilli();
+    }
+
+    @Test
+    void aLineLoggedBeforeMidnightAndReadAfterItIsDatedTheDayBefore() {
+        ZonedDateTime readAt = ZonedDateTime.of(2026, 12, 6, 0, 0, 5, 0, ZoneId.of("Europe/Paris"));
+        String line = "23:59:58.250 INFO AbstractCoordinator - [Consumer clientId=consumer-g-1, groupId=g] Discovered group "
+                + "coordinator 127.0.0.1:40125 (id: +2 rack: null isFenced: false)";
+
+        List<Line> lines = KafkaLogLines.coordinatorLines(line, readAt);
+
+        assertEquals(ZonedDateTime.of(2026, 12, 5, 23, 59, 58, 250_000_000, readAt.getZone()).toInstant().toEpochMilli(),
+                lines.get(0).atMillis(), "a line is logged before it is read: 23:59:58 read at 00:00:05 is 6.75 s earlier, "
+                        + "on the day before, not 23 h 59 min later");
+    }
+
+    @Test
+    void aLineLoggedJustBeforeItIsReadIsDatedThatDay() {
+        ZonedDateTime readAt = ZonedDateTime.of(2026, 12, 6, 0, 0, 5, 0, ZoneId.of("Europe/Paris"));
+
+        assertEquals(readAt.minusNanos(4_900_000_000L).toInstant().toEpochMilli(),
+                KafkaLogLines.loggedAt(LocalTime.of(0, 0, 0, 100_000_000), readAt),
+                "00:00:00.100 read at 00:00:05: the same day, 4.9 s earlier");
     }
 }
