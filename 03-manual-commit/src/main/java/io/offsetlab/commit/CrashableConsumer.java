@@ -98,7 +98,8 @@ public final class CrashableConsumer {
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // The strategy under test: on for the auto-commit strategies, off where the loop commits itself.
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, strategy.autoCommit());
-        // 500 ms instead of 5 s by default: several auto commits land within the run, before the kill.
+        // 500 ms (AUTO_COMMIT_INTERVAL_MS, unless --auto-commit-interval) instead of 5 s by default: several
+        // auto commits land within the run, before the kill.
         config.put(ConsumerConfig.AUTO_COMMIT_INTERVAL_MS_CONFIG, autoCommitInterval);
         // Small batches: a kill lands between polls with records processed past the last commit.
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);

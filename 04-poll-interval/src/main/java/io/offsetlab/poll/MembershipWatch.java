@@ -7,6 +7,7 @@ import org.apache.kafka.clients.admin.MemberDescription;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -18,15 +19,18 @@ import java.util.concurrent.TimeUnit;
 final class MembershipWatch implements AutoCloseable {
 
     private final Thread thread;
+    private final CountDownLatch left;
 
-    private MembershipWatch(Thread thread) {
+    private MembershipWatch(Thread thread, CountDownLatch left) {
         this.thread = thread;
+        this.left = left;
     }
 
     /**
      * @param since when the member last called poll(): the event says how long after that it left
      */
     static MembershipWatch start(Admin admin, String group, String memberId, String who, long since, Timeline timeline) {
+        CountDownLatch left = new CountDownLatch(1);
         Thread thread = new Thread(() -> {
             try {
                 while (isMember(admin, group, memberId)) {
@@ -34,13 +38,14 @@ final class MembershipWatch implements AutoCloseable {
                 }
                 timeline.event("group", who + " is out of the group, " + (System.currentTimeMillis() - since)
                         + " ms after its last poll() (describeConsumerGroups)");
+                left.countDown();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt(); // the scene ended first
             }
         }, "membership-watch");
         thread.setDaemon(true);
         thread.start();
-        return new MembershipWatch(thread);
+        return new MembershipWatch(thread, left);
     }
 
     private static boolean isMember(Admin admin, String group, String memberId) throws InterruptedException {
@@ -60,8 +65,7 @@ final class MembershipWatch implements AutoCloseable {
      * @return whether the member was seen out of the group
      */
     boolean awaitLeft(Duration atMost) throws InterruptedException {
-        thread.join(atMost.toMillis());
-        return !thread.isAlive();
+        return left.await(atMost.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override

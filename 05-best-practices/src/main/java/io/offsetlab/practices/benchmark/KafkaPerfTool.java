@@ -26,7 +26,7 @@ final class KafkaPerfTool {
     /** The header's names of the two columns the measurement takes. */
     static final String RECORDS = "data.consumed.in.nMsg";
     static final String FETCH_MILLIS = "fetch.time.ms";
-    /** Its row: the reference, whose handler does no work of ours, at whatever work level it runs beside. */
+    /** Its row: the reference, whose handler does no work of ours (work 0), whatever the work level of the rows beside it. */
     private static final Config REFERENCE = new Config(new Strategy(Mode.PERF_TOOL, 0), 0);
 
     private KafkaPerfTool() {

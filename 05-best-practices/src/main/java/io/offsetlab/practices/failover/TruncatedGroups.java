@@ -139,7 +139,7 @@ public final class TruncatedGroups {
         }
 
         /** poll() threw OffsetOutOfRangeException: the committed {@code offset} is beyond the log's end. */
-        static Restart outOfRange(Group group, Records records, long offset) {
+        static Restart outOfRange(Group group, Records records, Long offset) { // null: the exception named no offset for it
             return new Restart(group, records, "OffsetOutOfRangeException at " + offset, null);
         }
 

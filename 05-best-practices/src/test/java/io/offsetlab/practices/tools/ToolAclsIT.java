@@ -185,6 +185,7 @@ class ToolAclsIT {
                 System.out.println("§5 lag-monitor --check --max-lag-seconds 1 --watch 1 --samples 3, DESCRIBE only: exit " + check.exit()
                         + "\n" + check.out());
                 assertEquals(LagMonitorCommand.NOT_OK, check.exit(), "the group has no members and lag: STOP\n" + check.out() + check.err());
+                assertTrue(check.out().matches("(?s).*" + group + " +STOP .*"), "the group has no members and lag: STOP\n" + check.out());
                 assertTrue(check.out().matches("(?s).*oldest unconsumed record \\d+\\.\\ds old \\(" + written
                         + "-0, estimated: no READ\\).*"), "the age judged is the estimate, and the line says so:\n" + check.out());
 

@@ -7,6 +7,8 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
@@ -20,6 +22,8 @@ public final class LocalMachine {
     private static final int LOWEST_PICKED = 10_000;
     /** Where Linux starts its range for outgoing connections when the range cannot be read. */
     private static final int DEFAULT_EPHEMERAL_START = 32_768;
+    /** The ports {@link #freePort()} has given in this JVM. */
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     /**
      * A port nothing listens on right now, on 127.0.0.1, picked below the range the operating
@@ -28,17 +32,23 @@ public final class LocalMachine {
      * starting; a port from that range can be taken meanwhile by any client's connection, and the
      * node then fails with "Address already in use" (seen once ./run cluster's test ran beside the
      * chapters' tests). Below it, only another bind can take it.
+     *
+     * <p>This JVM never hands out the same port twice: a port is bound only later, so two picks
+     * in a row could otherwise give one port to a node's broker and controller listeners (a
+     * 3-node cluster picks six; seen once in a run: "two listeners on the same port").
      */
     public static int freePort() {
         int ephemeralStart = ephemeralRangeStart();
         for (int attempt = 0; attempt < 100 && ephemeralStart > LOWEST_PICKED; attempt++) {
             int port = ThreadLocalRandom.current().nextInt(LOWEST_PICKED, ephemeralStart);
-            if (portIsFree(port)) {
+            if (!HANDED_OUT.contains(port) && portIsFree(port) && HANDED_OUT.add(port)) {
                 return port;
             }
         }
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort(); // any free port, as a last resort
+            int port = socket.getLocalPort(); // any free port, as a last resort
+            HANDED_OUT.add(port);
+            return port;
         } catch (IOException e) {
             throw new UncheckedIOException("no free port on 127.0.0.1", e);
         }
