@@ -124,7 +124,7 @@ class LogTruncationIT {
         long firstLost = log.before().keySet().stream().min(Long::compare).orElseThrow();
         Restart none = byKind(result.waves().logEndsBefore()).get("epoch none");
         Figure figure = Figure.log(protocol + ": acks=1, min.insync.replicas=1, an unclean election")
-                .mark("first lost offset: " + range(log.before()) + " were on the old leader only", firstLost)
+                .mark("first lost offset (" + range(log.before()) + ", on the old leader only)", firstLost)
                 .mark("committed, leader epoch " + result.committed().leaderEpoch().orElse(-1), result.committed().offset());
         if (none.divergentOffset() != null) {
             figure.mark("divergent offset of LogTruncationException (policy none)", none.divergentOffset());
