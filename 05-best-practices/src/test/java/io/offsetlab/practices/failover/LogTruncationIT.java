@@ -9,6 +9,9 @@ import io.offsetlab.lab.view.Timeline;
 import io.offsetlab.practices.failover.RunningReaders.Reading;
 import io.offsetlab.practices.failover.TruncatedGroups.Restart;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -42,6 +45,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @KafkaLab(brokers = 3)
 @Claim("5.truncation")
+@TestMethodOrder(OrderAnnotation.class) // the story's order, in which the claims report draws the figures
 class LogTruncationIT {
 
     private static final List<Long> LOST_RANGE = LongStream.range(10, 15).boxed().toList();
@@ -60,6 +64,7 @@ class LogTruncationIT {
 
     @ParameterizedTest(name = "group.protocol={0}")
     @ValueSource(strings = {"classic", "consumer"})
+    @Order(1)
     @Claim("1.offset") // §1: an offset is unique only while the log is not truncated
     void afterAnUncleanElectionNewRecordsTakeTheLostOffsetsAndOnlyAnEpochInTheCommitDetectsIt(String protocol,
             LabKafka kafka) throws Exception {
@@ -187,6 +192,7 @@ class LogTruncationIT {
      */
     @ParameterizedTest(name = "group.protocol={0}")
     @ValueSource(strings = {"classic", "consumer"})
+    @Order(2)
     void aConsumerRunningAcrossTheElectionGoesBackToWhereTheLogsPartOrThrowsWithNone(String protocol, LabKafka kafka)
             throws Exception {
         LogTruncation.Result result = run(protocol, kafka);
@@ -228,6 +234,7 @@ class LogTruncationIT {
 
     @ParameterizedTest(name = "group.protocol={0}")
     @ValueSource(strings = {"classic", "consumer"})
+    @Order(3)
     void withAcksAllAndMinInsyncTwoTheSameKillsLoseNothing(String protocol, LabKafka kafka) throws Exception {
         NoTruncationWithAcksAll.Result result = new NoTruncationWithAcksAll(kafka.cluster(), kafka.admin(),
                 new Timeline(System.out)).run(protocol);
