@@ -2,6 +2,7 @@ package io.offsetlab.share;
 
 import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.Claims;
+import io.offsetlab.lab.Figure;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.client.ClientConfigs;
@@ -91,17 +92,20 @@ class DeadLetterQueueIT {
                 // Copy the record's key and value into the dead letter (Kafka's default: false).
                 ShareGroups.DLQ_COPY_RECORD, "true"));
         produceOneWithAHeader(kafka, topic);
+        Figure counts = Figure.bars("offset 0 RELEASEd on every delivery, then a dead letter", "");
         try (KafkaShareConsumer<String, String> member = ShareKit.member(kafka, group, topic, "explicit", 10)) {
             for (int delivery = 1; delivery <= limit; delivery++) {
                 List<ConsumerRecord<String, String>> records = ShareGroups.pollOnce(member, TIMEOUT);
                 assertEquals(List.of(0L), records.stream().map(ConsumerRecord::offset).toList(), "delivery " + delivery + " of offset 0");
                 assertEquals(delivery, ShareGroups.deliveries(records.get(0)), "deliveryCount() of delivery " + delivery);
+                counts.value("delivery " + delivery + ": deliveryCount()", ShareGroups.deliveries(records.get(0)));
                 member.acknowledge(records.get(0), AcknowledgeType.RELEASE); // processing failed: give it back
                 member.commitSync();
             }
         }
         ConsumerRecord<String, String> deadLetter = readDeadLetters(kafka, deadLetters, 1).get(0);
-        Claims.figure("limit " + limit + ", RELEASE " + limit + " times: " + describe(deadLetter));
+        Claims.figure(counts.value("the dead letter's __dlq.errors.delivery.count", deliveryCountHeader(deadLetter))
+                .marker("share.delivery.count.limit", limit).note("on " + deadLetters + ": " + describe(deadLetter)));
         assertEquals(List.of("__dlq.errors.topic=" + topic, "__dlq.errors.partition=0", "__dlq.errors.offset=0",
                         "__dlq.errors.group=" + group, "__dlq.errors.delivery.count=" + limit,
                         "__dlq.errors.message=Offset delivery count exceeded the threshold."), headers(deadLetter),
@@ -201,6 +205,12 @@ class DeadLetterQueueIT {
             headers.add(header.key() + "=" + new String(header.value(), StandardCharsets.UTF_8));
         }
         return headers;
+    }
+
+    /** The dead letter's __dlq.errors.delivery.count header as a number; -1 when it has none. */
+    static int deliveryCountHeader(ConsumerRecord<?, ?> deadLetter) {
+        Header count = deadLetter.headers().lastHeader("__dlq.errors.delivery.count");
+        return count == null ? -1 : Integer.parseInt(new String(count.value(), StandardCharsets.UTF_8));
     }
 
     static String describe(ConsumerRecord<String, String> deadLetter) {

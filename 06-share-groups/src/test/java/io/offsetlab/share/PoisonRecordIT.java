@@ -2,6 +2,7 @@ package io.offsetlab.share;
 
 import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.Claims;
+import io.offsetlab.lab.Figure;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
@@ -56,8 +57,12 @@ class PoisonRecordIT {
                     new TopicPartition(topic, 0)).orElseThrow().lag().orElse(-1L), "lag 0: the record is archived, nothing is left"));
             ShareKit.produce(kafka, topic, 1);
             List<ConsumerRecord<String, String>> next = ShareGroups.pollOnce(member, TIMEOUT);
-            Claims.figure("limit " + limit + ": delivery counts " + deliveries + ", then lag 0 and the next poll "
-                    + next.stream().map(ConsumerRecord::offset).toList());
+            Figure counts = Figure.bars("offset 0 RELEASEd on every delivery", "");
+            for (int i = 0; i < deliveries.size(); i++) {
+                counts.value("delivery " + (i + 1) + ": deliveryCount()", deliveries.get(i));
+            }
+            Claims.figure(counts.marker("share.delivery.count.limit", limit)
+                    .note("then lag 0 and the next poll " + next.stream().map(ConsumerRecord::offset).toList()));
             assertEquals(List.of(1L), next.stream().map(ConsumerRecord::offset).toList(),
                     "offset 0 is never delivered again after its last RELEASE: the next poll has only the new record");
             member.acknowledge(next.get(0), AcknowledgeType.ACCEPT);

@@ -2,10 +2,12 @@ package io.offsetlab.share;
 
 import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.Claims;
+import io.offsetlab.lab.Figure;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.broker.ExternalCluster;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -13,13 +15,16 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -152,17 +157,22 @@ class ShareOffsetsIT {
         String topic = kafka.createTopic("share-start", 1);
         long hourAgo = System.currentTimeMillis() - 3_600_000;
         try (KafkaProducer<String, String> producer = kafka.producer()) {
+            List<Future<RecordMetadata>> written = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 Long timestamp = i < 3 ? hourAgo : null; // null: now
-                producer.send(new ProducerRecord<>(topic, 0, timestamp, "key-" + i, "record-" + i));
+                written.add(producer.send(new ProducerRecord<>(topic, 0, timestamp, "key-" + i, "record-" + i)));
             }
             producer.flush();
             long neverSet = firstOffset(kafka, producer, topic, null);
             long latest = firstOffset(kafka, producer, topic, "latest");
             long earliest = firstOffset(kafka, producer, topic, "earliest");
             long byDuration = firstOffset(kafka, producer, topic, "by_duration:PT10M");
-            Claims.figure("first offset delivered: never set " + neverSet + ", latest " + latest + ", earliest " + earliest
-                    + ", by_duration:PT10M " + byDuration + " (records 0-2 an hour old, 3-4 new)");
+            Claims.figure(Figure.bars("the first offset a new share group got, by share.auto.offset.reset", "")
+                    .value("never set", neverSet).value("latest", latest).value("earliest", earliest)
+                    .value("by_duration:PT10M", byDuration)
+                    .marker("the first record written now", written.get(3).get().offset())
+                    .marker("log end before the groups", written.get(4).get().offset() + 1)
+                    .note("records 0-2 stamped an hour ago; one record written per empty poll"));
             assertTrue(neverSet >= 5, "never set: latest, records 0-4 are never delivered (first: " + neverSet + ")");
             assertTrue(latest >= 5, "latest: records 0-4 are never delivered (first: " + latest + ")");
             assertEquals(0, earliest, "earliest: from the log start");
@@ -200,9 +210,20 @@ class ShareOffsetsIT {
         return records;
     }
 
-    /** {@link ShareKit#awaitOffsets}, and the values as a figure of the claims report. */
-    private static void awaitOffsets(LabKafka kafka, String group, String topic, long startOffset, long lag, String why) {
+    /**
+     * {@link ShareKit#awaitOffsets}, and the share partition as a figure of the claims report: its
+     * log with the start offset Admin reports, and the lag in the title ({@code why} up to its colon).
+     */
+    private static void awaitOffsets(LabKafka kafka, String group, String topic, long startOffset, long lag, String why)
+            throws Exception {
         ShareKit.awaitOffsets(kafka, group, topic, startOffset, lag, why);
-        Claims.figure(why.substring(0, why.indexOf(':')) + ": start offset " + startOffset + ", lag " + lag);
+        Claims.figure(Figure.log(why.substring(0, why.indexOf(':')) + ": lag " + lag)
+                .mark("start offset (Admin listShareGroupOffsets)", startOffset).mark("log end", logEnd(kafka, topic)));
+    }
+
+    /** Partition 0's end offset (Admin listOffsets, latest). */
+    private static long logEnd(LabKafka kafka, String topic) throws Exception {
+        TopicPartition partition = new TopicPartition(topic, 0);
+        return kafka.admin().listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition).get().offset();
     }
 }

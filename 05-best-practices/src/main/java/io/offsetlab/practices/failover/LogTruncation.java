@@ -99,9 +99,9 @@ public final class LogTruncation {
             electUncleanly(partition); // stage 5
             partition.awaitState("node " + follower + " leads", p -> OnePartition.leaderOf(p) == follower);
             timeline.event("admin", "unclean election: " + partition.state());
-            long end = partition.produce("new", BASE, NEW_FIRST, "all") + 1; // stage 6
-            List<Restart> first = restart(groups, wave1, end);
-            end = partition.produce("new", BASE + NEW_FIRST, NEW_MORE, "all") + 1; // stage 7
+            long firstEnd = partition.produce("new", BASE, NEW_FIRST, "all") + 1; // stage 6
+            List<Restart> first = restart(groups, wave1, firstEnd);
+            long end = partition.produce("new", BASE + NEW_FIRST, NEW_MORE, "all") + 1; // stage 7
             cluster.restart(leader);
             partition.awaitState("node " + leader + " back in the ISR", p -> OnePartition.ids(p.isr()).contains(leader));
             electPreferred(partition);
@@ -114,7 +114,7 @@ public final class LogTruncation {
             kept.forEach(reading -> timeline.event("consumer", reading.text()));
             Leaderless whileLeaderless = new Leaderless(elr, OnePartition.ids(leaderless.isr()), OnePartition.ids(leaderless.elr()));
             return new Result(new Nodes(leader, follower), whileLeaderless, committed, new Log(before, after, end),
-                    new Waves(first, second), kept);
+                    new Waves(firstEnd, first, second), kept);
         }
     }
 
@@ -207,9 +207,10 @@ public final class LogTruncation {
     /**
      * The groups that had the reader's commit and started again.
      *
+     * @param firstEnd      the log's end when wave 1 started again (the end at wave 2 is {@link Log#end()})
      * @param logEndsBefore wave 1: when the log ended before the committed offset
      * @param logEndsPast   wave 2: when it ended past it
      */
-    public record Waves(List<Restart> logEndsBefore, List<Restart> logEndsPast) {
+    public record Waves(long firstEnd, List<Restart> logEndsBefore, List<Restart> logEndsPast) {
     }
 }

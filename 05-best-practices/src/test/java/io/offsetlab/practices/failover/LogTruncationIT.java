@@ -2,12 +2,16 @@ package io.offsetlab.practices.failover;
 
 import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.Claims;
+import io.offsetlab.lab.Figure;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.view.Timeline;
 import io.offsetlab.practices.failover.RunningReaders.Reading;
 import io.offsetlab.practices.failover.TruncatedGroups.Restart;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -15,6 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -40,6 +45,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @KafkaLab(brokers = 3)
 @Claim("5.truncation")
+@TestMethodOrder(OrderAnnotation.class) // the story's order, in which the claims report draws the figures
 class LogTruncationIT {
 
     private static final List<Long> LOST_RANGE = LongStream.range(10, 15).boxed().toList();
@@ -58,23 +64,25 @@ class LogTruncationIT {
 
     @ParameterizedTest(name = "group.protocol={0}")
     @ValueSource(strings = {"classic", "consumer"})
+    @Order(1)
     @Claim("1.offset") // §1: an offset is unique only while the log is not truncated
     void afterAnUncleanElectionNewRecordsTakeTheLostOffsetsAndOnlyAnEpochInTheCommitDetectsIt(String protocol,
             LabKafka kafka) throws Exception {
         LogTruncation.Result result = run(protocol, kafka);
         LogTruncation.Log log = result.log();
         LogTruncation.Leaderless leaderless = result.leaderless();
-        Claims.figure(protocol + ", acks=1, min.insync=1: lost " + log.before().values() + ", offsets " + log.reused()
-                + " reused by " + LOST_RANGE.stream().map(log.after()::get).toList() + "; ELR level "
-                + leaderless.elrLevel() + ", leaderless ISR " + leaderless.isr() + " ELR " + leaderless.elr());
-        Claims.figure(protocol + ", log end 13 < committed 15: " + texts(result.waves().logEndsBefore()));
-        Claims.figure(protocol + ", log end 18 > committed 15: " + texts(result.waves().logEndsPast()));
+        Claims.figure(logFigure(protocol, result));
+        Claims.figure(wave(protocol + ": groups started again, log end " + result.waves().firstEnd() + " < committed "
+                + result.committed().offset(), result.waves().logEndsBefore(), newRecords(log, result.waves().firstEnd())));
+        Claims.figure(wave(protocol + ": groups started again, log end " + log.end() + " > committed "
+                + result.committed().offset(), result.waves().logEndsPast(), newRecords(log, log.end())));
         List<Executable> checks = new ArrayList<>(List.of(
                 () -> assertEquals(15, result.committed().offset(), "the reader committed the next offset after 0-14"),
                 () -> assertTrue(result.committed().leaderEpoch().isPresent(), "commitSync() carries the leader epoch (KIP-320)"),
                 () -> assertEquals(LOST_RANGE, List.copyOf(log.before().keySet()), "only the leader had offsets 10-14"),
                 () -> assertEquals(LOST_RANGE, log.reused(), "after the unclean election, new records took offsets 10-14"),
                 () -> assertEquals("new-10", log.after().get(10L), "the old leader, back and leading, serves the new record at 10"),
+                () -> assertEquals(13, result.waves().firstEnd(), "10 base + 3 new records when wave 1 starts again"),
                 () -> assertEquals(18, log.end(), "10 base + 8 new records: the 5 lost ones are gone")));
         checks.add(() -> assertEquals(leaderless.elrLevel() >= 1 ? List.of() : List.of(result.nodes().leader()), leaderless.isr(),
                 "with eligible leader replicas (KIP-966) the fenced last leader leaves the ISR; without, it stays"));
@@ -110,6 +118,49 @@ class LogTruncationIT {
                 () -> startsAtAndReads(by.get("plain none"), 15, 3, "even with none: nothing tells the consumer"));
     }
 
+    /**
+     * The partition's log as the run found it: where the lost records began (only the old leader
+     * had them), the commit, where LogTruncationException says the logs part, and the log's end
+     * when each wave of groups started again.
+     */
+    private static Figure logFigure(String protocol, LogTruncation.Result result) {
+        LogTruncation.Log log = result.log();
+        LogTruncation.Leaderless leaderless = result.leaderless();
+        long firstLost = log.before().keySet().stream().min(Long::compare).orElseThrow();
+        Restart none = byKind(result.waves().logEndsBefore()).get("epoch none");
+        Figure figure = Figure.log(protocol + ": acks=1, min.insync.replicas=1, an unclean election")
+                .mark("first lost offset (" + range(log.before()) + ", on the old leader only)", firstLost)
+                .mark("committed, leader epoch " + result.committed().leaderEpoch().orElse(-1), result.committed().offset());
+        if (none.divergentOffset() != null) {
+            figure.mark("divergent offset of LogTruncationException (policy none)", none.divergentOffset());
+        }
+        return figure.mark("log end when wave 1 started again", result.waves().firstEnd())
+                .mark("log end after " + newRecords(log, log.end()) + " new records", log.end())
+                .note("offsets " + log.reused() + " reused: they named " + range(log.before()) + ", now "
+                        + range(log.after().entrySet().stream().filter(e -> log.reused().contains(e.getKey()))
+                        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue))))
+                .note("ELR level " + leaderless.elrLevel() + ", leaderless ISR " + leaderless.isr() + " ELR " + leaderless.elr());
+    }
+
+    /** What each group of a wave read when it started again, against the new records in the log then. */
+    private static Figure wave(String title, List<Restart> wave, long newInTheLog) {
+        Figure figure = Figure.bars(title, "records");
+        // the bar is the count: the text without its "(3)"
+        wave.forEach(restart -> figure.value(restart.text().replaceAll(" \\(\\d+\\)$", ""), restart.records().offsets().size()));
+        return figure.marker("new records in the log", newInTheLog);
+    }
+
+    /** How many records written after the election the log held below {@code end}, as the old leader serves them at the end. */
+    private static long newRecords(LogTruncation.Log log, long end) {
+        return log.after().entrySet().stream().filter(e -> e.getKey() < end && e.getValue().startsWith("new-")).count();
+    }
+
+    /** "lost-10..lost-14": the first and last of records by offset. */
+    private static String range(Map<Long, String> records) {
+        List<String> values = new java.util.TreeMap<>(records).values().stream().toList();
+        return values.isEmpty() ? "none" : values.get(0) + ".." + values.get(values.size() - 1);
+    }
+
     private static void divergesAndReads(Restart restart, int newRecords, String why) {
         assertAll(() -> assertEquals(10L, restart.records().startedAt(), restart.text() + ": " + why),
                 () -> assertEquals(newRecords, restart.read("new"), restart.text() + ": only new records, all of them"),
@@ -141,11 +192,15 @@ class LogTruncationIT {
      */
     @ParameterizedTest(name = "group.protocol={0}")
     @ValueSource(strings = {"classic", "consumer"})
+    @Order(2)
     void aConsumerRunningAcrossTheElectionGoesBackToWhereTheLogsPartOrThrowsWithNone(String protocol, LabKafka kafka)
             throws Exception {
         LogTruncation.Result result = run(protocol, kafka);
         Map<String, Reading> by = result.running().stream().collect(Collectors.toMap(Reading::policy, r -> r));
-        by.values().forEach(reading -> Claims.figure(protocol + " client, running across the election, " + reading.text()));
+        Figure running = Figure.bars(protocol + " clients polling across the election: new records read", "records");
+        result.running().forEach(reading -> running.value(reading.text(),
+                reading.values().stream().filter(v -> v.startsWith("new-")).count()));
+        Claims.figure(running.marker("new records in the log", newRecords(result.log(), result.log().end())));
         List<Long> readTwice = LongStream.concat(LongStream.range(0, 15), LongStream.range(10, 18)).boxed().toList();
         List<String> valuesTwice = Stream.of(values("base", 0, 10), values("lost", 10, 15), values("new", 10, 18))
                 .flatMap(List::stream).toList();
@@ -179,11 +234,17 @@ class LogTruncationIT {
 
     @ParameterizedTest(name = "group.protocol={0}")
     @ValueSource(strings = {"classic", "consumer"})
+    @Order(3)
     void withAcksAllAndMinInsyncTwoTheSameKillsLoseNothing(String protocol, LabKafka kafka) throws Exception {
         NoTruncationWithAcksAll.Result result = new NoTruncationWithAcksAll(kafka.cluster(), kafka.admin(),
                 new Timeline(System.out)).run(protocol);
-        Claims.figure(protocol + ", acks=all, min.insync=2: the write with one replica " + result.refused() + "; offsets 10-14 "
-                + result.after().values() + " after the clean election; " + result.restart().text());
+        Claims.figure(Figure.log(protocol + ": acks=all, min.insync.replicas=2, the same kills, a clean election")
+                .mark("first of 5 records on both replicas", result.before().keySet().stream().min(Long::compare).orElse(-1L))
+                .mark("committed", result.committed().offset())
+                .mark("where the group started again (policy none)",
+                        Objects.requireNonNullElse(result.restart().records().startedAt(), -1L))
+                .note("a write with only the leader in the ISR: " + result.refused())
+                .note("offsets 10-14 named " + range(result.before()) + " before and " + range(result.after()) + " after"));
         assertAll(
                 () -> assertEquals("refused, NotEnoughReplicasException", result.refused(),
                         "with the ISR below min.insync.replicas the leader refuses acks=all writes before appending"),
@@ -196,10 +257,6 @@ class LogTruncationIT {
     /** "epoch earliest" to the restart of that group. */
     private static Map<String, Restart> byKind(List<Restart> wave) {
         return wave.stream().collect(Collectors.toMap(r -> (r.group().withEpoch() ? "epoch " : "plain ") + r.group().policy(), r -> r));
-    }
-
-    private static String texts(List<Restart> wave) {
-        return wave.stream().map(Restart::text).collect(Collectors.joining("; "));
     }
 
     @AfterEach

@@ -2,6 +2,7 @@ package io.offsetlab.practices.tools;
 
 import io.offsetlab.lab.Claim;
 import io.offsetlab.lab.Claims;
+import io.offsetlab.lab.Figure;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.broker.ExternalCluster;
@@ -28,7 +29,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -65,7 +65,9 @@ class ShareGroupToolsIT {
     void lagMonitorDescribesAShareGroupRowForRowAsKafkaShareGroupsDoes(LabKafka kafka) throws Exception {
         assumeShareGroups(kafka);
         String topic = kafka.createTopic("s6-monitor", 1);
-        long firstTimestamp = kafka.produce(topic, 0, RECORDS).get(0).timestamp(); // CreateTime, the topic's default
+        List<RecordMetadata> written = kafka.produce(topic, 0, RECORDS);
+        long firstTimestamp = written.get(0).timestamp(); // CreateTime, the topic's default
+        long logEnd = written.get(RECORDS - 1).offset() + 1;
         String group = earliestShareGroup(kafka, "s6-monitor");
         readAll(kafka, group, topic, record -> record.offset() == 0 ? AcknowledgeType.RELEASE : AcknowledgeType.ACCEPT);
         awaitStartOffsetAndLag(kafka, group, topic, 0, 1);
@@ -82,7 +84,6 @@ class ShareGroupToolsIT {
         double ageSeconds = Double.parseDouble(timeLagRow.get(5).replace("s", ""));
 
         System.out.println("kafka-share-groups --describe:\n" + command.text() + "\n./run lag-monitor:\n" + ours.out() + ours.err());
-        Claims.figure("kafka-share-groups --describe after record 0 released and 1-9 accepted: " + command.rows(group));
         assertAll(
                 () -> assertEquals(0, command.exitCode(), "kafka-share-groups --describe must succeed:\n" + command.text()),
                 () -> assertEquals(List.of(List.of(group, topic, "0", "0", "1")), command.rows(group), "kafka-share-groups:"
@@ -104,6 +105,14 @@ class ShareGroupToolsIT {
                                 && ageSeconds <= (after - firstTimestamp) / 1000.0 + 0.05,
                         "TIME-LAG is the age of record 0, the one at START-OFFSET (written at " + firstTimestamp + ", read between "
                                 + before + " and " + after + ", printed to a tenth of a second): " + timeLag.out() + timeLag.err()));
+        List<String> theirs = command.rows(group).get(0);
+        List<String> mine = tableRows(ours.out(), group).get(0);
+        Claims.figure(Figure.bars("record 0 released, 1-9 accepted: the share partition in both tools", "")
+                .value("START-OFFSET, kafka-share-groups --describe", Long.parseLong(theirs.get(3)))
+                .value("START-OFFSET, ./run lag-monitor", Long.parseLong(mine.get(3)))
+                .value("LAG, kafka-share-groups --describe", Long.parseLong(theirs.get(4)))
+                .value("LAG, ./run lag-monitor", Long.parseLong(mine.get(4)))
+                .marker("log end", logEnd).note("--time-lag: TIME-LAG " + timeLagRow.get(5) + ", the age of record 0"));
     }
 
     /**
@@ -126,12 +135,16 @@ class ShareGroupToolsIT {
         // same millisecond counts); an hour ahead: no record that recent, so the end, as both tools fall back.
         long fifth = written.get(5).timestamp();
         long atFifth = written.stream().filter(r -> r.timestamp() >= fifth).mapToLong(RecordMetadata::offset).min().orElseThrow();
-        Map<List<String>, String> targets = new LinkedHashMap<>();
-        targets.put(List.of("--to-earliest"), "0");
-        targets.put(List.of("--to-latest"), String.valueOf(RECORDS));
-        targets.put(List.of("--to-datetime", DATETIME.format(Instant.ofEpochMilli(fifth))), String.valueOf(atFifth));
-        targets.put(List.of("--to-datetime", DATETIME.format(Instant.now().plus(Duration.ofHours(1)))), String.valueOf(RECORDS));
-        targets.forEach((target, expected) -> {
+        List<Target> targets = List.of(new Target("--to-earliest", List.of("--to-earliest"), "0"),
+                new Target("--to-latest", List.of("--to-latest"), String.valueOf(RECORDS)),
+                new Target("--to-datetime (record 5's time)", List.of("--to-datetime", DATETIME.format(Instant.ofEpochMilli(fifth))),
+                        String.valueOf(atFifth)),
+                new Target("--to-datetime (an hour ahead)", List.of("--to-datetime",
+                        DATETIME.format(Instant.now().plus(Duration.ofHours(1)))), String.valueOf(RECORDS)));
+        Figure plans = Figure.bars(RECORDS + " records, all accepted: NEW-OFFSET each tool plans (--dry-run)", "");
+        for (Target t : targets) {
+            List<String> target = t.args();
+            String expected = t.expected();
             List<String> commandArgs = new ArrayList<>(List.of("--reset-offsets", "--group", group, "--topic", topic, "--dry-run"));
             commandArgs.addAll(target);
             KafkaConsumerGroupsCommand.Output command = KafkaConsumerGroupsCommand.runShareGroups(
@@ -145,7 +158,10 @@ class ShareGroupToolsIT {
                     () -> assertEquals(command.rows(group), tableRows(ours.out(), group),
                             "reset-offsets " + target + " plans what the command plans:\n" + ours.out() + ours.err()),
                     () -> assertTrue(ours.err().contains("Dry run: nothing changed."), ours.err()));
-        });
+            plans.value(t.name() + ", kafka-share-groups", Long.parseLong(command.rows(group).get(0).get(3)))
+                    .value(t.name() + ", ./run reset-offsets", Long.parseLong(tableRows(ours.out(), group).get(0).get(3)));
+        }
+        Claims.figure(plans.marker("log end", written.get(RECORDS - 1).offset() + 1));
         Invocation toOffset = Invocation.of(OffsetResetCommand::run,
                 kafka.commandLine("--group", group, "--topic", topic, "--to-offset", "5"));
         assertAll(
@@ -163,9 +179,11 @@ class ShareGroupToolsIT {
                     kafka.commandLine("--group", group, "--topic", topic, "--to-latest"));
             KafkaConsumerGroupsCommand.Output commandRefused = KafkaConsumerGroupsCommand.runShareGroups(kafka.commandLine(
                     "--reset-offsets", "--group", group, "--topic", topic, "--to-latest", "--dry-run"));
-            Claims.figure("after --to-earliest --execute: start offset " + after.startOffset() + ", lag " + after.lag().orElse(-1L)
-                    + "; delivered again: offsets " + again.get(0).offset() + "-" + again.get(again.size() - 1).offset()
-                    + ", delivery count " + again.get(0).deliveryCount().orElse((short) -1));
+            Claims.figure(Figure.log("after --to-earliest --execute: lag " + after.lag().orElse(-1L))
+                    .mark("start offset (Admin listShareGroupOffsets)", after.startOffset())
+                    .mark("log end", written.get(RECORDS - 1).offset() + 1)
+                    .note("delivered again: offsets " + again.get(0).offset() + "-" + again.get(again.size() - 1).offset()
+                            + ", delivery count " + again.get(0).deliveryCount().orElse((short) -1)));
             assertAll(
                     () -> assertEquals(0L, after.startOffset(), "the start offset went back to the log start"),
                     () -> assertEquals((long) RECORDS, (long) after.lag().orElse(-1L), "all " + RECORDS + " records count again as not acknowledged"),
@@ -179,6 +197,10 @@ class ShareGroupToolsIT {
                     () -> assertTrue(commandRefused.text().contains("Share group '" + group + "' is not empty."),
                             "in the command's words:\n" + commandRefused.text()));
         }
+    }
+
+    /** A reset target: its name in the figure, its options (the same in both tools), the NEW-OFFSET both must plan. */
+    private record Target(String name, List<String> args, String expected) {
     }
 
     /**
