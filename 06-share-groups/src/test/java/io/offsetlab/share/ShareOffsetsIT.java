@@ -6,6 +6,7 @@ import io.offsetlab.lab.Figure;
 import io.offsetlab.lab.KafkaLab;
 import io.offsetlab.lab.LabKafka;
 import io.offsetlab.lab.broker.ExternalCluster;
+import io.offsetlab.lab.client.OffsetProbe;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
@@ -224,6 +225,6 @@ class ShareOffsetsIT {
     /** Partition 0's end offset (Admin listOffsets, latest). */
     private static long logEnd(LabKafka kafka, String topic) throws Exception {
         TopicPartition partition = new TopicPartition(topic, 0);
-        return kafka.admin().listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition).get().offset();
+        return OffsetProbe.offsets(kafka.admin(), List.of(partition), OffsetSpec.latest()).get(partition);
     }
 }

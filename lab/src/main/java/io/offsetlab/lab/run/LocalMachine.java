@@ -45,13 +45,16 @@ public final class LocalMachine {
                 return port;
             }
         }
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            int port = socket.getLocalPort(); // any free port, as a last resort
-            HANDED_OUT.add(port);
-            return port;
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port on 127.0.0.1", e);
+        for (int attempt = 0; attempt < 100; attempt++) { // any free port, as a last resort: also never one given before
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                if (HANDED_OUT.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("no free port on 127.0.0.1", e);
+            }
         }
+        throw new IllegalStateException("no port on 127.0.0.1 that this JVM has not handed out already");
     }
 
     /** The first port of this machine's range for outgoing connections (Linux: /proc/sys/net/ipv4/ip_local_port_range). */
