@@ -108,7 +108,7 @@ public final class PollIntervalDemo {
              KafkaConsumer<String, String> member = new KafkaConsumer<>(
                 Members.config(kafka, topic + "-group", protocol, maxPollInterval))) {
             member.subscribe(List.of(topic));
-            Polling.pollUntil(member, TIMEOUT, () -> !member.assignment().isEmpty());
+            Polling.pollUntil(member, TIMEOUT, "the member to get its partition", () -> !member.assignment().isEmpty());
             timeline.event("member", "assigned " + Members.partitions(member.assignment()));
             SceneTopics.produce(producer, topic);
             ConsumerRecords<String, String> batch = Polling.pollNonEmpty(member, TIMEOUT);
@@ -138,7 +138,8 @@ public final class PollIntervalDemo {
         out.println("steady polls all along; \"crashed\" runs in its own JVM, so that it can be killed\n");
         Timeline timeline = new Timeline(out);
         try (SteadyMember steady = new SteadyMember(Members.config(kafka, group, protocol, 300_000), topic,
-                partitions -> timeline.event("steady", "assigned " + Members.partitions(partitions)))) {
+                partitions -> timeline.event("steady", "assigned " + Members.partitions(partitions)),
+                () -> timeline.event("steady", "poll(): the group had dropped it (session expired); it rejoins"))) {
             try (ChildJvm crashed = ChildJvm.start(kafka, PollingMember.class, topic, group, protocol)) {
                 Wait.until("the two members to share the partitions", TIMEOUT, () -> steady.assignment().size() == 1
                         && PollingMember.holdsOnePartition(crashed));
@@ -150,7 +151,8 @@ public final class PollIntervalDemo {
             }
             try (KafkaConsumer<String, String> closing = new KafkaConsumer<>(Members.config(kafka, group, protocol, 300_000))) {
                 closing.subscribe(List.of(topic));
-                Polling.pollUntil(closing, TIMEOUT, () -> closing.assignment().size() == 1 && steady.assignment().size() == 1);
+                Polling.pollUntil(closing, TIMEOUT, "closing and steady to hold one partition each",
+                        () -> closing.assignment().size() == 1 && steady.assignment().size() == 1);
                 timeline.event("closing", "assigned " + Members.partitions(closing.assignment()));
                 long closedAt = System.currentTimeMillis();
                 closing.close();

@@ -1,5 +1,6 @@
 package io.offsetlab.poll;
 
+import io.offsetlab.lab.client.Polling;
 import io.offsetlab.lab.run.ChildJvm;
 import io.offsetlab.lab.run.ClusterArgs;
 import io.offsetlab.lab.run.Report;
@@ -47,7 +48,7 @@ public final class PollingMember {
                 }
             });
             while (true) {
-                consumer.poll(Duration.ofMillis(100));
+                Polling.pollRejoining(consumer, Duration.ofMillis(100), dropped -> { }); // dropped: it rejoins
             }
         }
     }

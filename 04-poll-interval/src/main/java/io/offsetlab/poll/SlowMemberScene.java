@@ -59,11 +59,13 @@ final class SlowMemberScene {
         slowConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5);
         try (KafkaProducer<String, String> producer = SceneTopics.readyProducer(kafka, topic);
              SteadyMember steady = new SteadyMember(Members.config(kafka, group, protocol, 300_000), topic,
-                partitions -> timeline.event("steady", "assigned " + Members.partitions(partitions)));
+                partitions -> timeline.event("steady", "assigned " + Members.partitions(partitions)),
+                () -> timeline.event("steady", "poll(): the group had dropped it (session expired); it rejoins"));
              KafkaConsumer<String, String> slow = new KafkaConsumer<>(slowConfig);
              Admin admin = Admin.create(ClientConfigs.admin(kafka))) {
             slow.subscribe(List.of(topic));
-            Polling.pollUntil(slow, TIMEOUT, () -> slow.assignment().size() == 1 && steady.assignment().size() == 1);
+            Polling.pollUntil(slow, TIMEOUT, "slow and steady to hold one partition each",
+                    () -> slow.assignment().size() == 1 && steady.assignment().size() == 1);
             TopicPartition mine = slow.assignment().iterator().next();
             timeline.event("slow", "assigned " + Members.partitions(slow.assignment()));
             SceneTopics.produce(producer, topic);
@@ -90,7 +92,7 @@ final class SlowMemberScene {
                     + "onsumer poll timeout has expired\"; --verbose)");
             tryCommit(slow, second, timeline);
             reportReRead(steady, mine, second, timeline);
-            Polling.pollUntil(slow, TIMEOUT, () -> !slow.assignment().isEmpty());
+            Polling.pollUntil(slow, TIMEOUT, "slow to rejoin and get a partition", () -> !slow.assignment().isEmpty());
             timeline.event("slow", "poll(): rejoined the group, assigned " + Members.partitions(slow.assignment()));
         }
         out.println();

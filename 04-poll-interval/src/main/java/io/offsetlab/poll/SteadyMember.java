@@ -1,5 +1,6 @@
 package io.offsetlab.poll;
 
+import io.offsetlab.lab.client.Polling;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -17,7 +18,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A well-behaved group member polling in its own thread (a KafkaConsumer belongs to one
  * thread): it commits after every batch and records what it read and every assignment it got,
- * with the time, so that the demo and the tests can see partitions move.
+ * with the time, so that the demo and the tests can see partitions move. If the group drops it
+ * (its session expired), it rejoins and polls on, as a real consumer loop does.
  */
 public final class SteadyMember implements AutoCloseable {
 
@@ -32,17 +34,23 @@ public final class SteadyMember implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private final java.util.function.Consumer<Set<TopicPartition>> onAssignment;
+    private final Runnable onDropped;
     private volatile Set<TopicPartition> assignment = Set.of();
 
     public SteadyMember(Map<String, Object> config, String topic) {
-        this(config, topic, partitions -> { });
+        this(config, topic, partitions -> { }, () -> { });
     }
 
-    /** @param onAssignment told every new assignment, on the member's thread */
-    public SteadyMember(Map<String, Object> config, String topic, java.util.function.Consumer<Set<TopicPartition>> onAssignment) {
+    /**
+     * @param onAssignment told every new assignment, on the member's thread
+     * @param onDropped    told when a poll() found the group had dropped the member (it rejoins)
+     */
+    public SteadyMember(Map<String, Object> config, String topic, java.util.function.Consumer<Set<TopicPartition>> onAssignment,
+                        Runnable onDropped) {
         this.consumer = new KafkaConsumer<>(config);
         this.topic = topic;
         this.onAssignment = onAssignment;
+        this.onDropped = onDropped;
         this.thread = new Thread(this::run, "steady-member");
         thread.start();
     }
@@ -62,7 +70,8 @@ public final class SteadyMember implements AutoCloseable {
                 }
             });
             while (running) {
-                ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(100));
+                ConsumerRecords<String, String> records = Polling.pollRejoining(consumer, Duration.ofMillis(100),
+                        dropped -> onDropped.run());
                 records.forEach(read::add);
                 if (!records.isEmpty()) {
                     try {

@@ -3,6 +3,7 @@ package io.offsetlab.lab.client;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.errors.UnknownMemberIdException;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,7 +11,10 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
-/** poll() in a loop until enough records arrived, with a deadline instead of a guess. */
+/**
+ * poll() in a loop until enough records arrived, with a deadline instead of a guess. A member
+ * the group dropped meanwhile is not an error here: see {@link #pollRejoining}.
+ */
 public final class Polling {
 
     private static final Duration POLL = Duration.ofMillis(100);
@@ -45,6 +49,11 @@ public final class Polling {
         pollUntil(consumer, timeout, records -> { }, done);
     }
 
+    /** Polls (ignoring records) until {@code done}; a failure names {@code what} it waited for. */
+    public static void pollUntil(Consumer<?, ?> consumer, Duration timeout, String what, BooleanSupplier done) {
+        pollUntil(consumer, timeout, records -> { }, done, () -> "waited for " + what);
+    }
+
     /** Polls, handing every batch to {@code onRecords}, until {@code done}. */
     public static <K, V> void pollUntil(Consumer<K, V> consumer, Duration timeout,
                                         java.util.function.Consumer<ConsumerRecords<K, V>> onRecords, BooleanSupplier done) {
@@ -59,7 +68,26 @@ public final class Polling {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("gave up polling after " + timeout.toSeconds() + " s: " + failure.get());
             }
-            onRecords.accept(consumer.poll(POLL));
+            onRecords.accept(pollRejoining(consumer, POLL, dropped -> { }));
+        }
+    }
+
+    /**
+     * One poll() that survives the group having dropped this member. With the consumer protocol
+     * (KIP-848), poll() fetches the committed offsets of newly assigned partitions. If the
+     * coordinator dropped the member meanwhile (its session expired: on a loaded machine a
+     * heartbeat can come too late), that OffsetFetch fails with UNKNOWN_MEMBER_ID and poll()
+     * throws {@link UnknownMemberIdException} (4.4 client:
+     * CommitRequestManager.OffsetFetchRequestState.onFailure). The member is already rejoining,
+     * and the next poll() goes on; this one returns no records and tells {@code onDropped}.
+     */
+    public static <K, V> ConsumerRecords<K, V> pollRejoining(Consumer<K, V> consumer, Duration timeout,
+                                                             java.util.function.Consumer<UnknownMemberIdException> onDropped) {
+        try {
+            return consumer.poll(timeout);
+        } catch (UnknownMemberIdException dropped) {
+            onDropped.accept(dropped);
+            return ConsumerRecords.empty();
         }
     }
 }
