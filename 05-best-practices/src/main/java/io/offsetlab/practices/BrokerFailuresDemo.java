@@ -35,8 +35,8 @@ import java.util.Map;
  *       what its client went through ({@link CoordinatorFailover});</li>
  *   <li>§5 and §1 on the same cluster, an offset comes to name a different record: records written
  *       with acks=1 that only the leader had are lost in an unclean election, new records take their
- *       offsets; what groups that had committed past them do ({@link LogTruncation}), and the same kills
- *       with acks=all and min.insync.replicas=2 ({@link NoTruncationWithAcksAll});</li>
+ *       offsets; what groups that had committed past them do ({@link LogTruncation}), and the same stop
+ *       and kill with acks=all and min.insync.replicas=2 ({@link NoTruncationWithAcksAll});</li>
  *   <li>§5.6 a second cluster with 1 replica of the offsets (a laptop broker's setting): the
  *       coordinator's disk is lost, and with it the offsets (sometimes the groups are stuck until an
  *       unclean leader election first); earliest reads again, latest skips ({@link SingleReplicaLoss}).</li>
@@ -130,7 +130,7 @@ public final class BrokerFailuresDemo {
         out.println("latest both go back to where the logs part, none throws. Without it nothing is checked. A");
         out.println("running consumer's position carries the epoch of its last record: it is checked the same way.");
         out.println();
-        out.println("The same kills with acks=all and min.insync.replicas=2, no unclean election:");
+        out.println("The same stop and kill with acks=all and min.insync.replicas=2, no unclean election:");
         NoTruncationWithAcksAll.Result safe = new NoTruncationWithAcksAll(cluster, admin, new Timeline(out)).run(protocol);
         out.println("offsets 10-14 held " + range(safe.before()) + " before node 1 was killed, and "
                 + (safe.before().equals(safe.after()) ? "the same records" : range(safe.after())) + " after.");

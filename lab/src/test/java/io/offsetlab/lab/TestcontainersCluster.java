@@ -118,6 +118,18 @@ public final class TestcontainersCluster implements Cluster {
         io.offsetlab.lab.client.Wait.until("node " + nodeId + " to stop", Duration.ofSeconds(30), () -> !isRunning(nodeId));
     }
 
+    /** docker stop: SIGTERM to Kafka's JVM (the start command execs it), SIGKILL after 60 s. */
+    @Override
+    public void stop(int nodeId) {
+        String id = container(nodeId).getContainerId();
+        docker().stopContainerCmd(id).withTimeout(60).exec();
+        io.offsetlab.lab.client.Wait.until("node " + nodeId + " to stop", Duration.ofSeconds(30), () -> !isRunning(nodeId));
+        Long exitCode = docker().inspectContainerCmd(id).exec().getState().getExitCodeLong();
+        if (exitCode != null && exitCode == 128 + 9) {
+            throw new IllegalStateException("node " + nodeId + " did not finish its controlled shutdown within 60 s: docker killed it");
+        }
+    }
+
     @Override
     public void wipeData(int nodeId) {
         container(nodeId).copyFileToContainer(Transferable.of("wipe"), WIPE_MARK);

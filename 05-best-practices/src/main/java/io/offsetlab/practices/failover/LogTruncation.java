@@ -27,7 +27,9 @@ import java.util.concurrent.TimeUnit;
  * of 1 partition on 2 of the nodes (the leader L and the follower F), min.insync.replicas=1:
  * <ol>
  *   <li>{@value #BASE} records written with acks=all: both replicas have offsets 0-9;</li>
- *   <li>F is killed; once the controller fenced it, the ISR is [L] alone, which min.insync=1 allows;</li>
+ *   <li>F is stopped, as for maintenance: its controlled shutdown takes it out of the ISR at once
+ *       (a killed F would stay in it until its broker session timed out). The ISR is [L] alone,
+ *       which min.insync=1 allows;</li>
  *   <li>{@value #LOST} records written with acks=1 (offsets 10-14): only L has them. A consumer reads
  *       all 15 and commits 15 with the leader epoch of its last record (KIP-320); other groups get
  *       the same commit, with and without the epoch. Other consumers, one per policy, read all 15
@@ -80,9 +82,9 @@ public final class LogTruncation {
         timeline.event("cluster", topic + "-0 on nodes " + leader + " (leader) and " + follower
                 + "; eligible.leader.replicas.version=" + elr);
         partition.produce("base", 0, BASE, "all"); // stage 1
-        cluster.kill(follower); // stage 2
+        cluster.stop(follower); // stage 2
         partition.awaitState("node " + follower + " out of the ISR", p -> OnePartition.ids(p.isr()).equals(List.of(leader)));
-        timeline.event("cluster", "killed node " + follower + ": " + partition.state());
+        timeline.event("cluster", "stopped node " + follower + " (controlled shutdown): " + partition.state());
         partition.produce("lost", BASE, LOST, "1"); // stage 3
         Map<Long, String> before = partition.read(BASE);
         OffsetAndMetadata committed = groups.readAndCommit(topic + "-reader", BASE + LOST);

@@ -16,9 +16,9 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * §5 the contrast to {@link LogTruncation}: acks=all with min.insync.replicas=2 and no unclean
- * election. The same partition on L and F, the same kills:
+ * election. The same partition on L and F, the same stop and kill:
  * <ol>
- *   <li>{@value LogTruncation#BASE} records written; F is killed: the ISR is [L], below 2;</li>
+ *   <li>{@value LogTruncation#BASE} records written; F is stopped: the ISR is [L], below 2;</li>
  *   <li>the next record is refused (NotEnoughReplicasException): the leader checks the ISR
  *       before it appends ({@code Partition.appendRecordsToLeader}), so no record exists on L alone;</li>
  *   <li>F is started again and back in the ISR; the {@value LogTruncation#LOST} records are written
@@ -49,7 +49,7 @@ public final class NoTruncationWithAcksAll {
         OnePartition partition = new OnePartition(cluster, admin, new TopicPartition(topic, 0));
         TruncatedGroups groups = new TruncatedGroups(cluster, admin, timeline, partition.tp, protocol);
         partition.produce("base", 0, LogTruncation.BASE, "all"); // stage 1
-        cluster.kill(follower);
+        cluster.stop(follower); // a controlled shutdown: out of the ISR at once
         partition.awaitState("node " + follower + " out of the ISR", p -> OnePartition.ids(p.isr()).equals(List.of(leader)));
         String refused = tryToWriteOne(partition); // stage 2
         timeline.event("producer", "acks=all with ISR [" + leader + "]: " + refused);

@@ -238,7 +238,7 @@ class LogTruncationIT {
     void withAcksAllAndMinInsyncTwoTheSameKillsLoseNothing(String protocol, LabKafka kafka) throws Exception {
         NoTruncationWithAcksAll.Result result = new NoTruncationWithAcksAll(kafka.cluster(), kafka.admin(),
                 new Timeline(System.out)).run(protocol);
-        Claims.figure(Figure.log(protocol + ": acks=all, min.insync.replicas=2, the same kills, a clean election")
+        Claims.figure(Figure.log(protocol + ": acks=all, min.insync.replicas=2, the same stop and kill, a clean election")
                 .mark("first of 5 records on both replicas", result.before().keySet().stream().min(Long::compare).orElse(-1L))
                 .mark("committed", result.committed().offset())
                 .mark("where the group started again (policy none)",

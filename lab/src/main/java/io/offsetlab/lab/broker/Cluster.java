@@ -31,6 +31,16 @@ public interface Cluster extends KafkaBackend {
     void kill(int nodeId);
 
     /**
+     * Stops node {@code nodeId} the way an operator does for maintenance: SIGTERM, and Kafka's
+     * controlled shutdown (the broker asks the controller to move its leaderships and take it
+     * out of every ISR, then exits): no wait for its broker session to time out, as after a kill.
+     * Starting it again still waits for that session to expire (see {@link #restart}).
+     * Returns once the node is gone. A node still running after a minute is killed, and stop
+     * fails with what the node printed.
+     */
+    void stop(int nodeId);
+
+    /**
      * Deletes the data of a killed node: its log directory, with every partition replica it
      * held, as a lost disk would. Its place in the controller quorum (the metadata log) stays.
      */

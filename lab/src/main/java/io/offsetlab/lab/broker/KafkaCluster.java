@@ -37,6 +37,8 @@ public final class KafkaCluster implements Cluster {
     /** A node's heap: a lab node holds little data; Kafka's own script gives 1 GiB. */
     private static final List<String> NODE_JVM = List.of("-Xms128m", "-Xmx512m");
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+    /** A controlled shutdown takes a few seconds; a minute leaves room for a loaded machine. */
+    private static final Duration STOP_TIMEOUT = Duration.ofMinutes(1);
 
     /**
      * @param nodes     how many nodes (3 for a cluster that survives the loss of one)
@@ -200,6 +202,14 @@ public final class KafkaCluster implements Cluster {
     @Override
     public void kill(int nodeId) {
         node(nodeId).process.kill(); // SIGKILL
+    }
+
+    /** SIGTERM: kafka.Kafka's shutdown hook runs the broker's controlled shutdown. */
+    @Override
+    public void stop(int nodeId) {
+        ChildJvm process = node(nodeId).process;
+        process.terminate();
+        process.waitFor(STOP_TIMEOUT); // still running then: killed, and this fails with its output
     }
 
     @Override
