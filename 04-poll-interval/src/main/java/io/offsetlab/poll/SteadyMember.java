@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 
 /**
  * A well-behaved group member polling in its own thread (a KafkaConsumer belongs to one
@@ -36,6 +37,7 @@ public final class SteadyMember implements AutoCloseable {
     private final java.util.function.Consumer<Set<TopicPartition>> onAssignment;
     private final Runnable onDropped;
     private volatile Set<TopicPartition> assignment = Set.of();
+    private boolean dropped; // since its last assignment; the member's thread only
 
     public SteadyMember(Map<String, Object> config, String topic) {
         this(config, topic, partitions -> { }, () -> { });
@@ -43,7 +45,8 @@ public final class SteadyMember implements AutoCloseable {
 
     /**
      * @param onAssignment told every new assignment, on the member's thread
-     * @param onDropped    told when a poll() found the group had dropped the member (it rejoins)
+     * @param onDropped    told once when poll() finds that the group dropped the member, until it
+     *                     is assigned again (it rejoins)
      */
     public SteadyMember(Map<String, Object> config, String topic, java.util.function.Consumer<Set<TopicPartition>> onAssignment,
                         Runnable onDropped) {
@@ -60,18 +63,29 @@ public final class SteadyMember implements AutoCloseable {
             consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    assignment = assignment.stream().filter(tp -> !partitions.contains(tp)).collect(Collectors.toSet());
+                }
+
+                @Override
+                public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                    assignment = Set.of(); // dropped by the group: not its partitions any more
                 }
 
                 @Override
                 public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                     assignment = Set.copyOf(consumer.assignment());
                     assignments.add(new Assignment(System.currentTimeMillis(), assignment));
+                    dropped = false;
                     onAssignment.accept(assignment);
                 }
             });
             while (running) {
-                ConsumerRecords<String, String> records = Polling.pollRejoining(consumer, Duration.ofMillis(100),
-                        dropped -> onDropped.run());
+                ConsumerRecords<String, String> records = Polling.pollRejoining(consumer, Duration.ofMillis(100), error -> {
+                    if (!dropped) { // polls throw until it has rejoined: told once
+                        dropped = true;
+                        onDropped.run();
+                    }
+                });
                 records.forEach(read::add);
                 if (!records.isEmpty()) {
                     try {

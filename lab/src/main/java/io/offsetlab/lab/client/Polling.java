@@ -3,6 +3,8 @@ package io.offsetlab.lab.client;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.StaleMemberEpochException;
 import org.apache.kafka.common.errors.UnknownMemberIdException;
 
 import java.time.Duration;
@@ -66,7 +68,7 @@ public final class Polling {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!done.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("gave up polling after " + timeout.toSeconds() + " s: " + failure.get());
+                throw new IllegalStateException("gave up polling after " + seconds(timeout) + ": " + failure.get());
             }
             onRecords.accept(pollRejoining(consumer, POLL, dropped -> { }));
         }
@@ -76,18 +78,26 @@ public final class Polling {
      * One poll() that survives the group having dropped this member. With the consumer protocol
      * (KIP-848), poll() fetches the committed offsets of newly assigned partitions. If the
      * coordinator dropped the member meanwhile (its session expired: on a loaded machine a
-     * heartbeat can come too late), that OffsetFetch fails with UNKNOWN_MEMBER_ID and poll()
-     * throws {@link UnknownMemberIdException} (4.4 client:
-     * CommitRequestManager.OffsetFetchRequestState.onFailure). The member is already rejoining,
-     * and the next poll() goes on; this one returns no records and tells {@code onDropped}.
+     * heartbeat can come too late), that OffsetFetch fails with UNKNOWN_MEMBER_ID, or with
+     * STALE_MEMBER_EPOCH once the client has no member epoch left, and poll() throws it (4.4
+     * client: CommitRequestManager.OffsetFetchRequestState.onFailure). The partitions still
+     * wait for their offsets, so the next polls may throw again, until a heartbeat learns that
+     * the member is gone and it rejoins with a new assignment. Each such poll returns no
+     * records and tells {@code onDropped}. (A classic member's OffsetFetch names no member:
+     * classic rejoins inside poll().)
      */
     public static <K, V> ConsumerRecords<K, V> pollRejoining(Consumer<K, V> consumer, Duration timeout,
-                                                             java.util.function.Consumer<UnknownMemberIdException> onDropped) {
+                                                             java.util.function.Consumer<ApiException> onDropped) {
         try {
             return consumer.poll(timeout);
-        } catch (UnknownMemberIdException dropped) {
+        } catch (UnknownMemberIdException | StaleMemberEpochException dropped) {
             onDropped.accept(dropped);
             return ConsumerRecords.empty();
         }
+    }
+
+    /** "60 s", or "0.2 s" below a second. */
+    private static String seconds(Duration timeout) {
+        return timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s" : timeout.toMillis() / 1000.0 + " s";
     }
 }
