@@ -30,7 +30,7 @@ import java.util.stream.IntStream;
  * A KRaft cluster of {@code apache/kafka} containers on one Docker network, each node a broker
  * and a controller. Clients on this machine reach every node on 127.0.0.1 (a fixed port each);
  * the nodes reach each other by their network names. {@link #kill} is {@code docker kill}
- * (SIGKILL); {@link #wipeData} marks the stopped container, and its next start deletes its data
+ * (SIGKILL), {@link #stop} {@code docker stop} (SIGTERM); {@link #wipeData} marks the stopped container, and its next start deletes its data
  * directory before Kafka starts (a container's files cannot be touched while it is stopped).
  */
 public final class TestcontainersCluster implements Cluster {
@@ -118,15 +118,24 @@ public final class TestcontainersCluster implements Cluster {
         io.offsetlab.lab.client.Wait.until("node " + nodeId + " to stop", Duration.ofSeconds(30), () -> !isRunning(nodeId));
     }
 
-    /** docker stop: SIGTERM to Kafka's JVM (the start command execs it), SIGKILL after 60 s. */
+    /**
+     * docker stop: SIGTERM to Kafka's JVM (every step of the start command execs the next), SIGKILL
+     * after 60 s. A JVM that ended on SIGTERM after its shutdown hook exits 143 (128 + 15).
+     */
     @Override
     public void stop(int nodeId) {
-        String id = container(nodeId).getContainerId();
-        docker().stopContainerCmd(id).withTimeout(60).exec();
+        if (!isRunning(nodeId)) {
+            return;
+        }
+        GenericContainer<?> node = container(nodeId);
+        docker().stopContainerCmd(node.getContainerId()).withTimeout(60).exec();
         io.offsetlab.lab.client.Wait.until("node " + nodeId + " to stop", Duration.ofSeconds(30), () -> !isRunning(nodeId));
-        Long exitCode = docker().inspectContainerCmd(id).exec().getState().getExitCodeLong();
-        if (exitCode != null && exitCode == 128 + 9) {
-            throw new IllegalStateException("node " + nodeId + " did not finish its controlled shutdown within 60 s: docker killed it");
+        Long exitCode = docker().inspectContainerCmd(node.getContainerId()).exec().getState().getExitCodeLong();
+        if (exitCode == null || exitCode != 128 + 15) {
+            List<String> lines = node.getLogs().lines().toList();
+            throw new IllegalStateException("node " + nodeId + " ended with exit code " + exitCode + " after docker stop, not 143: "
+                    + (Long.valueOf(128 + 9).equals(exitCode) ? "its controlled shutdown did not end within 60 s" : "its shutdown failed")
+                    + ". Its last lines:\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
         }
     }
 

@@ -50,7 +50,7 @@ class LogTruncationIT {
 
     private static final List<Long> LOST_RANGE = LongStream.range(10, 15).boxed().toList();
 
-    /** The scene's run per group protocol: both tests below read the same run (a run takes about 40 s). */
+    /** The scene's run per group protocol: both tests below read the same run (a run takes about 20 s on an idle machine). */
     private static final Map<String, LogTruncation.Result> RUNS = new ConcurrentHashMap<>();
 
     private static LogTruncation.Result run(String protocol, LabKafka kafka) throws Exception {
@@ -235,7 +235,7 @@ class LogTruncationIT {
     @ParameterizedTest(name = "group.protocol={0}")
     @ValueSource(strings = {"classic", "consumer"})
     @Order(3)
-    void withAcksAllAndMinInsyncTwoTheSameKillsLoseNothing(String protocol, LabKafka kafka) throws Exception {
+    void withAcksAllAndMinInsyncTwoTheSameStopAndKillLoseNothing(String protocol, LabKafka kafka) throws Exception {
         NoTruncationWithAcksAll.Result result = new NoTruncationWithAcksAll(kafka.cluster(), kafka.admin(),
                 new Timeline(System.out)).run(protocol);
         Claims.figure(Figure.log(protocol + ": acks=all, min.insync.replicas=2, the same stop and kill, a clean election")

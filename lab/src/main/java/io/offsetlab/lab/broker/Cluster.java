@@ -14,8 +14,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A cluster of several Kafka nodes that the lab started, and so can fail on purpose: a node
- * killed the hard way (like a crash, no controlled shutdown), its data lost, the node
- * restarted. {@link KafkaCluster} runs each node as a process of its own; the tests' Testcontainers
+ * killed the hard way (like a crash, no controlled shutdown) or stopped cleanly, its data lost,
+ * the node restarted. {@link KafkaCluster} runs each node as a process of its own; the tests' Testcontainers
  * backend runs each as a container.
  */
 public interface Cluster extends KafkaBackend {
@@ -33,10 +33,12 @@ public interface Cluster extends KafkaBackend {
     /**
      * Stops node {@code nodeId} the way an operator does for maintenance: SIGTERM, and Kafka's
      * controlled shutdown (the broker asks the controller to move its leaderships and take it
-     * out of every ISR, then exits): no wait for its broker session to time out, as after a kill.
-     * Starting it again still waits for that session to expire (see {@link #restart}).
-     * Returns once the node is gone. A node still running after a minute is killed, and stop
-     * fails with what the node printed.
+     * out of every ISR, then exits): no wait for its broker session to time out, as after a kill;
+     * the controller fences it at once. Starting it again soon after still takes that long: the
+     * controller refuses a new registration of the same id until broker.session.timeout.ms has
+     * passed since the last heartbeat ({@code ClusterControlManager.registerBroker}), and the new
+     * node retries until then. Returns once the node is gone; fails with the node's last lines
+     * when its controlled shutdown failed, or did not end within a minute (then it is killed).
      */
     void stop(int nodeId);
 
@@ -47,9 +49,9 @@ public interface Cluster extends KafkaBackend {
     void wipeData(int nodeId);
 
     /**
-     * Starts a killed node again on the same ports and directories, and waits until it is back in
-     * the cluster. It first waits for {@link #awaitFenced}: until then the controller would refuse
-     * the node's new registration.
+     * Starts a killed or stopped node again on the same ports and directories, and waits until it
+     * is back in the cluster. It first waits for {@link #awaitFenced}: until then the controller
+     * would refuse the node's new registration (a stopped node is fenced at once; see {@link #stop}).
      */
     void restart(int nodeId);
 
@@ -81,10 +83,10 @@ public interface Cluster extends KafkaBackend {
         }
     }
 
-    /** Whether node {@code nodeId} runs (it does unless it was killed and not restarted). */
+    /** Whether node {@code nodeId} runs (it does unless it was killed or stopped, and not restarted). */
     boolean isRunning(int nodeId);
 
-    /** Restarts every node that was killed, so that the cluster is whole again. */
+    /** Restarts every node that was killed or stopped, so that the cluster is whole again. */
     default void restartKilled() {
         nodeIds().stream().filter(id -> !isRunning(id)).forEach(this::restart);
     }

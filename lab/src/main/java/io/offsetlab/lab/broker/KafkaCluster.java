@@ -35,7 +35,8 @@ import java.util.stream.IntStream;
 public final class KafkaCluster implements Cluster {
 
     /** A node's heap: a lab node holds little data; Kafka's own script gives 1 GiB. */
-    private static final List<String> NODE_JVM = List.of("-Xms128m", "-Xmx512m");
+    /** Each node's heap: a lab node holds little data, and several nodes share one machine. */
+    public static final List<String> NODE_HEAP = List.of("-Xms128m", "-Xmx512m");
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
     /** A controlled shutdown takes a few seconds; a minute leaves room for a loaded machine. */
     private static final Duration STOP_TIMEOUT = Duration.ofMinutes(1);
@@ -143,7 +144,7 @@ public final class KafkaCluster implements Cluster {
     private void launch(Node node) {
         LocalMachine.directories(node.configFile.getParent());
         node.config.writeAndFormat(node.configFile, clusterId);
-        node.process = ChildJvm.start(NODE_JVM, System.getProperty("java.class.path"), "kafka.Kafka",
+        node.process = ChildJvm.start(NODE_HEAP, System.getProperty("java.class.path"), "kafka.Kafka",
                 node.configFile.toString());
     }
 
@@ -204,12 +205,28 @@ public final class KafkaCluster implements Cluster {
         node(nodeId).process.kill(); // SIGKILL
     }
 
-    /** SIGTERM: kafka.Kafka's shutdown hook runs the broker's controlled shutdown. */
+    /**
+     * SIGTERM: kafka.Kafka's shutdown hook runs the broker's controlled shutdown, and the JVM
+     * exits 143 (128 + 15). The hook halts with 1 when the shutdown failed.
+     */
     @Override
     public void stop(int nodeId) {
         ChildJvm process = node(nodeId).process;
+        if (!process.isAlive()) {
+            return;
+        }
         process.terminate();
-        process.waitFor(STOP_TIMEOUT); // still running then: killed, and this fails with its output
+        int exitCode;
+        try {
+            exitCode = process.waitFor(STOP_TIMEOUT); // still running then: killed, and it throws
+        } catch (IllegalStateException stillRunning) {
+            throw new IllegalStateException("node " + nodeId + " did not finish its controlled shutdown within "
+                    + STOP_TIMEOUT.toSeconds() + " s; it was killed. Its last lines:\n" + lastLines(process.output(), 40));
+        }
+        if (exitCode != 128 + 15) {
+            throw new IllegalStateException("node " + nodeId + " ended with exit code " + exitCode
+                    + " after SIGTERM, not 143: its shutdown failed. Its last lines:\n" + lastLines(process.output(), 40));
+        }
     }
 
     @Override
