@@ -1,13 +1,16 @@
 package io.offsetlab.lab;
 
 import io.offsetlab.lab.broker.KafkaBackend;
+import io.offsetlab.lab.broker.KafkaCluster;
 import io.offsetlab.lab.broker.LabBrokerConfig;
+import io.offsetlab.lab.run.ChildJvm;
 
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.utility.DockerImageName;
 
@@ -56,10 +59,26 @@ public final class TestcontainersBroker implements KafkaBackend {
         KafkaContainer container = new KafkaContainer(DockerImageName.parse(IMAGE));
         container.withLabels(ContainerOwner.label());
         LabBrokerConfig.withOverrides(overrides).forEach((key, value) -> container.withEnv(envName(key), value));
+        withLabJvm(container);
         // Docker publishes ports on every interface by default; the lab listens on loopback only.
         container.withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withPortBindings(
                 new PortBinding(Ports.Binding.bindIp("127.0.0.1"), ExposedPort.tcp(9092))));
         return container;
+    }
+
+    /**
+     * The JVM options of the Kafka in a container: the lab nodes' heap, and the test JVMs' own
+     * options (offsetlab.childJvmOptions, the build's lab.test.jvm: C1 only and the serial
+     * collector) instead of the image's G1 and C2 JIT, whose compiler threads cost CPU that the
+     * tests' many containers share on a small machine. Both the official image and its stand-in
+     * pass these two variables to java, as kafka-server-start.sh does.
+     */
+    static void withLabJvm(GenericContainer<?> container) {
+        container.withEnv("KAFKA_HEAP_OPTS", String.join(" ", KafkaCluster.NODE_HEAP));
+        String options = System.getProperty(ChildJvm.OPTIONS_PROPERTY, "").trim();
+        if (!options.isEmpty()) {
+            container.withEnv("KAFKA_JVM_PERFORMANCE_OPTS", options + " -Djava.awt.headless=true");
+        }
     }
 
     /** The image's mapping of env vars to broker settings: '.' -> '_', '_' -> '__', '-' -> '___'. */

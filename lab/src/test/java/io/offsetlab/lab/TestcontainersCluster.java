@@ -94,6 +94,7 @@ public final class TestcontainersCluster implements Cluster {
                 .withCommand("sh", "-c", COMMAND)
                 .waitingFor(Wait.forLogMessage(".*Kafka Server started.*", 1).withStartupTimeout(Duration.ofSeconds(120)));
         settings.forEach((key, value) -> container.withEnv(TestcontainersBroker.envName(key), value));
+        TestcontainersBroker.withLabJvm(container);
         // Docker publishes ports on every interface by default; the lab listens on loopback only.
         container.withCreateContainerCmdModifier(cmd -> cmd.withExposedPorts(ExposedPort.tcp(9092)).getHostConfig()
                 .withPortBindings(new PortBinding(Ports.Binding.bindIpAndPort("127.0.0.1", hostPort), ExposedPort.tcp(9092))));
