@@ -139,7 +139,7 @@ public final class PollIntervalDemo {
         Timeline timeline = new Timeline(out);
         try (SteadyMember steady = new SteadyMember(Members.config(kafka, group, protocol, 300_000), topic,
                 partitions -> timeline.event("steady", "assigned " + Members.partitions(partitions)),
-                () -> timeline.event("steady", "poll() -> the group no longer knows it (its session expired, or it was fenced); it rejoins"))) {
+                () -> timeline.event("steady", SteadyMember.DROPPED))) {
             try (ChildJvm crashed = ChildJvm.start(kafka, PollingMember.class, topic, group, protocol)) {
                 Wait.until("the two members to share the partitions", TIMEOUT, () -> steady.assignment().size() == 1
                         && PollingMember.holdsOnePartition(crashed));

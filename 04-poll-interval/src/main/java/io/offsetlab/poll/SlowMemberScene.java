@@ -60,7 +60,7 @@ final class SlowMemberScene {
         try (KafkaProducer<String, String> producer = SceneTopics.readyProducer(kafka, topic);
              SteadyMember steady = new SteadyMember(Members.config(kafka, group, protocol, 300_000), topic,
                 partitions -> timeline.event("steady", "assigned " + Members.partitions(partitions)),
-                () -> timeline.event("steady", "poll() -> the group no longer knows it (its session expired, or it was fenced); it rejoins"));
+                () -> timeline.event("steady", SteadyMember.DROPPED));
              KafkaConsumer<String, String> slow = new KafkaConsumer<>(slowConfig);
              Admin admin = Admin.create(ClientConfigs.admin(kafka))) {
             slow.subscribe(List.of(topic));

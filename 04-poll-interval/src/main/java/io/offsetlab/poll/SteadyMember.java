@@ -28,6 +28,9 @@ public final class SteadyMember implements AutoCloseable {
     public record Assignment(long atMillis, Set<TopicPartition> partitions) {
     }
 
+    /** A timeline's words for {@code onDropped}. */
+    public static final String DROPPED = "poll() -> dropped by the group (session expired, or fenced); it rejoins";
+
     public final List<ConsumerRecord<String, String>> read = new CopyOnWriteArrayList<>();
     public final List<Assignment> assignments = new CopyOnWriteArrayList<>();
     private final KafkaConsumer<String, String> consumer;

@@ -133,10 +133,9 @@ public final class TestcontainersCluster implements Cluster {
         io.offsetlab.lab.client.Wait.until("node " + nodeId + " to stop", Duration.ofSeconds(30), () -> !isRunning(nodeId));
         Long exitCode = docker().inspectContainerCmd(node.getContainerId()).exec().getState().getExitCodeLong();
         if (exitCode == null || exitCode != 128 + 15) {
-            List<String> lines = node.getLogs().lines().toList();
             throw new IllegalStateException("node " + nodeId + " ended with exit code " + exitCode + " after docker stop, not 143: "
                     + (Long.valueOf(128 + 9).equals(exitCode) ? "its controlled shutdown did not end within 60 s" : "its shutdown failed")
-                    + ". Its last lines:\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
+                    + ". Its last lines:\n" + KafkaCluster.lastLines(node.getLogs(), 40));
         }
     }
 

@@ -172,7 +172,8 @@ public final class KafkaCluster implements Cluster {
         }
     }
 
-    private static String lastLines(String text, int count) {
+    /** The last {@code count} lines of what a node printed: enough to see why it failed. */
+    public static String lastLines(String text, int count) {
         List<String> lines = text.lines().toList();
         return String.join("\n", lines.subList(Math.max(0, lines.size() - count), lines.size()));
     }
