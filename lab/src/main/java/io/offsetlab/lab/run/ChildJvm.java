@@ -74,9 +74,11 @@ public final class ChildJvm implements AutoCloseable {
             command.addAll(List.of(common.split("\\s+")));
             command.add("-D" + OPTIONS_PROPERTY + "=" + common); // and to the JVMs it starts: a demo's cluster nodes
         }
+        ClassDataSharing.Child shared = ClassDataSharing.childOptions(withExitWithParent(classpath));
+        command.addAll(shared.jvmOptions()); // Kafka's classes mapped from the build's archive, when it fits
         command.addAll(jvmOptions);
         command.add("-cp");
-        command.add(withExitWithParent(classpath));
+        command.add(shared.classpath());
         command.add(ExitWithParent.class.getName());
         command.add(mainClass);
         command.addAll(List.of(args));
@@ -107,7 +109,7 @@ public final class ChildJvm implements AutoCloseable {
         return classpath + File.pathSeparator + exitWithParentAlone();
     }
 
-    private static String location(Class<?> type) {
+    static String location(Class<?> type) {
         try {
             return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         } catch (java.net.URISyntaxException e) {
