@@ -15,7 +15,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A main class run in its own JVM with this JVM's classpath, as a user would run it: tests
+ * A main class run in its own JVM with this JVM's classpath (in the tests, the jars of the class
+ * data archive first: {@link ClassDataSharing}), as a user would run it: tests
  * use it to check exit codes and output, tests and demos to kill a consumer (SIGKILL) the way
  * a crash ends it. A child tells its parent what it did in {@link Report} lines, which
  * {@link #reports} reads back.

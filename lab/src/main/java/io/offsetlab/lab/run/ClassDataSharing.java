@@ -25,19 +25,21 @@ import java.util.concurrent.TimeUnit;
  * Class data sharing for the JVMs the lab starts (cluster nodes, demos, crashing consumers): an
  * archive of the classes a Kafka broker and its clients load, parsed and verified once when
  * lab is built, which each of those JVMs then maps from disk instead of loading the classes
- * again. It is only about CPU: a broker's start ({@code ./run broker}) took 2.2 s of CPU
- * without it and 1.2 s with it, a run of {@code ./run 01} against that broker 1.15 s and 0.8 s
- * (this 2-core machine, 2026-12-05), and the suite starts about a hundred such JVMs.
+ * again. It is only about CPU. Measured on this 2-core machine (2026-12-05), a JVM starting the
+ * lab's broker took 2.2 s of CPU without the archive and 1.2 s with it, a run of the §1 demo
+ * against that broker 1.15 s and 0.8 s; a fresh-clone {@code mvn -B verify} starts 37 cluster
+ * nodes and about 60 other such JVMs, and its Kafka nodes used 111 and 122 s of CPU in two
+ * runs with the archive, 167 and 177 s in two without.
  *
  * <p>lab's build writes the archive ({@link #main} with {@code write}): a JVM with
  * {@code -XX:ArchiveClassesAtExit} starts a broker and runs a producer, two consumers (one per
  * group protocol) and an admin client against it, and JDK 17 writes the classes it loaded as it
  * exits. JDK 17 maps the archive only into a JVM whose classpath begins with the jars it was
- * written with, in the same order; {@link #childOptions} puts them first (which changes nothing
- * else: no class or resource is in both one of them and a module's own classes). A child without the
- * archive (a demo run by hand, a module built alone against lab from ~/.m2, another JDK) starts
- * as before: the JVM checks the archive and, when it does not fit, loads classes as usual,
- * silently.
+ * written with, in the same order, each unchanged since; {@link #childOptions} puts them first.
+ * That is safe as long as no class or resource (but the jars' manifests) is both in one of them
+ * and in a module's own classes, as is the case (CONTRIBUTING.md says so for new ones). A child
+ * whose classpath lacks one of the jars, or without the archive (a demo run by hand, a module
+ * built alone against lab from ~/.m2), starts as before.
  */
 public final class ClassDataSharing {
 
@@ -69,8 +71,11 @@ public final class ClassDataSharing {
         }
         List<String> ordered = new ArrayList<>(archived);
         entries.stream().filter(entry -> !archived.contains(entry)).forEach(ordered::add);
-        return new Child(List.of("-XX:SharedArchiveFile=" + archive, "-D" + ARCHIVE_PROPERTY + "=" + archive),
-                String.join(File.pathSeparator, ordered));
+        return new Child(List.of("-XX:SharedArchiveFile=" + archive,
+                // An archive whose jars changed since it was written (a jar rebuilt) is not used,
+                // and JDK 17 says so on the child's stdout, which tests read: not a word of it.
+                "-Xlog:cds*=off",
+                "-D" + ARCHIVE_PROPERTY + "=" + archive), String.join(File.pathSeparator, ordered));
     }
 
     /** What a child JVM gets: options before its main class, and its classpath. */
@@ -95,8 +100,7 @@ public final class ClassDataSharing {
     /**
      * {@code write ARCHIVE LAB_JAR}, run by lab's build on lab's runtime classpath: runs
      * {@code workload} in a JVM that writes the archive as it exits, then moves it to ARCHIVE
-     * in one step (a child never maps half an archive). That JVM's classpath is this one with
-     * lab's jar for its classes directory: JDK 17 archives nothing from a directory.
+     * in one step (a child never maps half an archive); {@code workload}: what that JVM runs.
      */
     public static void main(String[] args) throws Exception {
         if (args.length == 3 && args[0].equals("write")) {
@@ -110,30 +114,49 @@ public final class ClassDataSharing {
     }
 
     private static void write(Path archive, String labJar) throws IOException, InterruptedException {
-        Path labClasses = Path.of(ChildJvm.location(ClassDataSharing.class));
-        String classpath = String.join(File.pathSeparator, List.of(System.getProperty("java.class.path").split(File.pathSeparator))
-                .stream().map(entry -> Path.of(entry).toAbsolutePath().equals(labClasses) ? labJar : entry).toList());
+        // The last build's archive goes first: its jars have been rebuilt since.
+        Files.deleteIfExists(archive);
+        Files.deleteIfExists(classpathFile(archive));
         LocalMachine.directories(archive.getParent());
+        String classpath = withJarForClasses(labJar);
         Path part = archive.resolveSibling(archive.getFileName() + ".part");
         Files.deleteIfExists(part);
         Path log = archive.resolveSibling(archive.getFileName() + ".log");
+        String failure = runWorkload(classpath, part, log);
+        if (failure != null) {
+            // It only saves CPU: without it the build goes on, and says so.
+            System.out.println("Class data sharing: no archive, " + failure + "; see " + log);
+            return;
+        }
+        Files.writeString(classpathFile(archive), classpath);
+        Files.move(part, archive, StandardCopyOption.ATOMIC_MOVE);
+        System.out.printf("Class data sharing: %s (%d MB), for the JVMs the tests start%n", archive, Files.size(archive) >> 20);
+    }
+
+    /**
+     * This JVM's classpath with lab's jar in place of lab's classes directory: JDK 17 writes no
+     * archive at all when a directory with classes is on the classpath.
+     */
+    private static String withJarForClasses(String labJar) {
+        Path labClasses = Path.of(ChildJvm.location(ClassDataSharing.class));
+        return String.join(File.pathSeparator, List.of(System.getProperty("java.class.path").split(File.pathSeparator))
+                .stream().map(entry -> Path.of(entry).toAbsolutePath().equals(labClasses) ? labJar : entry).toList());
+    }
+
+    /** Runs {@link #workload} in a JVM that writes {@code part} as it exits; null, or what went wrong. */
+    private static String runWorkload(String classpath, Path part, Path log) throws IOException, InterruptedException {
         Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:ArchiveClassesAtExit=" + part, "-cp", classpath,
                 ExitWithParent.class.getName(), ClassDataSharing.class.getName(), "workload")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        // It only saves CPU: when it cannot be written, the build goes on and says so.
         if (!jvm.waitFor(120, TimeUnit.SECONDS)) {
             jvm.destroyForcibly();
-            System.out.println("Class data sharing: no archive, the JVM writing it did not end within 120 s; see " + log);
-            return;
+            return "the JVM writing it did not end within 120 s";
         }
-        if (jvm.exitValue() != 0 || !Files.isRegularFile(part)) {
-            System.out.println("Class data sharing: no archive, the JVM writing it exited with " + jvm.exitValue() + "; see " + log);
-            return;
+        if (jvm.exitValue() != 0) {
+            return "the JVM writing it exited with " + jvm.exitValue();
         }
-        Files.writeString(classpathFile(archive), classpath);
-        Files.move(part, archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        System.out.printf("Class data sharing: %s (%d MB), for the JVMs the tests start%n", archive, Files.size(archive) >> 20);
+        return Files.isRegularFile(part) ? null : "the JVM ended well but wrote none (a JDK without its own class data archive?)";
     }
 
     /** A broker, a topic, a record produced, consumed and committed on both group protocols. */
