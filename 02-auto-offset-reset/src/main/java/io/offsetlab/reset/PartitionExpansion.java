@@ -51,7 +51,7 @@ public final class PartitionExpansion {
         TopicPartition added = new TopicPartition(topic, 1);
         try (KafkaConsumer<String, String> member = new KafkaConsumer<>(memberConfig(kafka, policy, protocol, topic))) {
             member.subscribe(List.of(topic));
-            Polling.pollUntil(member, TIMEOUT, () -> !member.assignment().isEmpty());
+            Polling.pollUntil(member, TIMEOUT, "the member to get partition 0", () -> !member.assignment().isEmpty());
 
             admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(2))).all().get();
             write(kafka, added, "before", BEFORE);
@@ -59,11 +59,12 @@ public final class PartitionExpansion {
             // Keep what every poll returns: the poll that completes the rebalance can already
             // fetch records of the new partition.
             List<ConsumerRecord<String, String>> read = new ArrayList<>();
-            Polling.pollUntil(member, TIMEOUT, records -> records.records(added).forEach(read::add),
-                    () -> member.assignment().contains(added));
+            Polling.pollUntil(member, TIMEOUT, "the member to get the added partition " + added,
+                    records -> records.records(added).forEach(read::add), () -> member.assignment().contains(added));
             long startedAt = read.isEmpty() ? member.position(added) : read.get(0).offset();
             write(kafka, added, "after", AFTER);
-            Polling.pollUntil(member, TIMEOUT, records -> records.records(added).forEach(read::add),
+            Polling.pollUntil(member, TIMEOUT, "after-" + (AFTER - 1) + ", the last record written",
+                    records -> records.records(added).forEach(read::add),
                     () -> !read.isEmpty() && read.get(read.size() - 1).value().equals("after-" + (AFTER - 1)));
             return new Result(policy, protocol, startedAt, read.size(), BEFORE + AFTER - read.size());
         } finally {

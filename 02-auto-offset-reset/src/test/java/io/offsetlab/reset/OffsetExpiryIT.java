@@ -190,7 +190,7 @@ class OffsetExpiryIT {
             commitEnd = System.currentTimeMillis();
             watch.watch(group, dropped);
             consumer.subscribe(List.of(tp.topic())); // still a member: the group drops only the other topic
-            Polling.pollUntil(consumer, TIMEOUT, () -> consumer.assignment().equals(Set.of(tp)));
+            Polling.pollUntil(consumer, TIMEOUT, "the consumer to hold " + tp + " alone", () -> consumer.assignment().equals(Set.of(tp)));
         }
     }
 

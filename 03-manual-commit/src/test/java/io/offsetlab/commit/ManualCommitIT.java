@@ -177,7 +177,7 @@ class ManualCommitIT {
                 "committed record.offset() = 9 means 'read 9 next': the last record of each of the 3 partitions is processed again");
         try (KafkaConsumer<String, String> consumer = kafka.consumer(right, manual(500))) {
             consumer.subscribe(List.of(topic));
-            Polling.pollUntil(consumer, TIMEOUT, () -> consumer.assignment().size() == 3);
+            Polling.pollUntil(consumer, TIMEOUT, "the 3 partitions to be assigned", () -> consumer.assignment().size() == 3);
             for (TopicPartition tp : consumer.assignment()) {
                 assertEquals(10L, consumer.position(tp), "offset + 1 = 10: nothing to replay on " + tp);
             }

@@ -87,7 +87,8 @@ class PollIntervalIT {
              KafkaConsumer<String, String> slow = new KafkaConsumer<>(slowConfig)) {
             producer.partitionsFor(topic);
             slow.subscribe(List.of(topic));
-            Polling.pollUntil(slow, TIMEOUT, () -> slow.assignment().size() == 1 && other.assignment().size() == 1);
+            Polling.pollUntil(slow, TIMEOUT, "slow and the other member to hold one partition each",
+                    () -> slow.assignment().size() == 1 && other.assignment().size() == 1);
             TopicPartition mine = slow.assignment().iterator().next();
             for (int p = 0; p < 2; p++) { // written once each member owns one partition
                 for (int i = 0; i < 10; i++) {
@@ -117,7 +118,7 @@ class PollIntervalIT {
             assertEquals(reprocessed.get(0), other.offsetsRead(mine).get(0),
                     "the new owner starts at the evicted member's last commit: " + reprocessed.size() + " records processed twice");
 
-            Polling.pollUntil(slow, TIMEOUT, () -> !slow.assignment().isEmpty()); // the next poll() rejoins
+            Polling.pollUntil(slow, TIMEOUT, "slow to rejoin and get a partition", () -> !slow.assignment().isEmpty()); // the next poll() rejoins
         }
     }
 

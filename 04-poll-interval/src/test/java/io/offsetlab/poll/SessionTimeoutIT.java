@@ -151,7 +151,8 @@ class SessionTimeoutIT {
             int assignmentsBefore = other.assignments.size();
             try (KafkaConsumer<String, String> restarted = new KafkaConsumer<>(staticMember(kafka, group, protocol, "restarting"))) {
                 restarted.subscribe(List.of(topic));
-                Polling.pollUntil(restarted, TIMEOUT, () -> !restarted.assignment().isEmpty());
+                Polling.pollUntil(restarted, TIMEOUT, "the restarted static member to get its partition back",
+                        () -> !restarted.assignment().isEmpty());
                 long backAfter = System.currentTimeMillis() - closedAt;
                 long session = protocol.equals("classic") ? kafka.settings().classicSessionTimeoutMs(STATIC_CLASSIC_SESSION_MS)
                         : Members.sessionTimeoutMs(kafka.backend(), protocol);
@@ -232,7 +233,7 @@ class SessionTimeoutIT {
         String topic = kafka.createTopic("bounds", 1);
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
             consumer.subscribe(List.of(topic));
-            assertThrows(InvalidSessionTimeoutException.class, () -> Polling.pollUntil(consumer, TIMEOUT, () -> false),
+            assertThrows(InvalidSessionTimeoutException.class, () -> Polling.pollUntil(consumer, TIMEOUT, "the broker to refuse the session timeout", () -> false),
                     "the broker refuses session.timeout.ms=" + tooShort + ", below its group.min.session.timeout.ms; poll() throws");
         }
     }

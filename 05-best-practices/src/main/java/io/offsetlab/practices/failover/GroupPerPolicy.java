@@ -124,7 +124,8 @@ final class GroupPerPolicy {
                 consumer.subscribe(List.of(tp.topic()));
                 List<ConsumerRecord<String, String>> records = new ArrayList<>();
                 read.add(records);
-                Polling.pollUntil(consumer, TIMEOUT, batch -> batch.forEach(records::add), () -> !consumer.assignment().isEmpty());
+                Polling.pollUntil(consumer, TIMEOUT, "group " + groups.get(i) + " to get its partition", batch -> batch.forEach(records::add),
+                        () -> !consumer.assignment().isEmpty());
                 startedAt.add(records.isEmpty() ? consumer.position(tp) : records.get(0).offset());
             }
             produce(SingleReplicaLoss.RECORDS, SingleReplicaLoss.NEW_RECORDS);
@@ -142,7 +143,7 @@ final class GroupPerPolicy {
     /** Polls into {@code records} until the last record written, the last new one, is among them. */
     private void readToTheEnd(KafkaConsumer<String, String> consumer, List<ConsumerRecord<String, String>> records) {
         long last = SingleReplicaLoss.RECORDS + SingleReplicaLoss.NEW_RECORDS - 1;
-        Polling.pollUntil(consumer, TIMEOUT, batch -> batch.forEach(records::add),
+        Polling.pollUntil(consumer, TIMEOUT, "the last record written, offset " + last, batch -> batch.forEach(records::add),
                 () -> !records.isEmpty() && records.get(records.size() - 1).offset() == last);
     }
 

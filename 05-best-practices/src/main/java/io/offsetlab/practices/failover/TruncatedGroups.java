@@ -75,7 +75,7 @@ public final class TruncatedGroups {
         try (KafkaConsumer<String, String> consumer = consumer(group, policy)) {
             consumer.subscribe(List.of(tp.topic()));
             try {
-                Polling.pollUntil(consumer, OnePartition.TIMEOUT, batch -> batch.forEach(r -> {
+                Polling.pollUntil(consumer, OnePartition.TIMEOUT, "group " + group + " to reach the end, " + end, batch -> batch.forEach(r -> {
                     offsets.add(r.offset());
                     values.add(r.value());
                 }), () -> !consumer.assignment().isEmpty() && consumer.position(tp) == end);

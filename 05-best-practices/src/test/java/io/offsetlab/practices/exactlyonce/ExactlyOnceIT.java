@@ -143,7 +143,7 @@ class ExactlyOnceIT {
             reader.seekToBeginning(List.of(tp));
             long end = reader.endOffsets(List.of(tp)).get(tp); // LSO for read_committed, high watermark otherwise
             List<String> values = new ArrayList<>();
-            Polling.pollUntil(reader, Duration.ofSeconds(30), records -> records.forEach(r -> values.add(r.value())),
+            Polling.pollUntil(reader, Duration.ofSeconds(30), "the reader to reach " + end, records -> records.forEach(r -> values.add(r.value())),
                     () -> reader.position(tp) >= end);
             return values;
         }

@@ -46,20 +46,18 @@ public final class Polling {
         return first.get(0);
     }
 
-    /** Polls (ignoring records) until {@code done}, e.g. until a rebalance assigned a partition. */
-    public static void pollUntil(Consumer<?, ?> consumer, Duration timeout, BooleanSupplier done) {
-        pollUntil(consumer, timeout, records -> { }, done);
-    }
-
-    /** Polls (ignoring records) until {@code done}; a failure names {@code what} it waited for. */
+    /**
+     * Polls (ignoring records) until {@code done}, e.g. until a rebalance assigned a partition; a
+     * failure names {@code what} it waited for.
+     */
     public static void pollUntil(Consumer<?, ?> consumer, Duration timeout, String what, BooleanSupplier done) {
         pollUntil(consumer, timeout, records -> { }, done, () -> "waited for " + what);
     }
 
-    /** Polls, handing every batch to {@code onRecords}, until {@code done}. */
-    public static <K, V> void pollUntil(Consumer<K, V> consumer, Duration timeout,
+    /** Polls, handing every batch to {@code onRecords}, until {@code done}; a failure names {@code what} it waited for. */
+    public static <K, V> void pollUntil(Consumer<K, V> consumer, Duration timeout, String what,
                                         java.util.function.Consumer<ConsumerRecords<K, V>> onRecords, BooleanSupplier done) {
-        pollUntil(consumer, timeout, onRecords, done, () -> "the condition did not hold");
+        pollUntil(consumer, timeout, onRecords, done, () -> "waited for " + what);
     }
 
     private static <K, V> void pollUntil(Consumer<K, V> consumer, Duration timeout,
