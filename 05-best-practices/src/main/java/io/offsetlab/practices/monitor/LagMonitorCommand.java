@@ -11,11 +11,14 @@ import io.offsetlab.practices.monitor.LagMonitor.Row;
 import io.offsetlab.practices.monitor.LagStatus.Sample;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 
 /**
  * The command line of {@link LagMonitor}, {@code ./run lag-monitor}: options, sampling,
@@ -125,7 +128,7 @@ public final class LagMonitorCommand {
                 return describeOne(admin, groups.get(0), timeLag, out, err);
             }
             describeEach(admin, groups, timeLag, out, err);
-            ShareGroupTables.describeEach(admin, shareGroups, timeLag, out);
+            ShareGroupTables.describeEach(admin, shareGroups, timeLag, out, err);
             return Runner.OK;
         }
         if (allGroups && !shareGroups.isEmpty()) {
@@ -162,10 +165,39 @@ public final class LagMonitorCommand {
             throws Exception {
         EmptyGroupFacts step4 = new EmptyGroupFacts(admin); // asked once for all the groups
         for (String group : groups) {
-            GroupLag lag = LagMonitor.describe(admin, group, step4);
+            GroupLag lag = unlessDeletedMeanwhile(group, () -> LagMonitor.describe(admin, group, step4), err);
             if (lag != null && !lag.rows().isEmpty()) { // like the command: a group without rows gets no table
                 print(lag, timeLag, out, err);
                 out.println();
+            }
+        }
+    }
+
+    /** A describe of one group, which may fail because something was deleted meanwhile. */
+    interface Describe<T> {
+        T describe() throws Exception;
+    }
+
+    /**
+     * One group of --all-groups, or null. Another application may delete a topic or a group while
+     * this runs (the tests' own, on CI's shared broker), which fails the describe of that group and
+     * not the others': it is described once more, then skipped with a line on stderr.
+     * kafka-consumer-groups --describe --all-groups fails as a whole there, and shows no group.
+     */
+    static <T> T unlessDeletedMeanwhile(String group, Describe<T> describe, PrintStream err) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return describe.describe();
+            } catch (ExecutionException e) {
+                boolean deleted = e.getCause() instanceof UnknownTopicOrPartitionException
+                        || e.getCause() instanceof GroupIdNotFoundException;
+                if (!deleted) {
+                    throw e;
+                }
+                if (attempt == 2) {
+                    err.println("Skipped group '" + group + "': " + e.getCause().getMessage() + " (deleted while it was described)");
+                    return null;
+                }
             }
         }
     }

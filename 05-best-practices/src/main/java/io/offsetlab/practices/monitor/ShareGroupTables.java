@@ -43,9 +43,10 @@ final class ShareGroupTables {
     }
 
     /** --all-groups, after the consumer groups: each share group's table, a blank line after each. */
-    static void describeEach(Admin admin, List<String> groups, TimeLagColumn timeLag, PrintStream out) throws Exception {
+    static void describeEach(Admin admin, List<String> groups, TimeLagColumn timeLag, PrintStream out, PrintStream err)
+            throws Exception {
         for (String group : groups) {
-            ShareGroupLag.ShareLag lag = ShareGroupLag.describe(admin, group);
+            ShareGroupLag.ShareLag lag = LagMonitorCommand.unlessDeletedMeanwhile(group, () -> ShareGroupLag.describe(admin, group), err);
             if (lag != null) {
                 print(lag, timeLag, out);
                 out.println();

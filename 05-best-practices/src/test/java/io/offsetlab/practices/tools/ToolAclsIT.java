@@ -370,8 +370,8 @@ class ToolAclsIT {
         List<AclBinding> bindings = rows.stream().map(r -> new AclBinding(
                 new ResourcePattern(r.resource(), r.resource() == ResourceType.TOPIC ? onTopic : resourceName(r, group), PatternType.LITERAL),
                 new AccessControlEntry(principal, "*", r.operation(), AclPermissionType.ALLOW))).toList();
+        granted.addAll(bindings); // first: a call that fails half-way may have created some of them
         kafka.admin().createAcls(bindings).all().get();
-        granted.addAll(bindings);
     }
 
     private String resourceName(AclRow row, String group) {
