@@ -28,8 +28,9 @@ import java.util.concurrent.TimeUnit;
  * again. It is only about CPU. Measured on this 2-core machine (2026-12-05), a JVM starting the
  * lab's broker took 2.2 s of CPU without the archive and 1.2 s with it, a run of the §1 demo
  * against that broker 1.15 s and 0.8 s; a fresh-clone {@code mvn -B verify} starts 37 cluster
- * nodes and about 60 other such JVMs, and its Kafka nodes used 111 and 122 s of CPU in two
- * runs with the archive, 167 and 177 s in two without.
+ * nodes and about 55 other JVMs that take the archive (Kafka's tools, on a classpath of their
+ * own, do not), and its Kafka nodes used 111 and 122 s of CPU in two runs with the archive,
+ * 167 and 177 s in two without.
  *
  * <p>lab's build writes the archive ({@link #main} with {@code write}): a JVM with
  * {@code -XX:ArchiveClassesAtExit} starts a broker and runs a producer, two consumers (one per
