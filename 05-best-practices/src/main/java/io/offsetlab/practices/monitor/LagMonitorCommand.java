@@ -18,6 +18,7 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -173,21 +174,16 @@ public final class LagMonitorCommand {
         }
     }
 
-    /** A describe of one group, which may fail because something was deleted meanwhile. */
-    interface Describe<T> {
-        T describe() throws Exception;
-    }
-
     /**
      * One group of --all-groups, or null. Another application may delete a topic or a group while
      * this runs (the tests' own, on CI's shared broker), which fails the describe of that group and
      * not the others': it is described once more, then skipped with a line on stderr.
      * kafka-consumer-groups --describe --all-groups fails as a whole there, and shows no group.
      */
-    static <T> T unlessDeletedMeanwhile(String group, Describe<T> describe, PrintStream err) throws Exception {
+    static <T> T unlessDeletedMeanwhile(String group, Callable<T> describe, PrintStream err) throws Exception {
         for (int attempt = 1; ; attempt++) {
             try {
-                return describe.describe();
+                return describe.call();
             } catch (ExecutionException e) {
                 boolean deleted = e.getCause() instanceof UnknownTopicOrPartitionException
                         || e.getCause() instanceof GroupIdNotFoundException;

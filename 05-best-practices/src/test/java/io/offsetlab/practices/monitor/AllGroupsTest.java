@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -24,7 +25,7 @@ class AllGroupsTest {
     private final PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
 
     /** A describe that fails with each of {@code failures} in turn, then answers "table". */
-    private static LagMonitorCommand.Describe<String> failingWith(AtomicInteger calls, Exception... failures) {
+    private static Callable<String> failingWith(AtomicInteger calls, Exception... failures) {
         return () -> {
             int call = calls.getAndIncrement();
             if (call < failures.length) {
