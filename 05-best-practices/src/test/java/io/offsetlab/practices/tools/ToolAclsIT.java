@@ -115,7 +115,7 @@ class ToolAclsIT {
      * its group away in the middle of its test (CI, 2026-12-05).
      */
     @AfterEach
-    void revokeEverything() throws Exception {
+    void revokeWhatThisClassGranted() throws Exception {
         if (!granted.isEmpty()) {
             kafka.admin().deleteAcls(granted.stream().map(AclBinding::toFilter).toList()).all().get();
             granted.clear();
@@ -237,7 +237,7 @@ class ToolAclsIT {
     @Test
     void theLagMonitorNamesEachRequiredAclThatIsMissing() throws Exception {
         for (AclRow missing : required(LAG_MONITOR)) {
-            revokeEverything();
+            revokeWhatThisClassGranted();
             grant(allBut(required(LAG_MONITOR), missing), liveGroup);
             String expected = principal + " lacks " + missing.operation() + " on " + name(missing, liveGroup);
             await("the lag monitor without " + missing).atMost(TIMEOUT).untilAsserted(() -> {
@@ -294,7 +294,7 @@ class ToolAclsIT {
     void resetOffsetsRefusesBeforeItPrintsAPlanItCouldNotApply() throws Exception {
         String group = groupThatCommitted(3);
         for (AclRow missing : required(RESET_OFFSETS)) {
-            revokeEverything();
+            revokeWhatThisClassGranted();
             grant(allBut(required(RESET_OFFSETS), missing), group);
             // Only DESCRIBE where READ is missing: enough to see the group and topic, not to commit.
             grant(List.of(new AclRow(RESET_OFFSETS, false, AclOperation.DESCRIBE, missing.resource(), "see it")), group);
