@@ -53,6 +53,14 @@ public final class LabBrokerConfig {
         // instead of the 15 s minimum, so a lock that expires shows within seconds. The default
         // lock, group.share.record.lock.duration.ms, stays Kafka's 30 s (bounds 15-60 s).
         config.put("group.share.min.record.lock.duration.ms", "1000");
+        if (nodes > 1) {
+            // A killed node keeps its partitions, and its id, until the controller fences it:
+            // when its broker session runs out, 4 s after its last heartbeat instead of Kafka's
+            // 9 s. Heartbeats every second (default 2 s) keep 4 of them per session, as Kafka's
+            // defaults keep 4.5, so a node that lives but is slow on a loaded machine stays in.
+            config.put("broker.session.timeout.ms", "4000");
+            config.put("broker.heartbeat.interval.ms", "1000");
+        }
         return config;
     }
 
