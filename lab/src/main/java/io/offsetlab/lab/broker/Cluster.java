@@ -25,8 +25,9 @@ public interface Cluster extends KafkaBackend {
 
     /**
      * Kills node {@code nodeId} the way a crash does: SIGKILL, no controlled shutdown, nothing
-     * flushed that was not already written. Returns once the node is gone. The controller fences it once its broker session
-     * times out (broker.session.timeout.ms, 9 s by default); then its partitions get new leaders.
+     * flushed that was not already written. Returns once the node is gone. The controller fences
+     * it once its broker session times out (broker.session.timeout.ms: 9 s by default, 4 s on the
+     * lab's own clusters); then its partitions get new leaders.
      */
     void kill(int nodeId);
 
@@ -58,9 +59,10 @@ public interface Cluster extends KafkaBackend {
     /**
      * Waits until the controller has fenced node {@code nodeId}: the cluster's metadata
      * ({@code describeCluster}) leaves fenced brokers out. A node killed moments ago stays
-     * registered until broker.session.timeout.ms passes without its heartbeat (9 s by default),
-     * and the controller refuses to register the same id again while that session lasts
-     * ({@code ClusterControlManager.registerBroker}: DuplicateBrokerRegistrationException).
+     * registered until broker.session.timeout.ms passes without its heartbeat (9 s by default, 4 s
+     * on the lab's own clusters), and the controller refuses to register the same id again while
+     * that session lasts ({@code ClusterControlManager.registerBroker}:
+     * DuplicateBrokerRegistrationException).
      */
     default void awaitFenced(int nodeId) {
         try (Admin admin = Admin.create(ClientConfigs.admin(this))) {
