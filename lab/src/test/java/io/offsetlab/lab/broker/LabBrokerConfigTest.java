@@ -1,5 +1,6 @@
 package io.offsetlab.lab.broker;
 
+import io.offsetlab.lab.client.BrokerSettings;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -11,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The lab's broker session on its clusters, checked as Kafka 4.4 checks it at start (pure logic, no broker). */
 class LabBrokerConfigTest {
 
-    private static final String SESSION = "broker.session.timeout.ms";
+    private static final String SESSION = BrokerSettings.BROKER_SESSION;
     private static final String HEARTBEAT = "broker.heartbeat.interval.ms";
 
     @Test
