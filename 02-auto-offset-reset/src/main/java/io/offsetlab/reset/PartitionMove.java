@@ -71,8 +71,9 @@ public final class PartitionMove {
             });
             TopicPartition moved = second.assignment().iterator().next();
             OffsetAndMetadata committed = first.committed(Set.of(moved)).get(moved); // null: none (-1 below)
-            Polling.pollUntil(second, TIMEOUT, "the " + WRITTEN_AFTER + " records written after the move", records -> records.forEach(read::add), () -> read.size() >= WRITTEN_AFTER
-                    || second.position(moved) >= COMMITTED + WRITTEN_AFTER);
+            Polling.pollUntil(second, TIMEOUT, "the " + WRITTEN_AFTER + " records written after the move",
+                    records -> records.forEach(read::add),
+                    () -> read.size() >= WRITTEN_AFTER || second.position(moved) >= COMMITTED + WRITTEN_AFTER);
             long startedAt = read.isEmpty() ? second.position(moved) : read.get(0).offset();
             return new Result(policy, protocol, moved, committed == null ? -1 : committed.offset(), startedAt, read.size(), WRITTEN_AFTER - read.size());
         } finally {

@@ -233,7 +233,8 @@ class SessionTimeoutIT {
         String topic = kafka.createTopic("bounds", 1);
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
             consumer.subscribe(List.of(topic));
-            assertThrows(InvalidSessionTimeoutException.class, () -> Polling.pollUntil(consumer, TIMEOUT, "the broker to refuse the session timeout", () -> false),
+            assertThrows(InvalidSessionTimeoutException.class,
+                    () -> Polling.pollUntil(consumer, TIMEOUT, "the broker to refuse the session timeout", () -> false),
                     "the broker refuses session.timeout.ms=" + tooShort + ", below its group.min.session.timeout.ms; poll() throws");
         }
     }

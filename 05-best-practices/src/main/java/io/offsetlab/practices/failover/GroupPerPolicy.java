@@ -124,8 +124,8 @@ final class GroupPerPolicy {
                 consumer.subscribe(List.of(tp.topic()));
                 List<ConsumerRecord<String, String>> records = new ArrayList<>();
                 read.add(records);
-                Polling.pollUntil(consumer, TIMEOUT, "group " + groups.get(i) + " to get its partition", batch -> batch.forEach(records::add),
-                        () -> !consumer.assignment().isEmpty());
+                Polling.pollUntil(consumer, TIMEOUT, "group " + groups.get(i) + " to get its partition",
+                        batch -> batch.forEach(records::add), () -> !consumer.assignment().isEmpty());
                 startedAt.add(records.isEmpty() ? consumer.position(tp) : records.get(0).offset());
             }
             produce(SingleReplicaLoss.RECORDS, SingleReplicaLoss.NEW_RECORDS);

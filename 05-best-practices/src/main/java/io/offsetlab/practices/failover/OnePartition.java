@@ -126,7 +126,8 @@ final class OnePartition {
             consumer.assign(List.of(tp));
             long end = consumer.endOffsets(List.of(tp), TIMEOUT).get(tp);
             consumer.seek(tp, from);
-            Polling.pollUntil(consumer, TIMEOUT, "the end of the log, " + end, batch -> batch.forEach(r -> values.put(r.offset(), r.value())),
+            Polling.pollUntil(consumer, TIMEOUT, "the end of the log, " + end,
+                    batch -> batch.forEach(r -> values.put(r.offset(), r.value())),
                     () -> consumer.position(tp) >= end);
         }
         return values;

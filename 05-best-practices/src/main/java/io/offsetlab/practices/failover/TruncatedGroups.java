@@ -75,10 +75,11 @@ public final class TruncatedGroups {
         try (KafkaConsumer<String, String> consumer = consumer(group, policy)) {
             consumer.subscribe(List.of(tp.topic()));
             try {
-                Polling.pollUntil(consumer, OnePartition.TIMEOUT, "group " + group + " to reach the end, " + end, batch -> batch.forEach(r -> {
-                    offsets.add(r.offset());
-                    values.add(r.value());
-                }), () -> !consumer.assignment().isEmpty() && consumer.position(tp) == end);
+                Polling.pollUntil(consumer, OnePartition.TIMEOUT, "group " + group + " to reach the end, " + end,
+                        batch -> batch.forEach(r -> {
+                            offsets.add(r.offset());
+                            values.add(r.value());
+                        }), () -> !consumer.assignment().isEmpty() && consumer.position(tp) == end);
                 // == and not >=: position() does not fetch, so a committed offset past the end stands
                 // there until a fetch answers OFFSET_OUT_OF_RANGE and the policy (or poll()) acts on it
             } catch (LogTruncationException e) { // policy none, truncation detected: the client's own evidence
